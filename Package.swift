@@ -1,0 +1,146 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "agentd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "agentd", targets: ["agentd"]),
+        .executable(name: "agentctl", targets: ["agentctl"]),
+        .executable(name: "responses-emulator", targets: ["responses-emulator"]),
+        .library(name: "AgentClient", targets: ["AgentClient"]),
+        .library(name: "ResponsesEmulator", targets: ["ResponsesEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras", exact: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", exact: "1.6.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", exact: "2.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+    ],
+    targets: [
+        // Pure vocabulary: ids, ledger events, upstream event shapes, the run reducer. No I/O.
+        .target(name: "AgentModel"),
+        // Control-API wire types shared by daemon, CLI and other clients. No I/O.
+        .target(name: "AgentProtocol", dependencies: ["AgentModel"]),
+        // The append-only SQLite ledger. SQLite types never leak out.
+        .target(
+            name: "AgentLedger",
+            dependencies: ["AgentModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Responses API transports (WebSocket) and the connection pool.
+        .target(
+            name: "AgentUpstream",
+            dependencies: [
+                "AgentModel",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Tool runtime: built-in tools run as real child processes under limits.
+        .target(name: "AgentTools", dependencies: ["AgentModel", "CAgentSupport"]),
+        // Runs, turns, the tool loop. Depends on narrow protocols, never on NIO or the wire protocol.
+        .target(
+            name: "AgentEngine",
+            dependencies: ["AgentModel", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Unix-socket JSON-RPC server.
+        .target(
+            name: "AgentControl",
+            dependencies: [
+                "AgentModel", "AgentProtocol", "CAgentSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Typed client for the control socket (agentctl and tests).
+        .target(
+            name: "AgentClient",
+            dependencies: [
+                "AgentModel", "AgentProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+            ]
+        ),
+        // The upstream emulator as a library.
+        .target(
+            name: "ResponsesEmulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Tiny C shims for Linux APIs Glibc does not export to Swift (ucred, prctl).
+        .target(name: "CAgentSupport"),
+        .executableTarget(
+            name: "agentd",
+            dependencies: [
+                "AgentModel", "AgentProtocol", "AgentLedger", "AgentUpstream", "AgentTools", "AgentEngine",
+                "AgentControl", "CAgentSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "agentctl",
+            dependencies: [
+                "AgentModel", "AgentProtocol", "AgentClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "responses-emulator",
+            dependencies: [
+                "ResponsesEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "agentd-bench",
+            dependencies: [
+                "AgentModel", "AgentLedger", "AgentEngine", "AgentTools", "AgentUpstream", "ResponsesEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "AgentModelTests", dependencies: ["AgentModel"]),
+        .testTarget(name: "AgentProtocolTests", dependencies: ["AgentProtocol", "AgentModel"]),
+        .testTarget(name: "AgentLedgerTests", dependencies: ["AgentLedger", "AgentModel"]),
+        .testTarget(
+            name: "AgentUpstreamTests",
+            dependencies: ["AgentUpstream", "AgentModel", "ResponsesEmulator"]
+        ),
+        .testTarget(name: "AgentToolsTests", dependencies: ["AgentTools", "AgentModel"]),
+        .testTarget(name: "AgentEngineTests", dependencies: ["AgentEngine", "AgentModel"]),
+        .testTarget(
+            name: "AgentControlTests",
+            dependencies: ["AgentControl", "AgentClient", "AgentProtocol", "AgentModel"]
+        ),
+        .testTarget(
+            name: "ResponsesEmulatorTests",
+            dependencies: [
+                "ResponsesEmulator",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "AgentIntegrationTests",
+            dependencies: ["agentd", "agentctl", "responses-emulator", "AgentModel"]
+        ),
+    ]
+)

@@ -1,0 +1,100 @@
+import AgentModel
+import Foundation
+
+extension RunDriver {
+    /// Sends the next `response.create` and records every frame of the response.
+    func performTurn() async throws {
+        do {
+            let lane = try await usableLane()
+            let frame = try RequestBuilder.createFrame(
+                state: state, tools: toolDefinitions, streamID: lane.streamID,
+                includeEncryptedReasoning: configuration.includeEncryptedReasoning)
+            // Append, then act: the request is durable before it leaves.
+            try await record(.upstreamOut, UpstreamEventType.create, rawPayload: frame, durable: true)
+            var received = 0
+            for try await text in try await lane.send(frame) {
+                received += 1
+                try await record(.upstreamIn, Self.frameType(text), rawPayload: text, durable: false)
+            }
+            try Task.checkCancellation()
+            if state.awaitingResponse {
+                throw UpstreamFailure(
+                    code: .connectionLost, message: "the response stream ended before its terminal event",
+                    framesReceived: received)
+            }
+            if state.lastError == nil { turnAttempts = 0 }
+        } catch let failure as UpstreamFailure {
+            try await recover(from: failure)
+        }
+    }
+
+    /// A lane whose connection still holds this run's chain, or a new one (which restarts the chain).
+    private func usableLane() async throws -> any UpstreamLane {
+        if let lane, lane.isUsable { return lane }
+        if let stale = lane {
+            lane = nil
+            await stale.release()
+        }
+        let fresh = try await upstream.lease(for: id)
+        lane = fresh
+        if state.chainIntact {
+            // The server's continuation cache lives in the old connection's memory.
+            try await record(
+                .run, RunEventType.chainReset, ChainReset(reason: "new upstream connection"), durable: false)
+        }
+        return fresh
+    }
+
+    /// After a dropped connection: never replay the request as is; rebuild it from the ledger.
+    private func recover(from failure: UpstreamFailure) async throws {
+        if failure.code == .shutdown { throw CancellationError() }
+        turnAttempts += 1
+        logger.warning(
+            "upstream turn failed", metadata: ["error": "\(failure)", "attempt": "\(turnAttempts)"])
+        if let stale = lane {
+            lane = nil
+            await stale.release()
+        }
+        guard turnAttempts < configuration.maxTurnAttempts else {
+            try await record(.run, RunEventType.failed, RunEnded(reason: failure.message, code: failure.code.rawValue))
+            return
+        }
+        try await Task.sleep(for: .milliseconds(UpstreamRetryPolicy.backoffMillis(attempt: turnAttempts)))
+        try await record(.run, RunEventType.chainReset, ChainReset(reason: failure.description), durable: false)
+    }
+
+    /// Reacts to an `error` frame or a failed response, as ``UpstreamRetryPolicy`` decides.
+    func handleUpstreamError(_ error: UpstreamError) async throws {
+        turnAttempts += 1
+        let reason = error.message ?? error.code ?? "upstream error"
+        switch UpstreamRetryPolicy.decide(error, attempt: turnAttempts, maxAttempts: configuration.maxTurnAttempts) {
+        case .restartChain:
+            try await record(.run, RunEventType.chainReset, ChainReset(reason: reason), durable: false)
+        case .retryAfter(let milliseconds):
+            try await Task.sleep(for: .milliseconds(milliseconds))
+            try await record(.run, RunEventType.chainReset, ChainReset(reason: reason), durable: false)
+        case .fail:
+            try await record(.run, RunEventType.failed, RunEnded(reason: reason, code: error.code))
+        }
+    }
+
+    /// Runs one tool call between its two journal entries.
+    func runTool(_ call: ToolCallRecord) async throws {
+        let started = ToolStarted(callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd)
+        try await record(.tool, ToolEventType.started, started)
+        let outcome = await tools.execute(
+            ToolInvocation(callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd))
+        let finished = ToolFinished(
+            callID: call.callID, exitCode: outcome.exitCode, durationMillis: outcome.durationMillis,
+            output: outcome.output, timedOut: outcome.timedOut, truncatedBytes: outcome.truncatedBytes)
+        // Committed together with the next request (which is appended durably before it is sent).
+        try await record(.tool, ToolEventType.finished, finished, durable: false)
+    }
+
+    private struct FrameType: Decodable { var type: String }
+
+    /// The `type` of a server frame, or `unparsable` (recorded, then ignored).
+    static func frameType(_ text: String) -> String {
+        (try? JSONDecoder().decode(FrameType.self, from: Data(text.utf8)).type) ?? "unparsable"
+    }
+}

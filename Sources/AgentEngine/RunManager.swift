@@ -1,0 +1,166 @@
+import AgentModel
+import Logging
+
+/// Owns the runs of this daemon: starts, resumes and recovers them, and answers questions about them.
+///
+/// ``run()`` is the long-lived service: every run's driver is a child task of it, so stopping the service
+/// interrupts every run (recorded as `run.interrupted`, resumable) before it returns.
+public actor RunManager {
+    let store: any EventStore
+    let upstream: any ResponsesUpstream
+    let tools: any ToolExecutor
+    let hub: EventHub
+    let configuration: EngineConfiguration
+    let logger: Logger
+    private var drivers: [RunID: RunDriver] = [:]
+    private var accepting = true
+    private let launches: AsyncStream<RunDriver>
+    private let launchContinuation: AsyncStream<RunDriver>.Continuation
+
+    public init(
+        store: any EventStore, upstream: any ResponsesUpstream, tools: any ToolExecutor, hub: EventHub,
+        configuration: EngineConfiguration, logger: Logger
+    ) {
+        self.store = store
+        self.upstream = upstream
+        self.tools = tools
+        self.hub = hub
+        self.configuration = configuration
+        self.logger = logger
+        (launches, launchContinuation) = AsyncStream.makeStream()
+    }
+
+    /// Runs every launched run as a child task until cancelled; then interrupts them and returns.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            for await driver in launches {
+                group.addTask {
+                    await driver.drive()
+                    await self.driverFinished(driver.id)
+                }
+            }
+        }
+    }
+
+    /// Stops taking runs; active runs are interrupted when ``run()`` is cancelled.
+    public func stopAccepting() {
+        accepting = false
+        launchContinuation.finish()
+    }
+
+    /// Starts a run: records `run.started` and returns once it is committed.
+    public func start(_ request: StartRunRequest) async throws -> RunState {
+        guard accepting else { throw EngineError(.shuttingDown, "agentd is shutting down; start the run later") }
+        let prompt = request.prompt
+        guard !prompt.isEmpty else { throw EngineError(.invalidRequest, "the prompt is empty") }
+        let toolNames = request.tools ?? configuration.defaultTools
+        let definitions: [JSONValue]
+        do {
+            definitions = try tools.definitions(for: toolNames)
+        } catch {
+            throw EngineError(.invalidRequest, "\(error)")
+        }
+        let started = RunStarted(
+            model: request.model ?? configuration.defaultModel, prompt: prompt,
+            instructions: request.instructions ?? configuration.defaultInstructions, cwd: request.cwd,
+            tools: toolNames, client: request.client)
+        let id = RunID.generate()
+        let event = LedgerEvent(
+            runID: id, seq: 0, timestampMillis: LedgerEvent.nowMillis(), kind: .run, type: RunEventType.started,
+            payload: try JSONCoding.encode(started))
+        try await store.append([event])
+        let state = RunReducer.replay(id, [event])
+        launch(state: state, definitions: definitions)
+        return state
+    }
+
+    /// Continues an interrupted or failed run from its ledger.
+    public func resume(_ id: RunID) async throws -> RunState {
+        guard accepting else { throw EngineError(.shuttingDown, "agentd is shutting down; resume the run later") }
+        if let driver = drivers[id] { return await driver.state }
+        var state = try await replay(id)
+        guard !state.status.isTerminal || state.status == .failed else {
+            throw EngineError(.invalidRequest, "run \(id) is \(state.status.rawValue) and cannot be resumed")
+        }
+        let definitions = try tools.definitions(for: state.tools)
+        try await appendLifecycle(&state, RunEventType.resumed, payload: RunEnded())
+        launch(state: state, definitions: definitions)
+        return state
+    }
+
+    /// Picks up runs that were active when the daemon stopped without interrupting them (a crash).
+    ///
+    /// - Returns: the runs that were resumed.
+    public func recoverCrashedRuns() async throws -> [RunID] {
+        var recovered: [RunID] = []
+        for id in try await store.unfinishedRuns() where drivers[id] == nil {
+            var state = try await replay(id)
+            guard state.status == .running, let definitions = try? tools.definitions(for: state.tools) else {
+                continue
+            }
+            logger.info("recovering run after a crash", metadata: ["run.id": "\(id)"])
+            if state.awaitingResponse || state.chainIntact {
+                // The partial response and the connection's cache died with the old process.
+                try await appendLifecycle(
+                    &state, RunEventType.chainReset, payload: ChainReset(reason: "agentd restarted"))
+            }
+            launch(state: state, definitions: definitions)
+            recovered.append(id)
+        }
+        return recovered
+    }
+
+    /// The run's current state: live for active runs, else replayed from the ledger.
+    public func state(of id: RunID) async throws -> RunState {
+        if let driver = drivers[id] { return await driver.state }
+        return try await replay(id)
+    }
+
+    /// Whether a driver is working on `id` in this process.
+    public func isActive(_ id: RunID) -> Bool { drivers[id] != nil }
+
+    /// Number of runs with a driver.
+    public var activeRunCount: Int { drivers.count }
+
+    /// The run's events from `fromSeq` on, history then live; see ``RunFeed``.
+    public nonisolated func feed(_ id: RunID, fromSeq: Int64) -> RunFeed {
+        RunFeed(
+            run: id, fromSeq: fromSeq, store: store, hub: hub, isActive: { await self.isActive($0) }, pageSize: 1024)
+    }
+
+    /// Replays a run from the ledger.
+    public func replay(_ id: RunID) async throws -> RunState {
+        var state = RunState(id: id)
+        var next: Int64 = 0
+        while true {
+            let page = try await store.events(of: id, fromSeq: next, limit: 4096)
+            for event in page { RunReducer.reduce(&state, event) }
+            guard let last = page.last else { break }
+            next = last.seq + 1
+        }
+        guard state.lastSeq >= 0 else { throw EngineError(.runNotFound, "no run \(id) in the ledger") }
+        return state
+    }
+
+    private func launch(state: RunState, definitions: [JSONValue]) {
+        let driver = RunDriver(
+            state: state, store: store, upstream: upstream, tools: tools, toolDefinitions: definitions,
+            configuration: configuration, logger: logger)
+        drivers[state.id] = driver
+        launchContinuation.yield(driver)
+    }
+
+    private func appendLifecycle<Payload: Encodable>(_ state: inout RunState, _ type: String, payload: Payload)
+        async throws
+    {
+        let event = LedgerEvent(
+            runID: state.id, seq: state.lastSeq + 1, timestampMillis: LedgerEvent.nowMillis(), kind: .run,
+            type: type, payload: try JSONCoding.encode(payload))
+        try await store.append([event])
+        RunReducer.reduce(&state, event)
+    }
+
+    private func driverFinished(_ id: RunID) {
+        drivers[id] = nil
+    }
+}

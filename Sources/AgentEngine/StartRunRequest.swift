@@ -1,0 +1,24 @@
+import AgentModel
+
+/// What a client asks for when it starts a run; unset fields take the engine's defaults.
+public struct StartRunRequest: Sendable, Hashable {
+    public var prompt: String
+    public var model: String?
+    public var cwd: String
+    public var instructions: String?
+    public var tools: [String]?
+    /// Name of the client that started the run, for the record.
+    public var client: String?
+
+    public init(
+        prompt: String, model: String? = nil, cwd: String, instructions: String? = nil, tools: [String]? = nil,
+        client: String? = nil
+    ) {
+        self.prompt = prompt
+        self.model = model
+        self.cwd = cwd
+        self.instructions = instructions
+        self.tools = tools
+        self.client = client
+    }
+}

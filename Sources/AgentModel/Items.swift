@@ -1,0 +1,36 @@
+/// Builders and readers for Responses API input and output items.
+public enum Items {
+    /// A user message item with one `input_text` part.
+    public static func userMessage(_ text: String) -> JSONValue {
+        [
+            "type": "message",
+            "role": "user",
+            "content": [["type": "input_text", "text": .string(text)]],
+        ]
+    }
+
+    /// A `function_call_output` item answering `callID`.
+    public static func functionCallOutput(callID: String, output: String) -> JSONValue {
+        ["type": "function_call_output", "call_id": .string(callID), "output": .string(output)]
+    }
+
+    /// The `input` field of a request as a list of items (a bare string becomes one user message).
+    public static func normalize(_ input: JSONValue?) -> [JSONValue] {
+        switch input {
+        case .string(let text): [userMessage(text)]
+        case .array(let items): items
+        default: []
+        }
+    }
+
+    /// The concatenated `output_text` of the assistant message items in `output`.
+    public static func messageText(_ output: [JSONValue]) -> String {
+        var text = ""
+        for item in output where item["type"]?.stringValue == "message" {
+            for part in item["content"]?.arrayValue ?? [] where part["type"]?.stringValue == "output_text" {
+                text += part["text"]?.stringValue ?? ""
+            }
+        }
+        return text
+    }
+}

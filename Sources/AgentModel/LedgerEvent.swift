@@ -1,0 +1,40 @@
+import Foundation
+
+/// One immutable entry of a run's history; the ledger stores these and the reducer folds them.
+public struct LedgerEvent: Hashable, Sendable, Codable {
+    /// The run this event belongs to.
+    public var runID: RunID
+    /// Position in the run's history, from 0, without gaps.
+    public var seq: Int64
+    /// Milliseconds since the Unix epoch when the event was recorded.
+    public var timestampMillis: Int64
+    /// Where the event came from.
+    public var kind: EventKind
+    /// The event's type: an upstream frame's `type`, or one of ``RunEventType`` / ``ToolEventType``.
+    public var type: String
+    /// The payload as JSON text (for upstream frames, the exact bytes that crossed the socket).
+    public var payload: String
+
+    public init(runID: RunID, seq: Int64, timestampMillis: Int64, kind: EventKind, type: String, payload: String) {
+        self.runID = runID
+        self.seq = seq
+        self.timestampMillis = timestampMillis
+        self.kind = kind
+        self.type = type
+        self.payload = payload
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id"
+        case seq
+        case timestampMillis = "ts_ms"
+        case kind
+        case type
+        case payload
+    }
+
+    /// The current time in milliseconds since the Unix epoch.
+    public static func nowMillis() -> Int64 {
+        Int64(Date().timeIntervalSince1970 * 1000)
+    }
+}

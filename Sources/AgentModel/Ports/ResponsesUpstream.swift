@@ -1,0 +1,52 @@
+/// Where responses come from: a pool of upstream connections (implemented by `AgentUpstream`).
+public protocol ResponsesUpstream: Sendable {
+    /// Reserves a lane for `run` (waiting fairly if all are busy). The run keeps it between turns.
+    func lease(for run: RunID) async throws -> any UpstreamLane
+}
+
+/// One place on one upstream connection where a run's responses are streamed, one at a time.
+public protocol UpstreamLane: Sendable {
+    /// The `stream_id` to put in every `response.create` sent on this lane, or `nil` for the default lane.
+    var streamID: String? { get }
+
+    /// Whether the connection behind this lane still holds the server's continuation cache.
+    var isUsable: Bool { get }
+
+    /// Sends one `response.create` frame (exactly these bytes) and yields every server frame of that
+    /// response, in order, ending after its terminal frame.
+    ///
+    /// - Throws: ``UpstreamFailure`` from the sequence when the connection fails; `framesReceived` says
+    ///   whether any frame of the response had arrived (then the request must not be replayed as is).
+    func send(_ frame: String) async throws -> AsyncThrowingStream<String, any Error>
+
+    /// Gives the lane back to the pool.
+    func release() async
+}
+
+/// A transport-level failure of an upstream request.
+public struct UpstreamFailure: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Machine-readable reason.
+    public enum Code: String, Sendable {
+        /// Could not connect or upgrade.
+        case connectFailed = "connect_failed"
+        /// The connection dropped or was closed.
+        case connectionLost = "connection_lost"
+        /// No frame arrived within the idle-stream timeout.
+        case idleTimeout = "idle_timeout"
+        /// The pool is shutting down.
+        case shutdown
+    }
+
+    public var code: Code
+    public var message: String
+    /// Frames of the failed response received before the failure.
+    public var framesReceived: Int
+
+    public init(code: Code, message: String, framesReceived: Int = 0) {
+        self.code = code
+        self.message = message
+        self.framesReceived = framesReceived
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

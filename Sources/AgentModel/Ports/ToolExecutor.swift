@@ -1,0 +1,56 @@
+/// Runs the tools a model asks for (implemented by `AgentTools`).
+public protocol ToolExecutor: Sendable {
+    /// The function-tool definitions (Responses API `tools` entries) for the named tools.
+    ///
+    /// - Throws: ``ToolFailure`` naming the first unknown tool.
+    func definitions(for names: [String]) throws -> [JSONValue]
+
+    /// Runs one call and returns its outcome; bad arguments come back as an error output, not a throw.
+    func execute(_ call: ToolInvocation) async -> ToolOutcome
+}
+
+/// One tool call to execute.
+public struct ToolInvocation: Hashable, Sendable {
+    public var callID: String
+    public var name: String
+    /// The model's arguments, as JSON text.
+    public var arguments: String
+    /// Working directory of the run.
+    public var cwd: String
+
+    public init(callID: String, name: String, arguments: String, cwd: String) {
+        self.callID = callID
+        self.name = name
+        self.arguments = arguments
+        self.cwd = cwd
+    }
+}
+
+/// What a tool call produced.
+public struct ToolOutcome: Hashable, Sendable {
+    /// The process exit code, or `nil` when the tool never ran or was killed by a signal.
+    public var exitCode: Int32?
+    /// The text the model receives as the call's output.
+    public var output: String
+    public var durationMillis: Double
+    public var timedOut: Bool
+    /// Bytes of output cut before the model saw it.
+    public var truncatedBytes: Int
+
+    public init(exitCode: Int32?, output: String, durationMillis: Double, timedOut: Bool, truncatedBytes: Int) {
+        self.exitCode = exitCode
+        self.output = output
+        self.durationMillis = durationMillis
+        self.timedOut = timedOut
+        self.truncatedBytes = truncatedBytes
+    }
+}
+
+/// A tool-set configuration error.
+public struct ToolFailure: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+
+    public init(message: String) { self.message = message }
+
+    public var description: String { message }
+}

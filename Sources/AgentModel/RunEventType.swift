@@ -1,0 +1,18 @@
+/// Event types the engine writes about a run's lifecycle (kind ``EventKind/run``).
+public enum RunEventType {
+    public static let started = "run.started"
+    public static let completed = "run.completed"
+    public static let failed = "run.failed"
+    public static let cancelled = "run.cancelled"
+    public static let interrupted = "run.interrupted"
+    /// An interrupted or crashed run continues (after `run/resume` or at start-up).
+    public static let resumed = "run.resumed"
+    /// A chain restart: the next request carries the full conversation instead of `previous_response_id`.
+    public static let chainReset = "run.chain_reset"
+}
+
+/// Event types of the tool journal (kind ``EventKind/tool``).
+public enum ToolEventType {
+    public static let started = "tool.started"
+    public static let finished = "tool.finished"
+}

@@ -1,0 +1,149 @@
+import Foundation
+
+/// Folds ledger events into ``RunState``: one pure function for live runs and for replay after a crash.
+///
+/// The reducer never fails: an event it cannot read leaves the state as it was (apart from `lastSeq`), so a
+/// ledger written by another version still replays.
+public enum RunReducer {
+    /// Replays `events` in order from an empty state.
+    public static func replay(_ id: RunID, _ events: some Sequence<LedgerEvent>) -> RunState {
+        var state = RunState(id: id)
+        for event in events { reduce(&state, event) }
+        return state
+    }
+
+    /// Applies one event to `state`.
+    public static func reduce(_ state: inout RunState, _ event: LedgerEvent) {
+        state.lastSeq = event.seq
+        state.updatedAtMillis = event.timestampMillis
+        switch event.kind {
+        case .run: applyRun(&state, event)
+        case .upstreamOut: applyOutbound(&state, event)
+        case .upstreamIn: applyInbound(&state, event)
+        case .tool: applyTool(&state, event)
+        case .control: break
+        }
+    }
+
+    private static func applyRun(_ state: inout RunState, _ event: LedgerEvent) {
+        switch event.type {
+        case RunEventType.started:
+            guard let started = try? JSONCoding.decode(RunStarted.self, from: event.payload) else { return }
+            state.status = .running
+            state.model = started.model
+            state.prompt = started.prompt
+            state.instructions = started.instructions
+            state.cwd = started.cwd
+            state.tools = started.tools
+            state.createdAtMillis = event.timestampMillis
+            state.pendingInput = [Items.userMessage(started.prompt)]
+        case RunEventType.chainReset:
+            // The next request carries the whole conversation; whatever was in flight is abandoned.
+            state.chainIntact = false
+            state.needsResend = true
+            state.awaitingResponse = false
+            state.currentResponseID = nil
+            state.lastError = nil
+        case RunEventType.resumed:
+            state.status = .running
+            state.endReason = nil
+        case RunEventType.completed:
+            state.status = .completed
+        case RunEventType.failed, RunEventType.cancelled, RunEventType.interrupted:
+            state.status =
+                event.type == RunEventType.failed
+                ? .failed : event.type == RunEventType.cancelled ? .cancelled : .interrupted
+            state.endReason = (try? JSONCoding.decode(RunEnded.self, from: event.payload))?.reason
+            state.awaitingResponse = false
+        default:
+            break
+        }
+    }
+
+    private static func applyOutbound(_ state: inout RunState, _ event: LedgerEvent) {
+        guard event.type == UpstreamEventType.create,
+            let frame = try? JSONCoding.decode(JSONValue.self, from: event.payload)
+        else { return }
+        let input = Items.normalize(frame["input"])
+        if frame["previous_response_id"]?.stringValue == nil {
+            // A request without a parent carries the whole conversation.
+            state.conversation = input
+        } else {
+            state.conversation += input
+        }
+        state.pendingInput = []
+        state.needsResend = false
+        state.awaitingResponse = true
+        state.currentResponseID = nil
+        state.lastError = nil
+    }
+
+    private static func applyInbound(_ state: inout RunState, _ event: LedgerEvent) {
+        guard let frame = try? JSONCoding.decode(UpstreamEvent.self, from: event.payload) else { return }
+        switch frame.type {
+        case UpstreamEventType.created:
+            state.currentResponseID = frame.response?.id
+        case UpstreamEventType.completed, UpstreamEventType.done:
+            guard let response = frame.response else { return }
+            completeResponse(&state, response)
+        case UpstreamEventType.failed, UpstreamEventType.incomplete:
+            state.awaitingResponse = false
+            state.currentResponseID = nil
+            state.lastError =
+                frame.response?.error
+                ?? UpstreamError(code: frame.type, message: "response ended with status \(frame.response?.status ?? "?")")
+        case UpstreamEventType.error:
+            state.awaitingResponse = false
+            state.currentResponseID = nil
+            state.lastError = frame.error ?? UpstreamError(message: "upstream error")
+        default:
+            break
+        }
+    }
+
+    private static func completeResponse(_ state: inout RunState, _ response: UpstreamResponse) {
+        let output = response.output ?? []
+        state.awaitingResponse = false
+        state.currentResponseID = nil
+        state.lastResponseID = response.id
+        state.chainIntact = true
+        state.responsesCompleted += 1
+        state.conversation += output
+        state.outputText += Items.messageText(output)
+        for item in output where item["type"]?.stringValue == "function_call" {
+            guard let callID = item["call_id"]?.stringValue else { continue }
+            state.toolCalls.append(
+                ToolCallRecord(
+                    callID: callID,
+                    name: item["name"]?.stringValue ?? "",
+                    arguments: item["arguments"]?.stringValue ?? "",
+                    status: .requested
+                )
+            )
+        }
+        if let usage = response.usage {
+            state.inputTokens += usage["input_tokens"]?.intValue ?? 0
+            state.outputTokens += usage["output_tokens"]?.intValue ?? 0
+        }
+    }
+
+    private static func applyTool(_ state: inout RunState, _ event: LedgerEvent) {
+        switch event.type {
+        case ToolEventType.started:
+            guard let started = try? JSONCoding.decode(ToolStarted.self, from: event.payload),
+                let index = state.toolCalls.lastIndex(where: { $0.callID == started.callID })
+            else { return }
+            state.toolCalls[index].status = .running
+        case ToolEventType.finished:
+            guard let finished = try? JSONCoding.decode(ToolFinished.self, from: event.payload),
+                let index = state.toolCalls.lastIndex(where: { $0.callID == finished.callID })
+            else { return }
+            state.toolCalls[index].status = .finished
+            state.toolCalls[index].exitCode = finished.exitCode
+            state.toolCalls[index].durationMillis = finished.durationMillis
+            state.pendingInput.append(Items.functionCallOutput(callID: finished.callID, output: finished.output))
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// What the engine should do next for a run, decided from its state alone.
+public enum NextStep: Equatable, Sendable {
+    /// Send a `response.create` with the pending input.
+    case sendRequest
+    /// Run these calls (committing `tool.started` first).
+    case runTools([ToolCallRecord])
+    /// Calls started before a crash whose outcome is unknown: a person must decide.
+    case resolveUncertain([ToolCallRecord])
+    /// The last response asked for nothing more: the run is complete.
+    case complete
+    /// The last request failed upstream; the engine decides whether to retry.
+    case failed(UpstreamError)
+    /// A response is streaming, or the run has ended: nothing to start.
+    case wait
+}
+
+extension RunState {
+    /// The next step for the engine, derived from the state.
+    public var nextStep: NextStep {
+        if status.isTerminal || status == .awaitingApproval || awaitingResponse { return .wait }
+        if let lastError { return .failed(lastError) }
+        let open = unfinishedCalls
+        let running = open.filter { $0.status == .running }
+        if !running.isEmpty { return .resolveUncertain(running) }
+        if !open.isEmpty { return .runTools(open) }
+        if !pendingInput.isEmpty || needsResend { return .sendRequest }
+        if responsesCompleted > 0 { return .complete }
+        return .wait
+    }
+}

@@ -1,0 +1,73 @@
+/// Everything known about a run, as folded from its events by ``RunReducer``.
+public struct RunState: Codable, Hashable, Sendable {
+    public var id: RunID
+    public var status: RunStatus
+    public var model: String
+    public var prompt: String
+    public var instructions: String?
+    public var cwd: String
+    public var tools: [String]
+    public var createdAtMillis: Int64
+    public var updatedAtMillis: Int64
+    /// Sequence number of the last event folded in, or -1 before any.
+    public var lastSeq: Int64
+    /// Text of the assistant messages of every completed response, in order.
+    public var outputText: String
+    /// Id of the last completed response: the `previous_response_id` of the next request while the chain holds.
+    public var lastResponseID: String?
+    /// Whether the next request may continue from ``lastResponseID``; false after a chain reset.
+    public var chainIntact: Bool
+    /// Whether the whole conversation must be sent again (after a chain reset interrupted a request).
+    public var needsResend: Bool
+    /// Id of the response being streamed, if any.
+    public var currentResponseID: String?
+    /// Whether a `response.create` was sent and its terminal event has not arrived.
+    public var awaitingResponse: Bool
+    /// Number of responses that completed.
+    public var responsesCompleted: Int
+    /// Every tool call, in the order the model asked.
+    public var toolCalls: [ToolCallRecord]
+    /// The whole conversation so far (input items sent and output items received), for a full-context restart.
+    public var conversation: [JSONValue]
+    /// Items not yet sent upstream (the first prompt, then tool outputs).
+    public var pendingInput: [JSONValue]
+    /// Tokens reported by completed responses.
+    public var inputTokens: Int
+    public var outputTokens: Int
+    /// The last error the upstream or the engine reported.
+    public var lastError: UpstreamError?
+    /// Why the run ended, when it did not complete.
+    public var endReason: String?
+
+    public init(id: RunID) {
+        self.id = id
+        status = .running
+        model = ""
+        prompt = ""
+        instructions = nil
+        cwd = ""
+        tools = []
+        createdAtMillis = 0
+        updatedAtMillis = 0
+        lastSeq = -1
+        outputText = ""
+        lastResponseID = nil
+        chainIntact = false
+        needsResend = false
+        currentResponseID = nil
+        awaitingResponse = false
+        responsesCompleted = 0
+        toolCalls = []
+        conversation = []
+        pendingInput = []
+        inputTokens = 0
+        outputTokens = 0
+        lastError = nil
+        endReason = nil
+    }
+
+    /// Calls the model asked for in the last completed response that have not finished.
+    public var unfinishedCalls: [ToolCallRecord] {
+        toolCalls.filter { $0.status != .finished }
+    }
+}

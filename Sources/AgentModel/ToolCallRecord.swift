@@ -1,0 +1,38 @@
+/// One function call the model asked for, and what became of it.
+public struct ToolCallRecord: Codable, Hashable, Sendable {
+    /// Progress of a call through the effect journal.
+    public enum Status: String, Codable, Sendable {
+        /// The model asked for it; it has not started.
+        case requested
+        /// `tool.started` is committed; `tool.finished` is not.
+        case running
+        /// `tool.finished` is committed.
+        case finished
+    }
+
+    public var callID: String
+    public var name: String
+    public var arguments: String
+    public var status: Status
+    public var exitCode: Int32?
+    public var durationMillis: Double?
+
+    public init(
+        callID: String, name: String, arguments: String, status: Status, exitCode: Int32? = nil,
+        durationMillis: Double? = nil
+    ) {
+        self.callID = callID
+        self.name = name
+        self.arguments = arguments
+        self.status = status
+        self.exitCode = exitCode
+        self.durationMillis = durationMillis
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callID = "call_id"
+        case name, arguments, status
+        case exitCode = "exit_code"
+        case durationMillis = "duration_ms"
+    }
+}

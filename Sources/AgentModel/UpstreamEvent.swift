@@ -1,0 +1,72 @@
+/// The fields of a Responses server event that the reducer reads; every other field is ignored.
+///
+/// The exact frame is kept in the ledger; this is only a view of it, so new upstream fields never break replay.
+public struct UpstreamEvent: Decodable, Sendable {
+    public var type: String
+    public var sequenceNumber: Int?
+    public var streamID: String?
+    public var response: UpstreamResponse?
+    public var item: JSONValue?
+    public var delta: String?
+    public var error: UpstreamError?
+
+    enum CodingKeys: String, CodingKey {
+        case type
+        case sequenceNumber = "sequence_number"
+        case streamID = "stream_id"
+        case response, item, delta, error
+    }
+
+    /// Whether this event ends a response: `completed`, `failed`, `incomplete`, legacy `done`, or an `error`.
+    public var isTerminal: Bool {
+        UpstreamEventType.terminal.contains(type)
+    }
+}
+
+/// The fields of a Response object that the reducer reads.
+public struct UpstreamResponse: Decodable, Sendable {
+    public var id: String
+    public var status: String?
+    public var output: [JSONValue]?
+    public var usage: JSONValue?
+    public var error: UpstreamError?
+    public var incompleteDetails: JSONValue?
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, output, usage, error
+        case incompleteDetails = "incomplete_details"
+    }
+}
+
+/// The nested error object of an `error` frame or a failed response.
+public struct UpstreamError: Codable, Hashable, Sendable {
+    public var type: String?
+    public var code: String?
+    public var message: String?
+    public var param: String?
+
+    public init(type: String? = nil, code: String? = nil, message: String? = nil, param: String? = nil) {
+        self.type = type
+        self.code = code
+        self.message = message
+        self.param = param
+    }
+}
+
+/// Names of the server event types agentd acts on.
+public enum UpstreamEventType {
+    public static let created = "response.created"
+    public static let inProgress = "response.in_progress"
+    public static let completed = "response.completed"
+    /// Early WebSocket builds ended responses with `response.done`; treated like `completed`.
+    public static let done = "response.done"
+    public static let failed = "response.failed"
+    public static let incomplete = "response.incomplete"
+    public static let error = "error"
+    public static let outputTextDelta = "response.output_text.delta"
+    public static let outputItemDone = "response.output_item.done"
+    public static let create = "response.create"
+
+    /// Types that end a response.
+    public static let terminal: Set<String> = [completed, done, failed, incomplete, error]
+}

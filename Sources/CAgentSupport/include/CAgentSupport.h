@@ -1,0 +1,15 @@
+#ifndef CAGENTSUPPORT_H
+#define CAGENTSUPPORT_H
+
+#include <sys/types.h>
+
+/// Peer credentials of a connected Unix socket (SO_PEERCRED). Returns 0 on success, -1 with errno set.
+int agent_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
+
+/// Marks the process non-dumpable so processes of the same user cannot read its memory or environ.
+int agent_set_non_dumpable(void);
+
+/// Makes this process a child subreaper so orphaned tool grandchildren are re-parented to it.
+int agent_set_child_subreaper(void);
+
+#endif
