@@ -1,0 +1,71 @@
+import AgentModel
+import Foundation
+
+/// Turns a run's events into what a person reads: streamed text, one line per tool call, the outcome.
+///
+/// Pure: the same events always render to the same text, so a replay from the ledger (`attach --from 0`)
+/// shows exactly what the live run showed.
+struct EventRenderer {
+    /// Where the text goes: `output` for the run's content, `diagnostics` for everything else.
+    struct Rendered: Equatable {
+        var output = ""
+        var diagnostics = ""
+    }
+
+    private var atLineStart = true
+    private var toolArguments: [String: String] = [:]
+
+    /// Renders one event.
+    mutating func render(_ event: LedgerEvent) -> Rendered {
+        var rendered = Rendered()
+        switch (event.kind, event.type) {
+        case (.upstreamIn, UpstreamEventType.outputTextDelta):
+            guard let delta = Self.field("delta", of: event.payload), !delta.isEmpty else { break }
+            rendered.output = delta
+            atLineStart = delta.hasSuffix("\n")
+        case (.tool, ToolEventType.started):
+            guard let started = try? JSONCoding.decode(ToolStarted.self, from: event.payload) else { break }
+            toolArguments[started.callID] = Self.summary(name: started.name, arguments: started.arguments)
+        case (.tool, ToolEventType.finished):
+            guard let finished = try? JSONCoding.decode(ToolFinished.self, from: event.payload) else { break }
+            let label = toolArguments.removeValue(forKey: finished.callID) ?? finished.callID
+            let outcome =
+                finished.timedOut
+                ? "timed out" : finished.exitCode.map { "exit \($0)" } ?? "error"
+            rendered.output = lineBreak() + "[tool] \(label) -> \(outcome) in \(Self.duration(finished.durationMillis))\n"
+            atLineStart = true
+        case (.run, RunEventType.completed):
+            rendered.output = lineBreak()
+            atLineStart = true
+        case (.run, RunEventType.failed), (.run, RunEventType.cancelled), (.run, RunEventType.interrupted):
+            let ended = try? JSONCoding.decode(RunEnded.self, from: event.payload)
+            rendered.output = lineBreak()
+            atLineStart = true
+            let what = event.type.replacingOccurrences(of: "run.", with: "run ")
+            rendered.diagnostics = "\(what): \(ended?.reason ?? "no reason given")\n"
+        case (.run, RunEventType.chainReset):
+            let reset = try? JSONCoding.decode(ChainReset.self, from: event.payload)
+            rendered.diagnostics = "(upstream: continuing with the full conversation: \(reset?.reason ?? "?"))\n"
+        default:
+            break
+        }
+        return rendered
+    }
+
+    private func lineBreak() -> String { atLineStart ? "" : "\n" }
+
+    /// `shell: echo hi` for shell calls, else the tool name and its raw arguments.
+    static func summary(name: String, arguments: String) -> String {
+        if let cmd = field("cmd", of: arguments) { return "\(name): \(cmd)" }
+        return "\(name) \(arguments)"
+    }
+
+    static func duration(_ millis: Double) -> String {
+        millis < 1_000 ? String(format: "%.1f ms", millis) : String(format: "%.2f s", millis / 1_000)
+    }
+
+    /// A top-level string field of a JSON object text.
+    static func field(_ name: String, of json: String) -> String? {
+        (try? JSONCoding.decode(JSONValue.self, from: json))?[name]?.stringValue
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import TOMLKit
+
+/// The daemon's settings: `config/agentd.toml` documents every key and its default.
+struct DaemonConfiguration: Equatable {
+    struct Daemon: Equatable {
+        var socket: String?
+        var stateDir: String?
+        var logLevel = "info"
+    }
+
+    struct Upstream: Equatable {
+        var baseURL = "https://api.openai.com/v1"
+        var apiKeyFile: String?
+        var connections = 2
+        var lanes = true
+        var lanesPerConnection = 16
+        var connectTimeoutMillis = 15_000
+        var pingIntervalMillis = 20_000
+        var pingTimeoutMillis = 20_000
+        var idleStreamTimeoutMillis = 300_000
+        var maxConnectionAgeSeconds = 3_300
+        var maxFrameBytes = 64 << 20
+    }
+
+    struct Run: Equatable {
+        var model = "gpt-5.2"
+        var tools = ["shell"]
+        var instructions: String?
+        var maxResponses = 200
+        var maxTurnAttempts = 5
+        var includeEncryptedReasoning = true
+    }
+
+    struct Ledger: Equatable {
+        var sync = "full"
+    }
+
+    struct Tools: Equatable {
+        var timeoutMillis = 120_000
+        var maxTimeoutMillis = 3_600_000
+        var outputHeadBytes = 16 << 10
+        var outputTailBytes = 16 << 10
+        var killGraceMillis = 2_000
+        var environment = ["PATH", "HOME", "LANG", "LC_ALL", "TERM", "USER", "LOGNAME", "SHELL", "TMPDIR", "TZ"]
+    }
+
+    struct Control: Equatable {
+        var maxLineBytes = 1 << 20
+        var outboundQueueLimit = 4096
+        var maxConnections = 256
+        var allowedUIDs: [Int] = []
+    }
+
+    var daemon = Daemon()
+    var upstream = Upstream()
+    var run = Run()
+    var ledger = Ledger()
+    var tools = Tools()
+    var control = Control()
+
+    /// Reads `path`; every problem in the file is reported at once.
+    static func load(path: String) throws -> DaemonConfiguration {
+        let source: String
+        do {
+            source = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigErrors(errors: [ConfigError(file: path, line: nil, key: "-", message: "cannot read the file")])
+        }
+        return try parse(source, file: path)
+    }
+
+    /// Parses TOML text (`file` names it in errors).
+    static func parse(_ source: String, file: String) throws -> DaemonConfiguration {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: source)
+        } catch let error as TOMLParseError {
+            throw ConfigErrors(errors: [
+                ConfigError(file: file, line: error.source.begin.line, key: "-", message: error.description)
+            ])
+        }
+        var errors: [ConfigError] = []
+        func section(_ name: String) -> ConfigReader {
+            let value = root[name]
+            if let value, value.table == nil {
+                errors.append(ConfigError(file: file, line: nil, key: name, message: "must be a table ([\(name)])"))
+            }
+            return ConfigReader(table: value?.table, section: name, file: file, source: source)
+        }
+        var config = DaemonConfiguration()
+        let known = ["daemon", "upstream", "run", "ledger", "tools", "control"]
+        for key in root.keys where !known.contains(key) {
+            errors.append(ConfigError(file: file, line: nil, key: key, message: "unknown section"))
+        }
+
+        let daemon = section("daemon")
+        config.daemon.socket = daemon.optionalString("socket")
+        config.daemon.stateDir = daemon.optionalString("state_dir")
+        config.daemon.logLevel = daemon.choice(
+            "log_level", default: "info", allowed: ["trace", "debug", "info", "notice", "warning", "error"])
+        errors += daemon.finish()
+
+        let upstream = section("upstream")
+        config.upstream.baseURL = upstream.string("base_url", default: config.upstream.baseURL)
+        config.upstream.apiKeyFile = upstream.optionalString("api_key_file")
+        config.upstream.connections = upstream.int("connections", default: 2, range: 1...64)
+        config.upstream.lanes = upstream.bool("lanes", default: true)
+        config.upstream.lanesPerConnection = upstream.int("lanes_per_connection", default: 16, range: 1...16)
+        config.upstream.connectTimeoutMillis = upstream.int("connect_timeout_ms", default: 15_000, range: 100...600_000)
+        config.upstream.pingIntervalMillis = upstream.int("ping_interval_ms", default: 20_000, range: 100...3_600_000)
+        config.upstream.pingTimeoutMillis = upstream.int("ping_timeout_ms", default: 20_000, range: 100...3_600_000)
+        config.upstream.idleStreamTimeoutMillis = upstream.int(
+            "idle_stream_timeout_ms", default: 300_000, range: 100...86_400_000)
+        config.upstream.maxConnectionAgeSeconds = upstream.int(
+            "max_connection_age_s", default: 3_300, range: 1...3_600)
+        config.upstream.maxFrameBytes = upstream.int("max_frame_bytes", default: 64 << 20, range: 1 << 16...1 << 30)
+        errors += upstream.finish()
+
+        let run = section("run")
+        config.run.model = run.string("model", default: config.run.model)
+        config.run.tools = run.strings("tools", default: config.run.tools)
+        config.run.instructions = run.optionalString("instructions")
+        config.run.maxResponses = run.int("max_responses", default: 200, range: 1...100_000)
+        config.run.maxTurnAttempts = run.int("max_turn_attempts", default: 5, range: 1...100)
+        config.run.includeEncryptedReasoning = run.bool("include_encrypted_reasoning", default: true)
+        errors += run.finish()
+
+        let ledger = section("ledger")
+        config.ledger.sync = ledger.choice("sync", default: "full", allowed: ["full", "normal"])
+        errors += ledger.finish()
+
+        let tools = section("tools")
+        config.tools.timeoutMillis = tools.int("timeout_ms", default: 120_000, range: 100...86_400_000)
+        config.tools.maxTimeoutMillis = tools.int("max_timeout_ms", default: 3_600_000, range: 100...86_400_000)
+        config.tools.outputHeadBytes = tools.int("output_head_bytes", default: 16 << 10, range: 0...(64 << 20))
+        config.tools.outputTailBytes = tools.int("output_tail_bytes", default: 16 << 10, range: 0...(64 << 20))
+        config.tools.killGraceMillis = tools.int("kill_grace_ms", default: 2_000, range: 0...60_000)
+        config.tools.environment = tools.strings("environment", default: config.tools.environment)
+        errors += tools.finish()
+
+        let control = section("control")
+        config.control.maxLineBytes = control.int("max_line_bytes", default: 1 << 20, range: 1024...(64 << 20))
+        config.control.outboundQueueLimit = control.int("outbound_queue_limit", default: 4096, range: 16...1_000_000)
+        config.control.maxConnections = control.int("max_connections", default: 256, range: 1...65_536)
+        config.control.allowedUIDs = control.ints("allowed_uids", default: [])
+        errors += control.finish()
+
+        if !errors.isEmpty { throw ConfigErrors(errors: errors) }
+        return config
+    }
+}

@@ -1,0 +1,20 @@
+import AgentModel
+import Synchronization
+
+/// A ``ToolExecutor`` that answers `shell` calls with the command itself and records every call.
+final class RecordingTools: ToolExecutor {
+    let calls = Mutex<[ToolInvocation]>([])
+
+    func definitions(for names: [String]) throws -> [JSONValue] {
+        try names.map { name in
+            guard name == "shell" else { throw ToolFailure(message: "unknown tool '\(name)'") }
+            return ["type": "function", "name": "shell", "parameters": ["type": "object"]]
+        }
+    }
+
+    func execute(_ call: ToolInvocation) async -> ToolOutcome {
+        calls.withLock { $0.append(call) }
+        return ToolOutcome(
+            exitCode: 0, output: "ran \(call.arguments)", durationMillis: 1, timedOut: false, truncatedBytes: 0)
+    }
+}

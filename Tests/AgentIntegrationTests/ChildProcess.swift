@@ -1,0 +1,142 @@
+import Foundation
+import Synchronization
+
+/// A built executable of this package run as a real child process, with its output captured line by line.
+final class ChildProcess: Sendable {
+    let process: Process
+    private let stdoutLines = Mutex<[String]>([])
+    private let stderrLines = Mutex<[String]>([])
+    private let lineArrived = Mutex<[CheckedContinuation<Void, Never>]>([])
+
+    /// The directory holding the package's built executables (next to the test bundle).
+    static let binDirectory: URL = {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("agentd").path) }
+            ?? candidates[1]
+    }()
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], cwd: String? = nil) throws {
+        process = Process()
+        process.executableURL = Self.binDirectory.appendingPathComponent(executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "OPENAI_API_KEY")
+        env.removeValue(forKey: "OPENAI_BASE_URL")
+        env.removeValue(forKey: "AGENTD_SOCKET")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        Self.pump(out.fileHandleForReading, into: stdoutLines, notify: lineArrived)
+        Self.pump(err.fileHandleForReading, into: stderrLines, notify: lineArrived)
+    }
+
+    var stdout: [String] { stdoutLines.withLock { $0 } }
+    var stderr: [String] { stderrLines.withLock { $0 } }
+
+    /// Waits until a line of stdout or stderr satisfies `match`, failing after `timeout` or when the process exits.
+    func waitForLine(timeout: Duration = .seconds(60), _ match: @escaping @Sendable (String) -> Bool) async throws
+        -> String
+    {
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            self.wake()
+        }
+        defer { timer.cancel() }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let line = (stdout + stderr).first(where: match) { return line }
+            if !process.isRunning || ContinuousClock.now >= deadline {
+                let reason = process.isRunning ? "timed out after \(timeout)" : "the process exited"
+                throw HarnessError(
+                    "\(process.executableURL!.lastPathComponent): \(reason) before the expected line; last stderr:\n"
+                        + stderr.suffix(20).joined(separator: "\n"))
+            }
+            await withCheckedContinuation { continuation in
+                lineArrived.withLock { $0.append(continuation) }
+                // Re-check after registering, so a line that arrived in between is not missed.
+                if (stdout + stderr).contains(where: match) || !process.isRunning { wake() }
+            }
+        }
+    }
+
+    /// Waits for the process to exit and returns its status.
+    func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
+        let process = self.process
+        return try await withThrowingTaskGroup(of: Int32.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    DispatchQueue.global().async {
+                        process.waitUntilExit()
+                        continuation.resume()
+                    }
+                }
+                return process.terminationStatus
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw HarnessError("\(process.executableURL!.lastPathComponent) did not exit within \(timeout)")
+            }
+            let status = try await group.next()!
+            group.cancelAll()
+            return status
+        }
+    }
+
+    func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    private func wake() {
+        let waiting = lineArrived.withLock { list in
+            defer { list.removeAll() }
+            return list
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
+    private static func pump(
+        _ handle: FileHandle, into lines: Mutex<[String]>, notify: Mutex<[CheckedContinuation<Void, Never>]>
+    ) {
+        let thread = Thread {
+            var buffer = Data()
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                buffer.append(chunk)
+                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                    buffer.removeSubrange(buffer.startIndex...newline)
+                    lines.withLock { $0.append(line) }
+                }
+                wakeAll(notify)
+            }
+            if !buffer.isEmpty { lines.withLock { $0.append(String(decoding: buffer, as: UTF8.self)) } }
+            wakeAll(notify)
+        }
+        thread.start()
+    }
+
+    private static func wakeAll(_ notify: Mutex<[CheckedContinuation<Void, Never>]>) {
+        let waiting = notify.withLock { list in
+            defer { list.removeAll() }
+            return list
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
