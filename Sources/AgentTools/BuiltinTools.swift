@@ -1,0 +1,59 @@
+import AgentModel
+import Foundation
+
+/// The daemon's tool executor: the built-in tools, run as local child processes under ``ToolLimits``.
+public struct BuiltinTools: ToolExecutor {
+    /// The limits every call runs under.
+    public let limits: ToolLimits
+    private let tools: [String: any Tool]
+    private let childEnvironment: [String: String]
+    private let runner: ProcessRunner
+
+    /// Creates an executor.
+    ///
+    /// - Parameters:
+    ///   - limits: timeouts, output caps, environment policy, resource limits.
+    ///   - tools: the available tools; `nil` means the built-in set (`shell`). On duplicate names the first wins.
+    ///   - baseEnvironment: the environment the child environment is filtered from (the daemon's by default).
+    public init(
+        limits: ToolLimits = ToolLimits(),
+        tools: [any Tool]? = nil,
+        baseEnvironment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.limits = limits
+        let list = tools ?? [ShellTool(limits: limits)]
+        self.tools = Dictionary(list.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.childEnvironment = limits.environment.childEnvironment(from: baseEnvironment)
+        self.runner = ProcessRunner()
+    }
+
+    /// The names of the available tools, sorted.
+    public var toolNames: [String] { tools.keys.sorted() }
+
+    /// The environment child processes get.
+    public var environment: [String: String] { childEnvironment }
+
+    public func definitions(for names: [String]) throws -> [JSONValue] {
+        try names.map { name in
+            guard let tool = tools[name] else {
+                throw ToolFailure(
+                    message: "unknown tool '\(name)'; available: \(toolNames.joined(separator: ", "))")
+            }
+            return tool.definition
+        }
+    }
+
+    public func execute(_ call: ToolInvocation) async -> ToolOutcome {
+        guard let tool = tools[call.name] else {
+            return ToolOutput.error("unknown tool '\(call.name)'")
+        }
+        let context = ToolContext(
+            callID: call.callID, cwd: call.cwd, environment: childEnvironment, limits: limits, runner: runner)
+        return await tool.run(arguments: call.arguments, context: context)
+    }
+
+    /// Whether a call of the named tool may safely run twice; unknown tools are not idempotent.
+    public func isIdempotent(_ name: String) -> Bool {
+        tools[name]?.isIdempotent ?? false
+    }
+}

@@ -1,0 +1,183 @@
+import Glibc
+
+/// Runs `/bin/sh -c` commands as real child processes, each in its own process group, under a wall-clock limit.
+///
+/// Behaviour, in order:
+/// - spawn with `posix_spawn`: new process group (pgid = pid), signal mask cleared and every signal reset to its
+///   default (the daemon may ignore SIGPIPE), stdin from `/dev/null`, stdout and stderr to pipes, every other fd
+///   closed, the working directory set by the spawn itself, the environment exactly ``ProcessRequest/environment``;
+/// - with ``ResourceLimits``, the shell first waits on a gate pipe while the parent applies them with `prlimit`;
+/// - both pipes are drained concurrently to EOF, keeping head and tail of each (the child never blocks on a full
+///   pipe);
+/// - timeout or task cancellation: SIGTERM to the group, SIGKILL after ``ProcessRequest/killGrace``;
+/// - when the shell exits, every process still in its group is SIGKILLed (background jobs do not outlive the call);
+/// - processes that left the group (`setsid`, daemons that double-fork into a new session) are *not* killed:
+///   reading stops ``ProcessRequest/drainGrace`` after the exit and ``ProcessResult/outputAbandoned`` is set.
+///   Catching those needs a per-call cgroup (`cgroup.kill`) or the daemon's subreaper to collect them.
+/// - only the runner's own child is waited for (`waitid`/`waitpid` on its pid). If the daemon is a child subreaper,
+///   its orphan reaper must not call `waitpid(-1)`, or it can steal this status (``Termination/unknown``).
+public struct ProcessRunner: Sendable {
+    /// The shell every command runs under.
+    public static let shellPath = "/bin/sh"
+
+    /// Creates a runner.
+    public init() {}
+
+    /// Runs `request` to completion and returns what happened.
+    ///
+    /// - Throws: ``ProcessLaunchError`` when the child could not be started (missing working directory,
+    ///   no `/bin/sh`, resource exhaustion); once started, every outcome is a ``ProcessResult``.
+    public func run(_ request: ProcessRequest) async throws(ProcessLaunchError) -> ProcessResult {
+        let supervisor = try Self.spawn(request)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                supervisor.start { continuation.resume(returning: $0) }
+            }
+        } onCancel: {
+            supervisor.cancel()
+        }
+    }
+
+    // The gate: the shell blocks reading fd 3 until the parent has applied the rlimits, then execs the command
+    // with fd 3 closed. `$1` is the command, so `$0`, `$@` and the shell's state match a plain `sh -c`.
+    private static let gateScript = "IFS= read -r _ <&3 || exit 125; exec /bin/sh -c \"$1\" 3<&-"
+
+    private static func spawn(_ request: ProcessRequest) throws(ProcessLaunchError) -> ChildSupervisor {
+        // C strings end at NUL: a command or path with one would silently run something shorter.
+        guard !request.command.utf8.contains(0), !request.workingDirectory.utf8.contains(0) else {
+            throw ProcessLaunchError(
+                code: .invalidRequest, message: "the command or working directory contains a NUL byte")
+        }
+        var info = stat()
+        guard stat(request.workingDirectory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw ProcessLaunchError(
+                code: .workingDirectoryMissing,
+                message: "working directory '\(request.workingDirectory)' does not exist or is not a directory")
+        }
+
+        var opened: [Int32] = []
+        func closeAll() { for fd in opened { close(fd) } }
+        func makePipe(nonBlocking: Bool = false) throws(ProcessLaunchError) -> (read: Int32, write: Int32) {
+            switch LinuxCalls.makePipe(nonBlocking: nonBlocking) {
+            case .success(let pipe):
+                opened += [pipe.read, pipe.write]
+                return pipe
+            case .failure(let failure):
+                closeAll()
+                throw ProcessLaunchError(code: .spawnFailed, message: failure.message)
+            }
+        }
+        let out = try makePipe()
+        let err = try makePipe()
+        let wake = try makePipe(nonBlocking: true)
+        let gated = !request.resourceLimits.isEmpty
+        let gate = gated ? try makePipe() : nil
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, out.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, err.write, 2)
+        if let gate { posix_spawn_file_actions_adddup2(&actions, gate.read, 3) }
+        // Everything else (the pipes' original fds, the daemon's sockets and database) stays out of the child.
+        if let addClosefrom = LinuxCalls.addClosefrom {
+            _ = addClosefrom(&actions, gated ? 4 : 3)
+        }
+        guard let addChdir = LinuxCalls.addChdir else {
+            closeAll()
+            throw ProcessLaunchError(code: .spawnFailed, message: "posix_spawn_file_actions_addchdir_np is unavailable")
+        }
+        _ = addChdir(&actions, request.workingDirectory)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let arguments =
+            gated
+            ? [shellPath, "-c", gateScript, shellPath, request.command]
+            : [shellPath, "-c", request.command]
+        // Entries that cannot be represented as `NAME=value` C strings are dropped.
+        let environment = request.environment
+            .filter {
+                !$0.key.isEmpty && !$0.key.utf8.contains(0) && !$0.key.contains("=") && !$0.value.utf8.contains(0)
+            }
+            .sorted { $0.key < $1.key }
+            .map { "\($0.key)=\($0.value)" }
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+
+        var pid: pid_t = 0
+        let startedAt = LinuxCalls.monotonicNanos()
+        let rc = posix_spawn(&pid, shellPath, &actions, &attributes, argv, envp)
+        guard rc == 0 else {
+            closeAll()
+            let code: ProcessLaunchError.Code =
+                rc == ENOENT && stat(request.workingDirectory, &info) != 0 ? .workingDirectoryMissing : .spawnFailed
+            throw ProcessLaunchError(code: code, message: "posix_spawn \(shellPath): \(String(cString: strerror(rc)))")
+        }
+        close(out.write)
+        close(err.write)
+
+        if let gate {
+            close(gate.read)
+            if case .failure(let failure) = request.resourceLimits.apply(to: pid) {
+                kill(-pid, SIGKILL)
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+                for fd in [out.read, err.read, wake.read, wake.write, gate.write] { close(fd) }
+                throw ProcessLaunchError(code: .resourceLimitsFailed, message: failure.message)
+            }
+            var go: UInt8 = 0x0a
+            _ = write(gate.write, &go, 1)
+            close(gate.write)
+        }
+        return ChildSupervisor(
+            pid: pid, request: request, stdoutFD: out.read, stderrFD: err.read, wake: wake, startedAt: startedAt)
+    }
+}
+
+/// Why a child could not be started.
+public struct ProcessLaunchError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The kind of failure; none is retryable without changing the request or the machine.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        public var description: String { name }
+        /// The working directory does not exist or is not a directory.
+        public static let workingDirectoryMissing = Code(name: "workingDirectoryMissing")
+        /// The command or working directory cannot be passed to the kernel (contains NUL).
+        public static let invalidRequest = Code(name: "invalidRequest")
+        /// `pipe2` or `posix_spawn` failed (fd or process limits, no `/bin/sh`).
+        public static let spawnFailed = Code(name: "spawnFailed")
+        /// The resource limits could not be applied (the child was killed before running the command).
+        public static let resourceLimitsFailed = Code(name: "resourceLimitsFailed")
+    }
+
+    public var code: Code
+    public var message: String
+
+    /// Creates an error.
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+}

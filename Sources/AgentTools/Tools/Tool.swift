@@ -1,0 +1,43 @@
+import AgentModel
+
+/// One tool the model can call; add a tool by adding one conforming type and listing it in ``BuiltinTools``.
+public protocol Tool: Sendable {
+    /// The function name the model calls (unique within a ``BuiltinTools``).
+    var name: String { get }
+    /// The Responses API function-tool definition sent upstream.
+    var definition: JSONValue { get }
+    /// Whether running the same call twice is harmless (used when recovering a run whose call may have run).
+    var isIdempotent: Bool { get }
+    /// Runs one call; bad arguments and failures come back as an error output, never a throw.
+    ///
+    /// - Parameters:
+    ///   - arguments: the model's arguments, as JSON text.
+    ///   - context: the call's working directory, environment and limits.
+    func run(arguments: String, context: ToolContext) async -> ToolOutcome
+}
+
+/// What a tool call runs with.
+public struct ToolContext: Sendable {
+    /// The upstream call id.
+    public var callID: String
+    /// The run's working directory.
+    public var cwd: String
+    /// The environment for child processes, already filtered by ``EnvironmentPolicy``.
+    public var environment: [String: String]
+    /// Limits for this call.
+    public var limits: ToolLimits
+    /// Runs child processes.
+    public var runner: ProcessRunner
+
+    /// Creates a context.
+    public init(
+        callID: String, cwd: String, environment: [String: String], limits: ToolLimits,
+        runner: ProcessRunner = ProcessRunner()
+    ) {
+        self.callID = callID
+        self.cwd = cwd
+        self.environment = environment
+        self.limits = limits
+        self.runner = runner
+    }
+}

@@ -1,0 +1,5 @@
+import AgentModel
+
+enum AgentVersionString {
+    static let value = AgentVersion.current
+}

@@ -1,0 +1,26 @@
+import AgentModel
+import ArgumentParser
+
+/// `agentctl attach`: replays a run from a sequence number, then follows it live until it ends.
+struct AttachCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attach", abstract: "Show a run from a sequence number on, then follow it live.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("from"), help: "First sequence number to show.")
+    var fromSeq: Int64 = 0
+
+    @Flag(help: "Print one ledger event per line as JSON.")
+    var json = false
+
+    @Argument(help: "The run id.")
+    var run: String
+
+    func run() async throws {
+        guard RunID.isWellFormed(run) else { throw ValidationError("'\(run)' is not a run id (run_…)") }
+        let session = try await Session.open(global)
+        let final = try await session.follow(RunID(rawValue: run), fromSeq: fromSeq, json: json)
+        throw final.status.isTerminal ? ExitCodes.forRun(final.status) : .success
+    }
+}

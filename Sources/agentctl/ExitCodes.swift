@@ -1,0 +1,19 @@
+import AgentModel
+import ArgumentParser
+
+/// agentctl's exit codes, in one place.
+enum ExitCodes {
+    static let failed = ExitCode(1)
+    static let stopped = ExitCode(2)
+    static let unreachable = ExitCode(3)
+    static let refused = ExitCode(4)
+
+    /// The exit code that reports a run's final status.
+    static func forRun(_ status: RunStatus) -> ExitCode {
+        switch status {
+        case .completed: .success
+        case .failed: failed
+        case .cancelled, .interrupted, .awaitingApproval, .running: stopped
+        }
+    }
+}

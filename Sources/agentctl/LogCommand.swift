@@ -1,0 +1,38 @@
+import AgentModel
+import AgentProtocol
+import ArgumentParser
+
+/// `agentctl log`: the run's ledger as JSON lines.
+struct LogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "Print a run's ledger events as JSON lines.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("from"), help: "First sequence number to print.")
+    var fromSeq: Int64 = 0
+
+    @Flag(help: "Keep printing new events until the run ends.")
+    var follow = false
+
+    @Argument(help: "The run id.")
+    var run: String
+
+    func run() async throws {
+        guard RunID.isWellFormed(run) else { throw ValidationError("'\(run)' is not a run id (run_…)") }
+        let id = RunID(rawValue: run)
+        let session = try await Session.open(global)
+        if follow {
+            _ = try await session.follow(id, fromSeq: fromSeq, json: true)
+            return
+        }
+        let last = try await session.perform { try await $0.call(RunGet.self, RunGet.Params(runID: id)).run.lastSeq }
+        guard last >= fromSeq else { return }
+        let subscription = try await session.perform { try await $0.attach(RunAttach.Params(runID: id, fromSeq: fromSeq)) }
+        for try await item in subscription.events {
+            guard case .event(let event) = item else { break }
+            Console.out(try JSONCoding.encode(event) + "\n")
+            if event.seq >= last { break }
+        }
+    }
+}

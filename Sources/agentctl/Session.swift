@@ -1,0 +1,71 @@
+import AgentClient
+import AgentModel
+import AgentProtocol
+import ArgumentParser
+import Foundation
+
+/// A connected, initialized client, with the error handling every command shares.
+struct Session {
+    let client: ControlClient
+
+    /// Connects and performs the handshake; a daemon that is not running is reported with what to do.
+    static func open(_ options: GlobalOptions) async throws -> Session {
+        do {
+            let client = try await ControlClient.connect(socketPath: options.socketPath)
+            _ = try await client.initialize(clientName: "agentctl", version: AgentVersion.current)
+            return Session(client: client)
+        } catch let error as ControlClientError {
+            Console.err("agentctl: \(error.message)\n")
+            if error.code == .notRunning {
+                Console.err("Start it with `agentd` (or `systemctl --user start agentd`).\n")
+            }
+            throw ExitCodes.unreachable
+        } catch let error as ControlError {
+            Console.err("agentctl: \(error.message)\n")
+            throw ExitCodes.refused
+        }
+    }
+
+    /// Runs `body`, turning daemon errors into a one-line message and exit code 4 (or 3 when the socket died).
+    func perform<T>(_ body: (ControlClient) async throws -> T) async throws -> T {
+        do {
+            return try await body(client)
+        } catch let error as ControlError {
+            Console.err("agentctl: \(error.message)\n")
+            throw ExitCodes.refused
+        } catch let error as ControlClientError {
+            Console.err("agentctl: \(error.message)\n")
+            throw ExitCodes.unreachable
+        }
+    }
+
+    /// Follows a run from `fromSeq` until it ends, rendering events; reattaches when cut off as a slow client.
+    ///
+    /// - Returns: the run's state after the feed ended.
+    func follow(_ runID: RunID, fromSeq: Int64, json: Bool) async throws -> RunInfo {
+        var renderer = EventRenderer()
+        var next = fromSeq
+        while true {
+            let subscription = try await perform { try await $0.attach(RunAttach.Params(runID: runID, fromSeq: next)) }
+            var endReason: AttachEndReason?
+            for try await item in subscription.events {
+                switch item {
+                case .event(let event):
+                    next = event.seq + 1
+                    if json {
+                        Console.out(try JSONCoding.encode(event) + "\n")
+                    } else {
+                        let rendered = renderer.render(event)
+                        Console.out(rendered.output)
+                        Console.err(rendered.diagnostics)
+                    }
+                case .ended(let reason, let nextSeq):
+                    endReason = reason
+                    next = nextSeq
+                }
+            }
+            guard endReason == .slowConsumer else { break }
+        }
+        return try await perform { try await $0.call(RunGet.self, RunGet.Params(runID: runID)).run }
+    }
+}
