@@ -1,0 +1,63 @@
+import AgentModel
+import ArgumentParser
+import Foundation
+
+/// `agentd`: the daemon.
+@main
+struct AgentDaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agentd",
+        abstract: "Run agent loops over pooled Responses API WebSocket sessions, with a durable ledger.",
+        discussion: """
+            Environment: OPENAI_API_KEY (the upstream key), OPENAI_BASE_URL (e.g. http://127.0.0.1:8080/v1, \
+            used as ws://127.0.0.1:8080/v1/responses), AGENTD_SOCKET (the control socket).
+            """,
+        version: AgentVersion.current
+    )
+
+    @Option(help: "Configuration file (TOML). Default: none (built-in defaults).")
+    var config: String?
+
+    @Option(help: "Control socket path (overrides $AGENTD_SOCKET and daemon.socket).")
+    var socket: String?
+
+    @Option(name: .customLong("state-dir"), help: "Directory of the ledger (overrides daemon.state_dir).")
+    var stateDir: String?
+
+    @Flag(name: .customLong("check-config"), help: "Validate the configuration file and exit.")
+    var checkConfig = false
+
+    func run() async throws {
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try config.map(DaemonConfiguration.load(path:)) ?? DaemonConfiguration()
+        } catch let errors as ConfigErrors {
+            FileHandle.standardError.write(Data("agentd: invalid configuration:\n\(errors)\n".utf8))
+            throw ExitCode(78)
+        }
+        if checkConfig {
+            print("configuration ok\(config.map { ": \($0)" } ?? " (defaults)")")
+            return
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let uid = getuid()
+        let paths = DaemonPaths(
+            socket: socket ?? environment["AGENTD_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
+                ?? configuration.daemon.socket ?? DefaultLocations.socketPath(environment: environment, uid: uid),
+            stateDirectory: stateDir ?? configuration.daemon.stateDir
+                ?? DefaultLocations.stateDirectory(environment: environment, uid: uid))
+        do {
+            try await Daemon(configuration: configuration, paths: paths, environment: environment).run()
+        } catch let error as DaemonError {
+            FileHandle.standardError.write(Data("agentd: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Where this daemon's socket and ledger are.
+struct DaemonPaths {
+    var socket: String
+    var stateDirectory: String
+    var ledger: String { stateDirectory + "/agentd.sqlite" }
+}

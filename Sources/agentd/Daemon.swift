@@ -1,0 +1,151 @@
+import AgentControl
+import AgentEngine
+import AgentLedger
+import AgentModel
+import AgentTools
+import AgentUpstream
+import CAgentSupport
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Wires the modules together and runs them as one service group until SIGTERM or SIGINT.
+struct Daemon {
+    let configuration: DaemonConfiguration
+    let paths: DaemonPaths
+    let environment: [String: String]
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: configuration.daemon.logLevel) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "agentd")
+        // Tools run as the same user: without this they could read the API key from /proc/<agentd>/environ.
+        _ = agent_set_non_dumpable()
+
+        let apiKey = try APIKeySource.resolve(environment: environment, keyFile: configuration.upstream.apiKeyFile)
+        let upstreamConfiguration = try makeUpstreamConfiguration(apiKey: apiKey)
+        try prepareStateDirectory()
+
+        let hub = EventHub()
+        let ledger: Ledger
+        do {
+            ledger = try Ledger(
+                path: paths.ledger, sync: LedgerSync(rawValue: configuration.ledger.sync) ?? .full,
+                observer: { hub.publish($0) })
+        } catch {
+            throw DaemonError("cannot open the ledger: \(error)")
+        }
+        defer { ledger.close() }
+
+        let pool = WebSocketPool(configuration: upstreamConfiguration, logger: logger)
+        let tools = BuiltinTools(limits: toolLimits(), baseEnvironment: environment)
+        let manager = RunManager(
+            store: ledger, upstream: pool, tools: tools, hub: hub, configuration: engineConfiguration(),
+            logger: logger)
+        let backend = EngineControlBackend(
+            manager: manager, ledger: ledger, pool: pool, stateDirectory: paths.stateDirectory)
+        let server = ControlServer(socketPath: paths.socket, backend: backend, configuration: controlConfiguration(), logger: logger)
+        do {
+            try await server.start()
+        } catch {
+            throw DaemonError("\(error)")
+        }
+
+        let recovered = try await manager.recoverCrashedRuns()
+        let notifier = SystemdNotifier(environment: environment)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: ClosureService(name: "upstream") { try await pool.run() }),
+                    .init(service: ClosureService(name: "runs") { await manager.run() }),
+                    .init(
+                        service: ClosureService(name: "control") { try await server.run() },
+                        successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: ClosureService(name: "watchdog") { await watchdog(notifier) }),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        logger.info(
+            "agentd ready",
+            metadata: [
+                "socket": "\(paths.socket)", "ledger": "\(paths.ledger)", "upstream.url": "\(upstreamConfiguration.url)",
+                "runs.recovered": "\(recovered.count)",
+            ])
+        notifier.notify("READY=1\nSTATUS=listening on \(paths.socket)")
+        try await group.run()
+        notifier.notify("STOPPING=1")
+        await manager.stopAccepting()
+        hub.finishAll()
+        logger.info("agentd stopped")
+    }
+
+    /// Pings the systemd watchdog at half its interval, when systemd asked for one.
+    private func watchdog(_ notifier: SystemdNotifier) async {
+        guard let interval = SystemdNotifier.watchdogInterval(environment: environment) else {
+            try? await Task.sleep(for: .seconds(1 << 40))
+            return
+        }
+        while !Task.isCancelled {
+            notifier.notify("WATCHDOG=1")
+            try? await Task.sleep(for: interval / 2)
+        }
+    }
+
+    private func prepareStateDirectory() throws {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: paths.stateDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw DaemonError("cannot create the state directory \(paths.stateDirectory): \(error.localizedDescription)")
+        }
+    }
+
+    private func makeUpstreamConfiguration(apiKey: String?) throws -> UpstreamConfiguration {
+        let base = environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? configuration.upstream.baseURL
+        guard let baseURL = URL(string: base), let url = UpstreamConfiguration.responsesURL(fromBaseURL: baseURL) else {
+            throw DaemonError("the upstream base URL '\(base)' is not an http(s):// or ws(s):// URL")
+        }
+        let upstream = configuration.upstream
+        return UpstreamConfiguration(
+            url: url, apiKey: apiKey, organization: environment["OPENAI_ORG_ID"],
+            project: environment["OPENAI_PROJECT_ID"], connections: upstream.connections,
+            lanesPerConnection: upstream.lanesPerConnection, useLanes: upstream.lanes,
+            maxFrameSize: upstream.maxFrameBytes, connectTimeout: .milliseconds(upstream.connectTimeoutMillis),
+            pingInterval: .milliseconds(upstream.pingIntervalMillis),
+            idleStreamTimeout: .milliseconds(upstream.idleStreamTimeoutMillis),
+            maxConnectionAge: .seconds(upstream.maxConnectionAgeSeconds))
+    }
+
+    private func engineConfiguration() -> EngineConfiguration {
+        let run = configuration.run
+        return EngineConfiguration(
+            defaultModel: run.model, defaultTools: run.tools, defaultInstructions: run.instructions,
+            maxResponses: run.maxResponses, maxTurnAttempts: run.maxTurnAttempts,
+            includeEncryptedReasoning: run.includeEncryptedReasoning)
+    }
+
+    private func toolLimits() -> ToolLimits {
+        let tools = configuration.tools
+        var limits = ToolLimits()
+        limits.defaultTimeout = .milliseconds(tools.timeoutMillis)
+        limits.maxTimeout = .milliseconds(tools.maxTimeoutMillis)
+        limits.killGrace = .milliseconds(tools.killGraceMillis)
+        limits.capture = CaptureLimits(headBytes: tools.outputHeadBytes, tailBytes: tools.outputTailBytes)
+        limits.environment.allowedNames = tools.environment
+        return limits
+    }
+
+    private func controlConfiguration() -> ControlConfiguration {
+        var control = ControlConfiguration()
+        control.maxLineBytes = configuration.control.maxLineBytes
+        control.outboundQueueLimit = configuration.control.outboundQueueLimit
+        control.maxConnections = configuration.control.maxConnections
+        control.allowedUIDs.formUnion(configuration.control.allowedUIDs.map { UInt32($0) })
+        control.daemonVersion = AgentVersion.current
+        return control
+    }
+}

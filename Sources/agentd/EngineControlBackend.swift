@@ -1,0 +1,107 @@
+import AgentControl
+import AgentEngine
+import AgentLedger
+import AgentModel
+import AgentProtocol
+import AgentUpstream
+import Foundation
+
+/// Answers the control server from the engine and the ledger: the one place wire requests meet the engine.
+struct EngineControlBackend: ControlBackend {
+    let manager: RunManager
+    let ledger: Ledger
+    let pool: WebSocketPool
+    let stateDirectory: String
+
+    func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
+        let request = StartRunRequest(
+            prompt: params.prompt, model: params.model,
+            cwd: params.cwd ?? FileManager.default.homeDirectoryForCurrentUser.path,
+            instructions: params.instructions, tools: params.tools, client: "\(client.name) (uid \(client.uid))")
+        return try await mapped { try await manager.start(request) }
+    }
+
+    func runState(_ id: RunID) async throws -> RunState {
+        try await mapped { try await manager.state(of: id) }
+    }
+
+    func listRuns(limit: Int, before: RunID?) async throws -> [RunSummary] {
+        try await mapped { try await ledger.runSummaries(limit: limit, before: before) }
+    }
+
+    func attach(_ id: RunID, fromSeq: Int64) async throws -> AsyncStream<AttachItem> {
+        _ = try await runState(id)
+        let feed = manager.feed(id, fromSeq: fromSeq)
+        let (stream, continuation) = AsyncStream.makeStream(of: AttachItem.self)
+        // The feed reads the ledger at the consumer's pace; this task only moves items to the server.
+        let task = Task {
+            do {
+                for try await item in feed {
+                    switch item {
+                    case .event(let event):
+                        continuation.yield(.event(event))
+                    case .ended(let reason, let nextSeq):
+                        continuation.yield(.ended(reason: AttachEndReason(rawValue: reason.rawValue), nextSeq: nextSeq))
+                    }
+                }
+            } catch {
+                // A ledger read failed: the client reattaches from the last seq it saw.
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    func lastSeq(_ id: RunID) async throws -> Int64 {
+        try await runState(id).lastSeq
+    }
+
+    func daemonStatus() async -> BackendStatus {
+        let connections: [JSONValue] = await pool.status().map { connection in
+            [
+                "id": .number(Double(connection.id)),
+                "state": .string("\(connection.state)"),
+                "age_s": connection.age.map { .number(($0 / .milliseconds(1)).rounded() / 1000) } ?? .null,
+                "lanes_in_use": .number(Double(connection.lanesInUse)),
+                "responses_in_flight": .number(Double(connection.responsesInFlight)),
+                "responses_served": .number(Double(connection.responsesServed)),
+                "reconnects": .number(Double(connection.reconnects)),
+                "last_error": connection.lastError.map { .string($0) } ?? .null,
+            ]
+        }
+        let queue = await pool.queueStats()
+        let upstream: JSONValue = [
+            "transport": "websocket",
+            "connections": .array(connections),
+            "queue": [
+                "waiting": .number(Double(queue.waiting)),
+                "leases_granted": .number(Double(queue.leasesGranted)),
+                "leases_queued": .number(Double(queue.leasesQueued)),
+                "max_wait_ms": .number(queue.maxWait / .milliseconds(1)),
+            ],
+        ]
+        return BackendStatus(
+            stateDir: stateDirectory, runsActive: await manager.activeRunCount, upstream: upstream)
+    }
+
+    func recordCommand(_ record: CommandRecord) async {
+        try? await ledger.recordCommand(record)
+    }
+
+    /// Maps engine and ledger errors to wire errors (the one place this happens).
+    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as EngineError {
+            switch error.code {
+            case .runNotFound: throw ControlError(code: .runNotFound, message: error.message)
+            case .invalidRequest: throw ControlError(code: .invalidParams, message: error.message)
+            case .ledgerUnavailable: throw ControlError.ledgerUnavailable(error.message)
+            case .shuttingDown: throw ControlError.overloaded(error.message)
+            }
+        } catch let error as LedgerFailure {
+            throw ControlError.ledgerUnavailable(error.description)
+        }
+    }
+}
