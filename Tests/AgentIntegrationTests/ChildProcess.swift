@@ -7,6 +7,7 @@ final class ChildProcess: Sendable {
     private let stdoutLines = Mutex<[String]>([])
     private let stderrLines = Mutex<[String]>([])
     private let lineArrived = Mutex<[CheckedContinuation<Void, Never>]>([])
+    private let streamsEnded = Mutex(0)
 
     /// The directory holding the package's built executables (next to the test bundle).
     static let binDirectory: URL = {
@@ -35,8 +36,8 @@ final class ChildProcess: Sendable {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        Self.pump(out.fileHandleForReading, into: stdoutLines, notify: lineArrived)
-        Self.pump(err.fileHandleForReading, into: stderrLines, notify: lineArrived)
+        Self.pump(out.fileHandleForReading, into: stdoutLines, ended: streamsEnded, notify: lineArrived)
+        Self.pump(err.fileHandleForReading, into: stderrLines, ended: streamsEnded, notify: lineArrived)
     }
 
     var stdout: [String] { stdoutLines.withLock { $0 } }
@@ -87,7 +88,25 @@ final class ChildProcess: Sendable {
             }
             let status = try await group.next()!
             group.cancelAll()
+            try await waitForOutputEnd()
             return status
+        }
+    }
+
+    /// Waits until both output pipes reached end of file (every line is captured).
+    func waitForOutputEnd(timeout: Duration = .seconds(10)) async throws {
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            self.wake()
+        }
+        defer { timer.cancel() }
+        let deadline = ContinuousClock.now + timeout
+        while streamsEnded.withLock({ $0 }) < 2 {
+            guard ContinuousClock.now < deadline else { throw HarnessError("output of the child did not end") }
+            await withCheckedContinuation { continuation in
+                lineArrived.withLock { $0.append(continuation) }
+                if streamsEnded.withLock({ $0 }) >= 2 { wake() }
+            }
         }
     }
 
@@ -102,7 +121,8 @@ final class ChildProcess: Sendable {
     }
 
     private static func pump(
-        _ handle: FileHandle, into lines: Mutex<[String]>, notify: Mutex<[CheckedContinuation<Void, Never>]>
+        _ handle: FileHandle, into lines: Mutex<[String]>, ended: Mutex<Int>,
+        notify: Mutex<[CheckedContinuation<Void, Never>]>
     ) {
         let thread = Thread {
             var buffer = Data()
@@ -118,6 +138,7 @@ final class ChildProcess: Sendable {
                 wakeAll(notify)
             }
             if !buffer.isEmpty { lines.withLock { $0.append(String(decoding: buffer, as: UTF8.self)) } }
+            ended.withLock { $0 += 1 }
             wakeAll(notify)
         }
         thread.start()

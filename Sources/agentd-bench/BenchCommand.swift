@@ -1,0 +1,54 @@
+import AgentLedger
+import AgentTools
+import ArgumentParser
+import Foundation
+
+/// `agentd-bench`: the project's benchmarks, one subcommand each (scripts/bench.sh runs them in release).
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agentd-bench", abstract: "agentd benchmarks.",
+        subcommands: [TurnOverhead.self, LedgerThroughput.self, ToolSpawn.self])
+
+    struct TurnOverhead: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "turn-overhead",
+            abstract: "Time agentd adds per tool round trip (completed received → next create written, minus the tool).")
+
+        @Option var runs = 10
+        @Option(name: .customLong("tool-calls")) var toolCalls = 30
+        @Option var sync = "full"
+
+        func run() async throws {
+            let overheads = try await TurnOverheadBenchmark.run(
+                runs: runs, toolCalls: toolCalls, sync: LedgerSync(rawValue: sync) ?? .full)
+            print("turn-overhead sync=\(sync) runs=\(runs)x\(toolCalls): \(Percentiles(overheads))")
+        }
+    }
+
+    struct LedgerThroughput: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ledger", abstract: "Ledger append throughput, commit latency and read-back speed.")
+
+        @Option var events = 200_000
+
+        func run() async throws {
+            let directory = NSTemporaryDirectory() + "agentd-ledger-bench-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            print(try await LedgerBenchmark.run(directory: directory, events: events))
+        }
+    }
+
+    struct ToolSpawn: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tool-spawn", abstract: "Per-call overhead of the shell tool running `true`.")
+
+        @Option var iterations = 500
+
+        func run() async throws {
+            let result = await ToolBenchmark.spawnOverhead(iterations: iterations)
+            print("tool-spawn n=\(iterations): p50=\(result.p50Millis) ms p99=\(result.p99Millis) ms")
+        }
+    }
+}
