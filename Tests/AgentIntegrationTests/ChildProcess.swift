@@ -36,8 +36,8 @@ final class ChildProcess: Sendable {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        Self.pump(out.fileHandleForReading, into: stdoutLines, ended: streamsEnded, notify: lineArrived)
-        Self.pump(err.fileHandleForReading, into: stderrLines, ended: streamsEnded, notify: lineArrived)
+        pump(out.fileHandleForReading, isStdout: true)
+        pump(err.fileHandleForReading, isStdout: false)
     }
 
     var stdout: [String] { stdoutLines.withLock { $0 } }
@@ -120,36 +120,31 @@ final class ChildProcess: Sendable {
         for continuation in waiting { continuation.resume() }
     }
 
-    private static func pump(
-        _ handle: FileHandle, into lines: Mutex<[String]>, ended: Mutex<Int>,
-        notify: Mutex<[CheckedContinuation<Void, Never>]>
-    ) {
-        let thread = Thread {
+    private func pump(_ handle: FileHandle, isStdout: Bool) {
+        let thread = Thread { [self] in
             var buffer = Data()
+            func append(_ line: String) {
+                if isStdout {
+                    stdoutLines.withLock { $0.append(line) }
+                } else {
+                    stderrLines.withLock { $0.append(line) }
+                }
+            }
             while true {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
                 buffer.append(chunk)
                 while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                    append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
                     buffer.removeSubrange(buffer.startIndex...newline)
-                    lines.withLock { $0.append(line) }
                 }
-                wakeAll(notify)
+                wake()
             }
-            if !buffer.isEmpty { lines.withLock { $0.append(String(decoding: buffer, as: UTF8.self)) } }
-            ended.withLock { $0 += 1 }
-            wakeAll(notify)
+            if !buffer.isEmpty { append(String(decoding: buffer, as: UTF8.self)) }
+            streamsEnded.withLock { $0 += 1 }
+            wake()
         }
         thread.start()
-    }
-
-    private static func wakeAll(_ notify: Mutex<[CheckedContinuation<Void, Never>]>) {
-        let waiting = notify.withLock { list in
-            defer { list.removeAll() }
-            return list
-        }
-        for continuation in waiting { continuation.resume() }
     }
 
     deinit {

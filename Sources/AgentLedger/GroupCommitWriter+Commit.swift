@@ -1,0 +1,128 @@
+import AgentModel
+import GRDB
+
+extension GroupCommitWriter {
+    /// Commits `batch` in one transaction; on a constraint error, retries it in smaller groups so only the
+    /// offending writes fail.
+    func process(_ batch: [PendingWrite]) {
+        commitOrSplit(batch)
+    }
+
+    /// Commits `writes` together, or splits them after a constraint error: first by run, then one write at a time.
+    private func commitOrSplit(_ writes: [PendingWrite]) {
+        if let cause = failure {
+            for write in writes { write.fail(.poisoned(by: cause)) }
+            return
+        }
+        let writes = failAppendsAfterUnreportedFailures(writes)
+        guard !writes.isEmpty else { return }
+        do {
+            try commit(writes)
+        } catch {
+            let failure = LedgerFailure.from(error, path: path)
+            switch failure.code {
+            case .rejected where writes.count > 1:
+                for group in split(writes) { commitOrSplit(group) }
+            case .ioError:
+                // Never retry after a failed write or fsync: the file's state is unknown (the PostgreSQL lesson).
+                poison(failure)
+                fail(writes, failure)
+            default:
+                fail(writes, failure)
+            }
+            return
+        }
+        let events = writes.flatMap { write -> [LedgerEvent] in
+            if case .events(let events) = write.content { return events }
+            return []
+        }
+        if let observer, !events.isEmpty { observer(events) }
+        for write in writes { write.succeed() }
+    }
+
+    /// One transaction inserting every row of `writes`, in order.
+    private func commit(_ writes: [PendingWrite]) throws {
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                if let code = takeInjectedFault() {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "injected fault")
+                }
+                let insertEvent = try db.cachedStatement(
+                    sql: "INSERT INTO events (run_id, seq, ts_ms, kind, type, payload) VALUES (?, ?, ?, ?, ?, ?)"
+                )
+                let insertCommand = try db.cachedStatement(
+                    sql: """
+                        INSERT INTO commands (ts_ms, method, params, client_name, peer_uid, peer_pid)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """
+                )
+                for write in writes {
+                    switch write.content {
+                    case .events(let events):
+                        for event in events {
+                            insertEvent.setUncheckedArguments([
+                                event.runID.rawValue, event.seq, event.timestampMillis, event.kind.rawValue,
+                                event.type, event.payload,
+                            ])
+                            try insertEvent.execute()
+                        }
+                    case .command(let command):
+                        insertCommand.setUncheckedArguments([
+                            command.timestampMillis, command.method, command.params, command.clientName,
+                            command.peerUID.map { Int64($0) }, command.peerPID.map { Int64($0) },
+                        ])
+                        try insertCommand.execute()
+                    }
+                }
+                return .commit
+            }
+        }
+    }
+
+    /// Groups of `writes` to retry separately: one per run (commands together) when every write touches at
+    /// most one run, otherwise one write per group. Order within a run is kept.
+    private func split(_ writes: [PendingWrite]) -> [[PendingWrite]] {
+        var keys: [RunID?] = []
+        var groups: [RunID?: [PendingWrite]] = [:]
+        for write in writes {
+            let runs = write.runs
+            guard runs.count <= 1 else { return writes.map { [$0] } }
+            let key = runs.first
+            if groups[key] == nil { keys.append(key) }
+            groups[key, default: []].append(write)
+        }
+        if keys.count > 1 { return keys.map { groups[$0] ?? [] } }
+        return writes.map { [$0] }
+    }
+
+    /// Fails `writes` with `failure`; runs of failed `enqueue`s are remembered so their next `append` fails too.
+    private func fail(_ writes: [PendingWrite], _ failure: LedgerFailure) {
+        for write in writes {
+            if write.waiter != nil {
+                for run in write.runs { unreported[run] = nil }
+                write.fail(failure)
+            } else {
+                for run in write.runs where unreported[run] == nil {
+                    unreported[run] = LedgerFailure(
+                        code: failure.code,
+                        message: "events of \(run) queued earlier were not committed: \(failure.message)"
+                    )
+                }
+            }
+        }
+    }
+
+    /// Fails, without writing, each `append` whose run has `enqueue`d events that failed (the protocol promises
+    /// the next `append` reports it); returns the writes still to commit.
+    private func failAppendsAfterUnreportedFailures(_ writes: [PendingWrite]) -> [PendingWrite] {
+        guard !unreported.isEmpty else { return writes }
+        return writes.filter { write in
+            guard write.waiter != nil else { return true }
+            let runs = write.runs
+            guard let failure = runs.lazy.compactMap({ self.unreported[$0] }).first else { return true }
+            for run in runs { unreported[run] = nil }
+            write.fail(failure)
+            return false
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import AgentModel
+import Foundation
+import GRDB
+
+/// The ledger's single writer: a queue of pending writes drained by one serial loop, one transaction per batch.
+///
+/// Natural batching: while a commit (and its fsync) runs, new writes accumulate and go into the next transaction
+/// together, so throughput grows with load while a lone `append` still commits at once.
+///
+/// Threading: `submit` may be called from any thread. Everything else runs on `queue`, the only place the
+/// writer connection of `pool` is used. State shared between the two is guarded by `condition`.
+final class GroupCommitWriter: @unchecked Sendable {
+    /// The most rows one transaction takes (a single larger write still goes in one transaction).
+    static let maxBatchRows = 4096
+
+    let pool: DatabasePool
+    let path: String
+    let observer: (@Sendable ([LedgerEvent]) -> Void)?
+    let queue = DispatchQueue(label: "agentd.ledger.writer", qos: .userInitiated)
+
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var pending: [PendingWrite] = []
+    private var queuedEvents = 0
+    private var draining = false
+    /// Set on close or poisoning: every new write fails with it.
+    private var refusal: LedgerFailure?
+    /// The I/O error that poisoned the ledger.
+    private var poisonCause: LedgerFailure?
+    private var isClosed = false
+    private var injectedFaults: [Int32] = []
+
+    // Owned by `queue`.
+    /// Writes taken from `pending` and not yet processed, from `backlogHead` on.
+    private var backlog: [PendingWrite] = []
+    private var backlogHead = 0
+    /// Runs whose `enqueue`d events failed and whose next `append` has not been told yet.
+    var unreported: [RunID: LedgerFailure] = [:]
+
+    init(pool: DatabasePool, path: String, observer: (@Sendable ([LedgerEvent]) -> Void)?) {
+        self.pool = pool
+        self.path = path
+        self.observer = observer
+    }
+
+    /// The I/O error that poisoned the ledger, if any.
+    var failure: LedgerFailure? {
+        condition.withLock { poisonCause }
+    }
+
+    /// Whether ``close()`` was called.
+    var closed: Bool {
+        condition.withLock { isClosed }
+    }
+
+    /// Events submitted and not yet committed or failed.
+    var queuedEventCount: Int {
+        condition.withLock { queuedEvents }
+    }
+
+    /// Queues `write`; fails its waiter at once if the ledger is closed or poisoned.
+    func submit(_ write: PendingWrite) {
+        condition.lock()
+        if let refusal {
+            condition.unlock()
+            write.fail(refusal)
+            return
+        }
+        pending.append(write)
+        queuedEvents += write.eventCount
+        let kick = !draining
+        draining = true
+        condition.unlock()
+        if kick {
+            queue.async { self.drain() }
+        }
+    }
+
+    /// Refuses new writes, waits until everything queued before has been committed or failed, then returns.
+    func close() {
+        dispatchPrecondition(condition: .notOnQueue(queue))
+        condition.lock()
+        isClosed = true
+        if refusal == nil { refusal = .closed(path: path) }
+        while draining { condition.wait() }
+        condition.unlock()
+    }
+
+    /// Marks the ledger poisoned by `cause`: nothing is written any more.
+    func poison(_ cause: LedgerFailure) {
+        condition.withLock {
+            if poisonCause == nil { poisonCause = cause }
+            refusal = .poisoned(by: poisonCause ?? cause)
+        }
+    }
+
+    /// The failure for writes still queued when the ledger stopped, or nil while it writes.
+    private var stopFailure: LedgerFailure? {
+        condition.withLock { poisonCause.map { LedgerFailure.poisoned(by: $0) } }
+    }
+
+    /// Runs on `queue` until nothing is pending.
+    private func drain() {
+        while let batch = nextBatch() {
+            if let stop = stopFailure {
+                for write in batch { write.fail(stop) }
+            } else {
+                process(batch)
+            }
+            let done = batch.reduce(0) { $0 + $1.eventCount }
+            condition.withLock { queuedEvents -= done }
+        }
+    }
+
+    /// Takes the next batch (at most ``maxBatchRows`` rows, at least one write), or nil when idle.
+    private func nextBatch() -> [PendingWrite]? {
+        condition.lock()
+        if !pending.isEmpty {
+            backlog.append(contentsOf: pending)
+            pending.removeAll(keepingCapacity: true)
+        }
+        if backlogHead == backlog.count {
+            backlog.removeAll(keepingCapacity: true)
+            backlogHead = 0
+            draining = false
+            condition.broadcast()
+            condition.unlock()
+            return nil
+        }
+        condition.unlock()
+        var rows = 0
+        var end = backlogHead
+        while end < backlog.count {
+            let next = backlog[end].rowCount
+            if end > backlogHead && rows + next > Self.maxBatchRows { break }
+            rows += next
+            end += 1
+        }
+        let batch = Array(backlog[backlogHead..<end])
+        backlogHead = end
+        if backlogHead > 65_536 && backlogHead * 2 > backlog.count {
+            backlog.removeFirst(backlogHead)
+            backlogHead = 0
+        }
+        return batch
+    }
+
+    /// Makes the next transaction fail with the SQLite result `code` (tests of the failure paths).
+    func injectFault(_ code: Int32) {
+        condition.withLock { injectedFaults.append(code) }
+    }
+
+    /// The next injected fault, if any.
+    func takeInjectedFault() -> Int32? {
+        condition.withLock { injectedFaults.isEmpty ? nil : injectedFaults.removeFirst() }
+    }
+}

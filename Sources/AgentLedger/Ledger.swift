@@ -1,0 +1,82 @@
+import AgentModel
+import GRDB
+
+/// The append-only SQLite ledger: every run event and control command, committed in order by one writer.
+///
+/// Writes go through a group-commit queue (one transaction per batch, see ``append(_:)``); reads use separate
+/// WAL reader connections and see committed data only, without waiting for the writer's fsync.
+public final class Ledger: EventStore, Sendable {
+    /// The ledger file.
+    public let path: String
+    /// The durability level of each commit.
+    public let sync: LedgerSync
+
+    let pool: DatabasePool
+    let writer: GroupCommitWriter
+
+    /// Opens the ledger at `path`, creating the file and its schema if needed.
+    ///
+    /// - Parameters:
+    ///   - path: The SQLite file; its directory must exist.
+    ///   - sync: How hard each commit is flushed (`.full` survives power loss).
+    ///   - observer: Called on the writer thread with each batch of events right after it commits, in commit
+    ///     order; never with uncommitted events. Keep it cheap and never call ``close()`` from it.
+    /// - Throws: ``LedgerOpenError`` when the file cannot be opened, is damaged, or was written by a newer agentd.
+    public init(path: String, sync: LedgerSync = .full, observer: (@Sendable ([LedgerEvent]) -> Void)? = nil) throws {
+        self.path = path
+        self.sync = sync
+        pool = try LedgerOpener(path: path, sync: sync).openDatabase()
+        writer = GroupCommitWriter(pool: pool, path: path, observer: observer)
+    }
+
+    /// The I/O error that stopped the ledger taking writes, or nil while it is healthy.
+    public var failure: LedgerFailure? { writer.failure }
+
+    /// Events handed to ``append(_:)`` or ``enqueue(_:)`` that are not yet committed or failed.
+    public var queuedEventCount: Int { writer.queuedEventCount }
+
+    /// Commits `events` after everything queued before, and returns once they are durable.
+    ///
+    /// The call cannot be cancelled once queued: it returns when its batch has committed or failed.
+    /// - Throws: ``LedgerFailure``: `.rejected` (e.g. a duplicate `(run, seq)`; other writes of the batch still
+    ///   commit), `.diskFull` (nothing of the batch committed; later appends may succeed), `.ioError` (the ledger
+    ///   is now poisoned), `.unavailable` (closed or poisoned earlier). Also thrown when events of the same run
+    ///   passed to ``enqueue(_:)`` before could not be committed; `events` are then not written.
+    public func append(_ events: [LedgerEvent]) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            writer.submit(PendingWrite(content: .events(events), waiter: continuation))
+        }
+    }
+
+    /// Queues `events` for the next group commit and returns at once.
+    ///
+    /// A failure is reported by the run's next ``append(_:)``; after close or poisoning the events are dropped
+    /// (and the next `append` throws `.unavailable`).
+    public func enqueue(_ events: [LedgerEvent]) {
+        guard !events.isEmpty else { return }
+        writer.submit(PendingWrite(content: .events(events), waiter: nil))
+    }
+
+    /// Appends `command` to the command log through the same group commit and returns once it is durable.
+    ///
+    /// - Throws: ``LedgerFailure`` as ``append(_:)`` does.
+    public func recordCommand(_ command: CommandRecord) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            writer.submit(PendingWrite(content: .command(command), waiter: continuation))
+        }
+    }
+
+    /// Waits for every queued write to commit or fail, refuses new writes, and closes the database.
+    ///
+    /// Must not be called from the observer. Later calls do nothing.
+    public func close() {
+        guard !writer.closed else { return }
+        writer.close()
+        if writer.failure == nil {
+            // Move the WAL into the main file now: the pool closes its writer before its (read-only) readers, and a
+            // read-only connection closing last cannot checkpoint. Never write again after an I/O error.
+            try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
+        try? pool.close()
+    }
+}

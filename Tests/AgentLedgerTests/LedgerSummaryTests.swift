@@ -1,0 +1,71 @@
+import AgentModel
+import Testing
+
+@testable import AgentLedger
+
+@Suite struct LedgerSummaryTests {
+    @Test func summariesAndUnfinishedRunsFollowLifecycleEvents() async throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try Ledger(path: directory.file())
+        defer { ledger.close() }
+        let runs = (1...6).map { Fixture.run($0) }
+        try await ledger.append([
+            try Fixture.started(runs[0], 0, prompt: "one"), Fixture.lifecycle(runs[0], 1, RunEventType.completed),
+        ])
+        try await ledger.append(
+            [try Fixture.started(runs[1], 0, prompt: "two")] + Fixture.deltas(runs[1], 1..<5)
+                + [Fixture.lifecycle(runs[1], 5, RunEventType.chainReset)]
+        )
+        try await ledger.append([
+            try Fixture.started(runs[2], 0, model: "m3", prompt: "three"),
+            Fixture.lifecycle(runs[2], 1, RunEventType.interrupted),
+        ])
+        try await ledger.append([
+            try Fixture.started(runs[3], 0, prompt: "four"), Fixture.lifecycle(runs[3], 1, RunEventType.failed),
+            Fixture.lifecycle(runs[3], 2, "run.from_the_future"),
+        ])
+        try await ledger.append([
+            try Fixture.started(runs[4], 0, prompt: "five"), Fixture.lifecycle(runs[4], 1, RunEventType.cancelled),
+        ])
+        // Deltas only: no lifecycle event, so not listed.
+        try await ledger.append(Fixture.deltas(runs[5], 0..<3))
+        let t0 = Fixture.t0
+
+        let all = try await ledger.runSummaries(limit: 10, before: nil)
+        let firstPage = try await ledger.runSummaries(limit: 2, before: nil)
+        let secondPage = try await ledger.runSummaries(limit: 2, before: runs[3])
+        let unfinished = try await ledger.unfinishedRuns()
+
+        let expected = [
+            RunSummary(
+                id: runs[4], status: .cancelled, model: "gpt-test", prompt: "five", createdAtMillis: t0,
+                updatedAtMillis: t0 + 1),
+            RunSummary(
+                id: runs[3], status: .failed, model: "gpt-test", prompt: "four", createdAtMillis: t0,
+                updatedAtMillis: t0 + 2),
+            RunSummary(
+                id: runs[2], status: .interrupted, model: "m3", prompt: "three", createdAtMillis: t0,
+                updatedAtMillis: t0 + 1),
+            RunSummary(
+                id: runs[1], status: .running, model: "gpt-test", prompt: "two", createdAtMillis: t0,
+                updatedAtMillis: t0 + 5),
+            RunSummary(
+                id: runs[0], status: .completed, model: "gpt-test", prompt: "one", createdAtMillis: t0,
+                updatedAtMillis: t0 + 1),
+        ]
+        #expect(all == expected)
+        #expect(firstPage == Array(expected[0..<2]))
+        #expect(secondPage == Array(expected[2..<4]))
+        #expect(unfinished == [runs[1], runs[2]])
+    }
+
+    @Test func emptyLedgerHasNoRuns() async throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try Ledger(path: directory.file())
+        defer { ledger.close() }
+
+        #expect(try await ledger.runSummaries(limit: 10, before: nil) == [])
+        #expect(try await ledger.unfinishedRuns() == [])
+        #expect(try await ledger.events(of: Fixture.run(1), fromSeq: 0, limit: 10) == [])
+    }
+}
