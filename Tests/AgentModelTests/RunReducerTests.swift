@@ -13,7 +13,7 @@ struct RunReducerTests {
         expected.tools = ["shell"]
         expected.createdAtMillis = 1_000
         expected.updatedAtMillis = 1_000 + state.lastSeq
-        expected.lastSeq = 19
+        expected.lastSeq = 18
         expected.outputText = "fin"
         expected.lastResponseID = "resp_2"
         expected.chainIntact = true

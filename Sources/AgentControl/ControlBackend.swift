@@ -1,0 +1,66 @@
+import AgentModel
+import AgentProtocol
+
+/// What the control server needs from the daemon; the daemon executable makes the engine conform.
+///
+/// The server never imports the engine: everything it does goes through these calls.
+public protocol ControlBackend: Sendable {
+    /// Starts a run and returns its state once `run.started` is committed.
+    func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState
+
+    /// The current state of `id`.
+    ///
+    /// - Throws: ``ControlError`` with code ``ControlError/Code/runNotFound`` when there is no such run.
+    func runState(_ id: RunID) async throws -> RunState
+
+    /// Run summaries, newest first, at most `limit`, only those created before `before` when given.
+    func listRuns(limit: Int, before: RunID?) async throws -> [RunSummary]
+
+    /// The committed events of `id` from `fromSeq`, then live ones, in seq order without gaps or duplicates.
+    ///
+    /// The stream must never block the run: yield with an unbounded (or generously bounded) buffer; the server
+    /// consumes it promptly and cuts off slow clients itself. The stream ends with
+    /// ``AttachItem/ended(reason:nextSeq:)`` or simply finishes when the run ended. When the server stops
+    /// iterating (detach, slow consumer, shutdown) the stream's `onTermination` fires: release the subscriber there.
+    ///
+    /// - Throws: ``ControlError`` `runNotFound` when there is no such run.
+    func attach(_ id: RunID, fromSeq: Int64) async throws -> AsyncStream<AttachItem>
+
+    /// The seq of the last committed event of `id` (-1 when it has none), for `from_end` and `last`.
+    func lastSeq(_ id: RunID) async throws -> Int64
+
+    /// The daemon-side part of `daemon/status`.
+    func daemonStatus() async -> BackendStatus
+
+    /// Records one control request in the command log (every request, whatever its method).
+    func recordCommand(_ record: CommandRecord) async
+}
+
+/// Who sent a request: the name the client gave in `initialize` and the uid/pid the kernel reported.
+public struct ClientIdentity: Hashable, Sendable {
+    public var name: String
+    public var version: String
+    public var uid: UInt32
+    public var pid: Int32
+
+    public init(name: String, version: String, uid: UInt32, pid: Int32) {
+        self.name = name
+        self.version = version
+        self.uid = uid
+        self.pid = pid
+    }
+}
+
+/// The part of `daemon/status` only the daemon knows.
+public struct BackendStatus: Hashable, Sendable {
+    public var stateDir: String
+    public var runsActive: Int
+    /// Connection pool status objects (an open JSON shape).
+    public var upstream: JSONValue
+
+    public init(stateDir: String, runsActive: Int, upstream: JSONValue) {
+        self.stateDir = stateDir
+        self.runsActive = runsActive
+        self.upstream = upstream
+    }
+}

@@ -1,0 +1,203 @@
+import AgentModel
+import AgentProtocol
+import NIOCore
+
+/// The single, bounded outbound queue of one connection: responses and the notifications of its subscriptions.
+///
+/// Responses and `run/attach_ended` are always accepted (their number is bounded by the in-flight and subscription
+/// limits). Run events count against `eventLimit`: the event that finds the queue full cuts its subscription off —
+/// that subscription's queued events are dropped and replaced by one `run/attach_ended` (`slow_consumer`) whose
+/// `next_seq` is the first seq the client did not get. Enqueueing never waits, so a backend stream feeding it is
+/// consumed at the producer's pace.
+final class OutboundQueue: Sendable {
+    /// One line waiting for the writer.
+    enum Item {
+        case line(ByteBuffer)
+        case event(subscription: String, seq: Int64, line: ByteBuffer)
+
+        var buffer: ByteBuffer {
+            switch self {
+            case .line(let buffer): buffer
+            case .event(_, _, let buffer): buffer
+            }
+        }
+    }
+
+    private struct Subscription {
+        var runID: RunID
+        /// The seq after the last event enqueued (what `next_seq` is when the subscription ends normally).
+        var nextSeq: Int64
+    }
+
+    private struct State {
+        var items = CircularBuffer<Item>()
+        var eventCount = 0
+        var subscriptions: [String: Subscription] = [:]
+        var finished = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let eventLimit: Int
+    private let state = Locked(State())
+
+    init(eventLimit: Int) {
+        self.eventLimit = max(1, eventLimit)
+    }
+
+    /// Queues a response or other control line. Ignored once finished.
+    func enqueue(_ line: ByteBuffer) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.finished else { return nil }
+            state.items.append(.line(line))
+            return Self.takeWaiter(&state)
+        }
+        waiter?.resume()
+    }
+
+    /// Starts accounting for a subscription whose first event will be `fromSeq`.
+    func register(subscription: String, runID: RunID, fromSeq: Int64) {
+        state.withLock { $0.subscriptions[subscription] = Subscription(runID: runID, nextSeq: fromSeq) }
+    }
+
+    /// Whether `subscription` is registered and not ended.
+    func isActive(_ subscription: String) -> Bool {
+        state.withLock { $0.subscriptions[subscription] != nil }
+    }
+
+    /// Queues one run event of `subscription`.
+    ///
+    /// - Returns: `false` when the subscription is over (ended, cut off now or before, or the queue finished):
+    ///   the caller must stop consuming the backend stream.
+    func enqueueEvent(subscription: String, event: LedgerEvent, line: ByteBuffer) -> Bool {
+        let (accepted, waiter) = state.withLock {
+            state -> (Bool, CheckedContinuation<Void, Never>?) in
+            guard !state.finished, var sub = state.subscriptions[subscription] else { return (false, nil) }
+            // Defensive: a backend that overlaps history and live events must not duplicate them on the wire.
+            if event.seq < sub.nextSeq { return (true, nil) }
+            if state.eventCount >= eventLimit {
+                // Cut this subscription off: drop what it still has queued, resume cursor = first seq not sent.
+                var firstDropped: Int64?
+                var kept = CircularBuffer<Item>(initialCapacity: state.items.count)
+                for item in state.items {
+                    if case .event(let owner, let seq, _) = item, owner == subscription {
+                        if firstDropped == nil { firstDropped = seq }
+                        state.eventCount -= 1
+                    } else {
+                        kept.append(item)
+                    }
+                }
+                state.items = kept
+                state.subscriptions[subscription] = nil
+                let ended = Self.endedLine(
+                    subscription: subscription, runID: sub.runID, reason: .slowConsumer,
+                    nextSeq: firstDropped ?? event.seq)
+                state.items.append(.line(ended))
+                return (false, Self.takeWaiter(&state))
+            }
+            sub.nextSeq = event.seq + 1
+            state.subscriptions[subscription] = sub
+            state.items.append(.event(subscription: subscription, seq: event.seq, line: line))
+            state.eventCount += 1
+            return (true, Self.takeWaiter(&state))
+        }
+        waiter?.resume()
+        return accepted
+    }
+
+    /// Ends `subscription` with `reason`: queues `run/attach_ended` after its queued events.
+    ///
+    /// - Returns: `false` when the subscription was not active (already ended, or unknown).
+    @discardableResult
+    func end(subscription: String, reason: AttachEndReason) -> Bool {
+        let (ended, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+            guard let sub = state.subscriptions.removeValue(forKey: subscription) else { return (false, nil) }
+            guard !state.finished else { return (true, nil) }
+            let line = Self.endedLine(
+                subscription: subscription, runID: sub.runID, reason: reason, nextSeq: sub.nextSeq)
+            state.items.append(.line(line))
+            return (true, Self.takeWaiter(&state))
+        }
+        waiter?.resume()
+        return ended
+    }
+
+    /// Ends every active subscription with `reason` (graceful shutdown).
+    func endAll(reason: AttachEndReason) -> [String] {
+        let names = state.withLock { Array($0.subscriptions.keys).sorted() }
+        return names.filter { end(subscription: $0, reason: reason) }
+    }
+
+    /// Accepts nothing more; the writer gets what is queued, then `nil`.
+    func finish() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.finished = true
+            state.subscriptions.removeAll()
+            let waiter = state.waiter
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Drops everything queued and finishes (the connection is gone).
+    func discard() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.finished = true
+            state.subscriptions.removeAll()
+            state.items.removeAll()
+            state.eventCount = 0
+            let waiter = state.waiter
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Waits for the next lines (at most `max`); `nil` when finished and drained. One consumer only.
+    func nextBatch(max: Int = OutboundQueue.batchSize) async -> [ByteBuffer]? {
+        while true {
+            let ready: [ByteBuffer]?? = state.withLock { state in
+                if !state.items.isEmpty { return .some(Self.take(&state, max: max)) }
+                if state.finished { return .some(nil) }
+                return .none
+            }
+            if let ready { return ready }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if !state.items.isEmpty || state.finished { return true }
+                    state.waiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        }
+    }
+
+    /// Number of run events waiting (for tests and status).
+    var queuedEvents: Int { state.withLock { $0.eventCount } }
+
+    // The waiter is resumed outside the lock; it then takes what is queued itself.
+    private static func takeWaiter(_ state: inout State) -> CheckedContinuation<Void, Never>? {
+        let waiter = state.waiter
+        state.waiter = nil
+        return waiter
+    }
+
+    static let batchSize = 64
+
+    private static func take(_ state: inout State, max: Int) -> [ByteBuffer] {
+        var batch: [ByteBuffer] = []
+        while batch.count < max, let item = state.items.popFirst() {
+            if case .event = item { state.eventCount -= 1 }
+            batch.append(item.buffer)
+        }
+        return batch
+    }
+
+    private static func endedLine(
+        subscription: String, runID: RunID, reason: AttachEndReason, nextSeq: Int64
+    ) -> ByteBuffer {
+        let params = RunAttachEnded.Params(subscriptionID: subscription, runID: runID, reason: reason, nextSeq: nextSeq)
+        return WireEncoding.line(JSONRPCNotification(RunAttachEnded.self, params))
+    }
+}

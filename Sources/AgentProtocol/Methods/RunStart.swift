@@ -1,0 +1,42 @@
+/// `run/start`: starts a run and answers once `run.started` is committed.
+public enum RunStart: ControlMethod {
+    public static let name = "run/start"
+
+    public struct Params: Codable, Sendable, Equatable {
+        /// The user's prompt (must not be empty).
+        public var prompt: String
+        /// The model; the daemon's default when absent.
+        public var model: String?
+        /// Working directory for tools; the daemon's default when absent.
+        public var cwd: String?
+        /// System instructions.
+        public var instructions: String?
+        /// Names of the tools the run may use; the daemon's default set when absent.
+        public var tools: [String]?
+        /// A client-chosen idempotency key: the same key twice returns the same run.
+        public var requestID: String?
+
+        public init(
+            prompt: String, model: String? = nil, cwd: String? = nil, instructions: String? = nil,
+            tools: [String]? = nil, requestID: String? = nil
+        ) {
+            self.prompt = prompt
+            self.model = model
+            self.cwd = cwd
+            self.instructions = instructions
+            self.tools = tools
+            self.requestID = requestID
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case prompt, model, cwd, instructions, tools
+            case requestID = "request_id"
+        }
+    }
+
+    public struct Result: Codable, Sendable, Equatable {
+        public var run: RunInfo
+
+        public init(run: RunInfo) { self.run = run }
+    }
+}

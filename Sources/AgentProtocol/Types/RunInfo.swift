@@ -1,0 +1,127 @@
+import AgentModel
+
+/// A run as shown to clients; built from ``RunState`` by ``RunInfo/init(_:)`` (the one mapping).
+public struct RunInfo: Codable, Sendable, Equatable, Hashable {
+    public var id: RunID
+    public var status: RunStatus
+    public var model: String
+    public var prompt: String
+    public var cwd: String
+    public var outputText: String
+    public var createdAtMillis: Int64
+    public var updatedAtMillis: Int64
+    /// The seq of the last event folded in, -1 before any.
+    public var lastSeq: Int64
+    public var responsesCompleted: Int
+    public var toolCalls: [ToolCallInfo]
+    public var inputTokens: Int
+    public var outputTokens: Int
+    public var error: RunErrorInfo?
+    public var endReason: String?
+
+    public init(
+        id: RunID, status: RunStatus, model: String, prompt: String, cwd: String, outputText: String,
+        createdAtMillis: Int64, updatedAtMillis: Int64, lastSeq: Int64, responsesCompleted: Int,
+        toolCalls: [ToolCallInfo], inputTokens: Int, outputTokens: Int, error: RunErrorInfo? = nil,
+        endReason: String? = nil
+    ) {
+        self.id = id
+        self.status = status
+        self.model = model
+        self.prompt = prompt
+        self.cwd = cwd
+        self.outputText = outputText
+        self.createdAtMillis = createdAtMillis
+        self.updatedAtMillis = updatedAtMillis
+        self.lastSeq = lastSeq
+        self.responsesCompleted = responsesCompleted
+        self.toolCalls = toolCalls
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.error = error
+        self.endReason = endReason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, model, prompt, cwd
+        case outputText = "output_text"
+        case createdAtMillis = "created_at_ms"
+        case updatedAtMillis = "updated_at_ms"
+        case lastSeq = "last_seq"
+        case responsesCompleted = "responses_completed"
+        case toolCalls = "tool_calls"
+        case inputTokens = "input_tokens"
+        case outputTokens = "output_tokens"
+        case error
+        case endReason = "end_reason"
+    }
+}
+
+/// One tool call of a run, as shown to clients.
+public struct ToolCallInfo: Codable, Sendable, Equatable, Hashable {
+    public var callID: String
+    public var name: String
+    /// The arguments as JSON text, exactly as the model produced them.
+    public var arguments: String
+    /// `requested`, `running` or `finished`.
+    public var status: String
+    public var exitCode: Int32?
+    public var durationMillis: Double?
+
+    public init(
+        callID: String, name: String, arguments: String, status: String, exitCode: Int32? = nil,
+        durationMillis: Double? = nil
+    ) {
+        self.callID = callID
+        self.name = name
+        self.arguments = arguments
+        self.status = status
+        self.exitCode = exitCode
+        self.durationMillis = durationMillis
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callID = "call_id"
+        case name, arguments, status
+        case exitCode = "exit_code"
+        case durationMillis = "duration_ms"
+    }
+}
+
+/// The last error of a run.
+public struct RunErrorInfo: Codable, Sendable, Equatable, Hashable {
+    public var code: String?
+    public var message: String?
+
+    public init(code: String? = nil, message: String? = nil) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// A run as listed by `run/list`.
+public struct RunListEntry: Codable, Sendable, Equatable, Hashable {
+    public var id: RunID
+    public var status: RunStatus
+    public var model: String
+    public var prompt: String
+    public var createdAtMillis: Int64
+    public var updatedAtMillis: Int64
+
+    public init(
+        id: RunID, status: RunStatus, model: String, prompt: String, createdAtMillis: Int64, updatedAtMillis: Int64
+    ) {
+        self.id = id
+        self.status = status
+        self.model = model
+        self.prompt = prompt
+        self.createdAtMillis = createdAtMillis
+        self.updatedAtMillis = updatedAtMillis
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, status, model, prompt
+        case createdAtMillis = "created_at_ms"
+        case updatedAtMillis = "updated_at_ms"
+    }
+}
