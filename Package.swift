@@ -122,13 +122,21 @@ let package = Package(
         .testTarget(name: "AgentLedgerTests", dependencies: ["AgentLedger", "AgentModel"]),
         .testTarget(
             name: "AgentUpstreamTests",
-            dependencies: ["AgentUpstream", "AgentModel", "ResponsesEmulator"]
+            dependencies: [
+                "AgentUpstream", "AgentModel", "ResponsesEmulator", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "AgentToolsTests", dependencies: ["AgentTools", "AgentModel"]),
-        .testTarget(name: "AgentEngineTests", dependencies: ["AgentEngine", "AgentModel"]),
+        .testTarget(
+            name: "AgentEngineTests",
+            dependencies: ["AgentEngine", "AgentModel", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "AgentControlTests",
-            dependencies: ["AgentControl", "AgentClient", "AgentProtocol", "AgentModel"]
+            dependencies: [
+                "AgentControl", "AgentClient", "AgentProtocol", "AgentModel",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "ResponsesEmulatorTests",

@@ -1,0 +1,35 @@
+import AgentModel
+
+/// A lease on one lane of a ``WebSocketPool`` connection.
+///
+/// `send` **throws** ``UpstreamLaneError`` (`.responseInFlight`) rather than waiting when the previous response on
+/// this lane has not reached its terminal frame: the engine consumes every stream to its end before the next turn,
+/// so a second send is a bug to surface, and the protocol forbids two creates in flight on one lane.
+final class PooledLane: UpstreamLane {
+    let streamID: String?
+    let ticket: LeaseTicket
+    private let pool: WebSocketPool
+    private let connectionEpoch: LockedBox<Int>
+    private let released = LockedBox(false)
+
+    init(ticket: LeaseTicket, streamID: String?, pool: WebSocketPool, connectionEpoch: LockedBox<Int>) {
+        self.ticket = ticket
+        self.streamID = streamID
+        self.pool = pool
+        self.connectionEpoch = connectionEpoch
+    }
+
+    var isUsable: Bool { !released.current && connectionEpoch.current == ticket.epoch }
+
+    func send(_ frame: String) async throws -> AsyncThrowingStream<String, any Error> {
+        guard !released.current else {
+            throw UpstreamLaneError(code: .released, message: "send on a released lane")
+        }
+        return try await pool.send(frame, on: ticket)
+    }
+
+    func release() async {
+        guard !released.exchange(true) else { return }
+        await pool.release(ticket)
+    }
+}

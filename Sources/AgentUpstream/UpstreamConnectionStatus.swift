@@ -1,0 +1,65 @@
+/// A snapshot of one pooled upstream connection, for status output and metrics.
+public struct UpstreamConnectionStatus: Sendable, Equatable {
+    /// What the connection slot is doing.
+    public enum State: String, Sendable, Equatable {
+        /// Handshake in progress.
+        case connecting
+        /// Open and serving lanes.
+        case connected
+        /// Open but being replaced: no new responses; closed once nothing is in flight.
+        case draining
+        /// Waiting before the next connect attempt.
+        case backoff
+        /// The pool is not running.
+        case stopped
+    }
+
+    /// Slot index (stable for the pool's life; `upstream.conn` in logs).
+    public var id: Int
+    /// Current state.
+    public var state: State
+    /// Time since the current connection opened, if open.
+    public var age: Duration?
+    /// Lanes held by leases.
+    public var lanesInUse: Int
+    /// Responses currently streaming.
+    public var responsesInFlight: Int
+    /// Responses that reached a terminal frame on this slot (all connections).
+    public var responsesServed: Int
+    /// Connections opened on this slot after the first.
+    public var reconnects: Int
+    /// The last connect or connection error, without credentials.
+    public var lastError: String?
+}
+
+/// Statistics of the pool's fair lease queue.
+public struct UpstreamQueueStats: Sendable, Equatable {
+    /// Runs waiting for a lane now.
+    public var waiting: Int
+    /// Leases granted so far (immediately or after waiting).
+    public var leasesGranted: Int
+    /// Lease requests that had to queue.
+    public var leasesQueued: Int
+    /// Sum of all waits.
+    public var totalWait: Duration
+    /// Wait of the most recent grant.
+    public var lastWait: Duration
+    /// Longest wait.
+    public var maxWait: Duration
+}
+
+/// A misuse of a lane by its holder.
+public struct UpstreamLaneError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Machine-readable reason.
+    public enum Code: String, Sendable {
+        /// `send` was called before the previous response on the lane reached its terminal frame.
+        case responseInFlight = "response_in_flight"
+        /// `send` was called after `release`.
+        case released
+    }
+
+    public var code: Code
+    public var message: String
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

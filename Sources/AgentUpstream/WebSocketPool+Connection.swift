@@ -1,0 +1,182 @@
+import AgentModel
+import Foundation
+import Logging
+import WSClient
+
+extension WebSocketPool {
+    /// Why one connection attempt ended.
+    private enum AttemptEnd: Error {
+        case connectTimeout
+        case killed
+    }
+
+    private enum ChildResult: Sendable {
+        case clientEnded
+        case other
+    }
+
+    /// Keeps slot `c` connected until cancelled: connect, serve, and reconnect (at once after a planned close,
+    /// otherwise with backoff).
+    func maintainConnection(_ c: Int) async {
+        var backoff = ReconnectBackoff(policy: configuration.backoff)
+        var random = SystemRandomNumberGenerator()
+        while !Task.isCancelled {
+            let (killSignal, kill) = AsyncStream.makeStream(of: Void.self)
+            let attempt = beginAttempt(c, kill: kill)
+            let error = await connectOnce(c, attempt: attempt, killSignal: killSignal)
+            let (wasUp, planned) = attemptEnded(c, attempt: attempt, error: error, cancelled: Task.isCancelled)
+            if Task.isCancelled { return }
+            if wasUp { backoff.reset() }
+            if planned { continue }
+            let delay = backoff.nextDelay(using: &random)
+            slots[c].state = .backoff
+            logger.debug("reconnecting after backoff", metadata: meta(c, ["upstream.delay_ms": "\(Int(delay.seconds * 1000))"]))
+            do { try await Task.sleep(for: delay) } catch { return }
+        }
+    }
+
+    private func beginAttempt(_ c: Int, kill: AsyncStream<Void>.Continuation) -> UInt64 {
+        slots[c].attempt += 1
+        slots[c].kill = kill
+        slots[c].plannedClose = false
+        slots[c].state = .connecting
+        return slots[c].attempt
+    }
+
+    /// Runs one WebSocket connection to its end; returns the error that ended it, if any.
+    private nonisolated func connectOnce(_ c: Int, attempt: UInt64, killSignal: AsyncStream<Void>) async -> (any Error)? {
+        let configuration = self.configuration
+        var quietLogger = logger
+        quietLogger[metadataKey: "upstream.conn"] = "\(c)"
+        // The WebSocket library traces frames at debug/trace; keep it quieter than our own logger.
+        quietLogger.logLevel = max(quietLogger.logLevel, .info)
+        let wsLogger = quietLogger
+        let handler: WebSocketDataHandler<WebSocketClient.Context> = { inbound, outbound, _ in
+            guard await self.connectionOpened(c, attempt: attempt, writer: outbound) else { return }
+            for try await message in inbound.messages(maxSize: configuration.maxFrameSize) {
+                guard case .text(let text) = message else { continue }
+                let header = FrameHeader(parsing: text)
+                await self.received(text, header: header, connection: c, attempt: attempt)
+            }
+        }
+        do {
+            try await withThrowingTaskGroup(of: ChildResult.self) { group in
+                group.addTask {
+                    let client = WebSocketClient(
+                        url: configuration.url.absoluteString,
+                        configuration: Self.clientConfiguration(configuration),
+                        logger: wsLogger,
+                        handler: handler
+                    )
+                    try await client.run()
+                    return .clientEnded
+                }
+                group.addTask {
+                    try await Task.sleep(for: configuration.connectTimeout)
+                    if await !self.isOpen(c, attempt: attempt) { throw AttemptEnd.connectTimeout }
+                    return .other
+                }
+                group.addTask {
+                    for await _ in killSignal { throw AttemptEnd.killed }
+                    return .other
+                }
+                while let result = try await group.next() {
+                    if case .clientEnded = result { break }
+                }
+                group.cancelAll()
+            }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    static func clientConfiguration(_ configuration: UpstreamConfiguration) -> WebSocketClientConfiguration {
+        var ws = WebSocketClientConfiguration(
+            maxFrameSize: configuration.maxFrameSize,
+            autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled
+        )
+        if let apiKey = configuration.apiKey {
+            ws.additionalHeaders[.authorization] = "Bearer \(apiKey)"
+        }
+        if let organization = configuration.organization {
+            ws.additionalHeaders[.init("OpenAI-Organization")!] = organization
+        }
+        if let project = configuration.project {
+            ws.additionalHeaders[.init("OpenAI-Project")!] = project
+        }
+        for (name, value) in configuration.extraHeaders.sorted(by: { $0.key < $1.key }) where isToken(name) {
+            ws.additionalHeaders[.init(name)!] = value
+        }
+        return ws
+    }
+
+    /// Whether `name` is a valid HTTP field name (an RFC 9110 token).
+    private static func isToken(_ name: String) -> Bool {
+        !name.isEmpty
+            && name.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (CharacterSet.alphanumerics.contains(scalar) || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar))
+            }
+    }
+
+    func isOpen(_ c: Int, attempt: UInt64) -> Bool {
+        slots[c].attempt == attempt && slots[c].writer != nil
+    }
+
+    /// The handshake of attempt `attempt` succeeded: lanes of slot `c` become available.
+    func connectionOpened(_ c: Int, attempt: UInt64, writer: WebSocketOutboundWriter) -> Bool {
+        guard slots[c].attempt == attempt, !shutDown, !Task.isCancelled else { return false }
+        slots[c].writer = writer
+        slots[c].expectingTrailer = []
+        slots[c].state = .connected
+        slots[c].connectedAt = clock.now
+        if slots[c].everConnected { slots[c].reconnects += 1 }
+        slots[c].everConnected = true
+        slots[c].lastError = nil
+        logger.info("upstream connection open", metadata: meta(c, ["upstream.reconnects": "\(slots[c].reconnects)"]))
+        perform(scheduler.connectionUp(c, now: now))
+        return true
+    }
+
+    /// Attempt `attempt` of slot `c` is over: fail what streamed on it and make its leases stale.
+    /// - Returns: whether the connection had opened, and whether the close was planned (reconnect at once).
+    private func attemptEnded(_ c: Int, attempt: UInt64, error: (any Error)?, cancelled: Bool) -> (Bool, Bool) {
+        let wasUp = slots[c].writer != nil || slots[c].state == .draining
+        let planned = slots[c].plannedClose
+        slots[c].writer = nil
+        slots[c].kill = nil
+        slots[c].connectedAt = nil
+        if let error, !(error is AttemptEnd && planned) {
+            switch error {
+            case AttemptEnd.connectTimeout:
+                slots[c].lastError = "connect timed out after \(configuration.connectTimeout)"
+            case AttemptEnd.killed:
+                break
+            default:
+                slots[c].lastError = String(describing: error)
+            }
+        } else if error == nil, wasUp, !planned, slots[c].lastError == nil {
+            slots[c].lastError = "closed by the server"
+        }
+        // Leases go stale before their streams fail, so a consumer that sees the failure also sees `isUsable` false.
+        perform(scheduler.connectionDown(c, now: now))
+        let code: UpstreamFailure.Code = cancelled || shutDown ? .shutdown : .connectionLost
+        failActive(on: c) { frames in
+            UpstreamFailure(
+                code: code,
+                message: code == .shutdown ? "the upstream pool stopped" : "the connection dropped mid-response",
+                framesReceived: frames
+            )
+        }
+        if wasUp {
+            logger.info(
+                "upstream connection closed",
+                metadata: meta(c, ["upstream.planned": "\(planned)", "upstream.error": "\(slots[c].lastError ?? "none")"])
+            )
+        } else {
+            logger.warning("upstream connect failed", metadata: meta(c, ["upstream.error": "\(slots[c].lastError ?? "none")"]))
+        }
+        return (wasUp, planned)
+    }
+}
