@@ -1,0 +1,43 @@
+/// Read-only queries over a chain's items (input items of every turn plus output items), in order.
+enum Conversation {
+    /// The item type; an input message given as `{"role":…,"content":…}` without `type` counts as `message`.
+    static func type(of item: JSONValue) -> String? {
+        if let type = item["type"]?.stringValue { return type }
+        return item["role"] != nil ? "message" : nil
+    }
+
+    /// The `call_id`s of all `function_call` items, in order.
+    static func functionCallIDs(_ items: [JSONValue]) -> [String] {
+        items.compactMap { type(of: $0) == "function_call" ? $0["call_id"]?.stringValue : nil }
+    }
+
+    /// The `function_call_output` items, in order.
+    static func functionCallOutputs(_ items: [JSONValue]) -> [JSONValue] {
+        items.filter { type(of: $0) == "function_call_output" }
+    }
+
+    /// The text of the last user message, or nil when there is none.
+    static func lastUserText(_ items: [JSONValue]) -> String? {
+        for item in items.reversed() where type(of: item) == "message" && item["role"]?.stringValue == "user" {
+            return text(of: item["content"])
+        }
+        return nil
+    }
+
+    /// Flattens content (a string, or an array of parts with `text`) to one string.
+    static func text(of content: JSONValue?) -> String {
+        switch content {
+        case .string(let s)?:
+            return s
+        case .array(let parts)?:
+            return parts.compactMap { $0["text"]?.stringValue }.joined()
+        default:
+            return ""
+        }
+    }
+
+    /// Rough token count of some items (4 UTF-8 bytes per token, at least 1 per item).
+    static func tokenEstimate(_ items: [JSONValue]) -> Int {
+        items.reduce(0) { $0 + max(1, $1.serialized.utf8.count / 4) }
+    }
+}

@@ -1,0 +1,46 @@
+/// One output item a scripted model wants to produce.
+enum PlannedItem: Sendable, Equatable {
+    /// A reasoning item with an empty summary.
+    case reasoning
+    /// A function call with complete JSON arguments.
+    case functionCall(name: String, arguments: String)
+    /// An assistant message with one `output_text` part.
+    case message(text: String)
+}
+
+/// What a scripted model does with a request.
+enum ModelPlan: Sendable, Equatable {
+    /// Stream these items and complete.
+    case items([PlannedItem])
+    /// Start, then fail in-stream with this error (`error` event + `response.failed`).
+    case failure(EmulatorError)
+}
+
+/// A deterministic stand-in for a model, chosen by the request's `model` name.
+protocol ScriptedModel: Sendable {
+    /// Decides the output from the whole chain (earlier turns and this request's input).
+    func plan(conversation: [JSONValue]) -> ModelPlan
+}
+
+/// Maps model names to scripted models.
+///
+/// Names: `emu-text` (and anything starting with `emu-text`), `emu-tools-N` and `emu-tools-N-tool-NAME`,
+/// `emu-fail`. Anything else is unknown (`model_not_found`).
+enum ModelCatalog {
+    static func model(named name: String) -> (any ScriptedModel)? {
+        if name.hasPrefix("emu-text") { return TextModel() }
+        if name == "emu-fail" { return FailingModel() }
+        if name.hasPrefix("emu-tools-") {
+            let rest = name.dropFirst("emu-tools-".count)
+            var count = Substring(rest)
+            var tool = "shell"
+            if let range = rest.range(of: "-tool-") {
+                count = rest[..<range.lowerBound]
+                tool = String(rest[range.upperBound...])
+            }
+            guard let n = Int(count), n >= 0, !tool.isEmpty else { return nil }
+            return ToolLoopModel(callCount: n, toolName: tool)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,291 @@
+"""Checks that the responses-emulator speaks the protocol the official OpenAI Python SDK expects.
+
+Usage:  python emulator_sdk_check.py http://127.0.0.1:PORT/v1
+        (needs `openai[realtime]==3.57.0`; scripts/emulator-sdk-check.sh sets that up and starts the emulator)
+
+Every event received is validated strictly against the SDK's per-type pydantic model (picked by its `type`
+literal from `ResponsesServerEvent`, as reference/ws_sdk_probe.py does), in addition to the SDK's own lenient
+parsing. Scenarios:
+  1. sync client, WebSocket: an `emu-tools-3` chain to completion (previous_response_id + only new items),
+     then checks the final `digest=` line; an unknown previous_response_id (error frame); `response.steer`;
+     `emu-fail` (in-stream error + response.failed).
+  2. async client, WebSocket: an `emu-text` turn on the named lane "lane-a" (stream_id echoed on every event),
+     and an `emu-tools-1` chain through the SDK's AsyncResponsesWebSocketSession lane helper.
+  3. HTTP/SSE: `client.responses.create(stream=True)` `emu-tools-1` chain via the stored response, an HTTP
+     previous_response_not_found error, and `emu-fail` raising APIError.
+Prints "sdk-check: N events validated, F failures" and exits non-zero on any failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import sys
+import traceback
+from typing import Any, Callable, get_args
+
+import openai
+from openai import AsyncOpenAI, OpenAI
+from openai.types.responses.responses_server_event import ResponsesServerEvent
+
+# The SDK's union uses its own discriminator metadata, which plain pydantic ignores; pick the member class by its
+# `type` literal and validate that.
+BY_TYPE = {get_args(c.model_fields["type"].annotation)[0]: c for c in get_args(get_args(ResponsesServerEvent)[0])}
+
+STATS = {"validated": 0}
+FAILURES: list[str] = []
+
+SHELL_TOOL = {
+    "type": "function",
+    "name": "shell",
+    "description": "Run a shell command.",
+    "parameters": {
+        "type": "object",
+        "properties": {"cmd": {"type": "string"}},
+        "required": ["cmd"],
+        "additionalProperties": False,
+    },
+    "strict": True,
+}
+
+
+def fail(message: str) -> None:
+    FAILURES.append(message)
+    print(f"FAIL: {message}", file=sys.stderr)
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        fail(message)
+
+
+def strict_validate(obj: dict, where: str) -> None:
+    """Validates one raw event against its per-type SDK model; records a failure instead of raising."""
+    try:
+        model = BY_TYPE[obj["type"]]
+    except KeyError:
+        fail(f"{where}: unknown event type {obj.get('type')!r}")
+        return
+    try:
+        model.model_validate(obj)
+        STATS["validated"] += 1
+    except Exception as exc:  # pydantic.ValidationError
+        fail(f"{where}: {obj['type']} failed strict validation: {exc}")
+
+
+class SequenceChecker:
+    """Checks sequence_number runs 0, 1, 2, … within a response and the lane's stream_id echo."""
+
+    def __init__(self, where: str, stream_id: str | None) -> None:
+        self.where, self.stream_id, self.expected = where, stream_id, 0
+
+    def see(self, obj: dict) -> None:
+        if obj.get("type") == "error" and "sequence_number" not in obj:
+            return
+        check(obj.get("sequence_number") == self.expected,
+              f"{self.where}: sequence_number {obj.get('sequence_number')} != {self.expected} ({obj['type']})")
+        self.expected += 1
+        check(obj.get("stream_id") == self.stream_id,
+              f"{self.where}: stream_id {obj.get('stream_id')!r} != {self.stream_id!r} ({obj['type']})")
+
+
+def tool_output(k: int) -> str:
+    return json.dumps({"stdout": f"step-{k} {k * 7 + 3}\n", "stderr": "", "exit_code": 0})
+
+
+def expected_digest(outputs: list[str]) -> str:
+    text = ""
+    for out in outputs:
+        try:
+            parsed = json.loads(out)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict) and isinstance(parsed.get("stdout"), str):
+            text += parsed["stdout"]
+        else:
+            text += out
+        text += "\n"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def check_final_digest(where: str, text: str, outputs: list[str]) -> None:
+    digest = expected_digest(outputs)
+    check(f"digest={digest}" in text.split("\n"), f"{where}: final text {text!r} lacks line digest={digest}")
+    check(text.startswith(f"Completed {len(outputs)} tool calls."), f"{where}: unexpected final text {text!r}")
+
+
+# --- 1. sync WebSocket ---------------------------------------------------------------------------------------
+
+def sync_websocket(ws_base: str) -> None:
+    client = OpenAI(api_key="sk-test", websocket_base_url=ws_base)
+    with client.responses.connect() as conn:
+
+        def receive_response(where: str, stream_id: str | None = None) -> list[Any]:
+            seq = SequenceChecker(where, stream_id)
+            events = []
+            while True:
+                raw = conn.recv_bytes()
+                obj = json.loads(raw)
+                strict_validate(obj, where)
+                seq.see(obj)
+                ev = conn.parse_event(raw)
+                events.append(ev)
+                if ev.type in ("response.completed", "response.failed", "response.incomplete", "error") and not (
+                        ev.type == "error" and "sequence_number" in obj):
+                    return events
+
+        outputs: list[str] = []
+        previous = None
+        new_input: Any = "Run the three steps."
+        for turn in range(10):
+            extra = {"previous_response_id": previous} if previous else {}
+            conn.response.create(model="emu-tools-3", store=False, input=new_input, tools=[SHELL_TOOL], **extra)
+            events = receive_response(f"ws-sync turn {turn}")
+            final = events[-1]
+            if final.type != "response.completed":
+                fail(f"ws-sync turn {turn}: ended with {final.type}")
+                return
+            check(final.response.previous_response_id == previous, f"ws-sync turn {turn}: previous_response_id echo")
+            calls = [i for i in final.response.output if i.type == "function_call"]
+            previous = final.response.id
+            if not calls:
+                check(turn == 3, f"ws-sync: final answer after {turn} turns, expected 3")
+                check_final_digest("ws-sync", final.response.output_text, outputs)
+                streamed = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+                check(streamed == final.response.output_text, "ws-sync: streamed text != output_text")
+                print(f"[ws-sync] emu-tools-3 done in {turn + 1} responses: {final.response.output_text!r}")
+                break
+            call = calls[0]
+            args = json.loads(call.arguments)
+            check(args == {"cmd": f"echo step-{turn} $(({turn} * 7 + 3))"}, f"ws-sync turn {turn}: arguments {args}")
+            outputs.append(tool_output(turn))
+            new_input = [{"type": "function_call_output", "call_id": call.call_id, "output": outputs[-1]}]
+        else:
+            fail("ws-sync: emu-tools-3 never finished")
+
+        conn.response.create(model="emu-text", store=False, previous_response_id="resp_does_not_exist", input="hi")
+        err = receive_response("ws-sync unknown previous")[-1]
+        check(err.type == "error" and err.error.code == "previous_response_not_found",
+              f"ws-sync: expected previous_response_not_found, got {err}")
+        check(err.status == 400, "ws-sync: error status")
+
+        conn.response.steer(previous_response_id=previous, input="Also do step four.")
+        raw = conn.recv_bytes()
+        obj = json.loads(raw)
+        strict_validate(obj, "ws-sync steer")
+        check(obj["type"] == "response.steer.failed", f"ws-sync: steer answered with {obj['type']}")
+
+        conn.response.create(model="emu-fail", input="fail please")
+        events = receive_response("ws-sync emu-fail")
+        types = [e.type for e in events]
+        check(types == ["response.created", "response.in_progress", "error", "response.failed"],
+              f"ws-sync emu-fail: {types}")
+        check(events[-1].response.error is not None and events[-1].response.error.code == "server_error",
+              "ws-sync emu-fail: response.error")
+        print("[ws-sync] error frame, steer.failed and emu-fail ok")
+
+
+# --- 2. async WebSocket ----------------------------------------------------------------------------------------
+
+async def async_websocket(ws_base: str) -> None:
+    client = AsyncOpenAI(api_key="sk-test", websocket_base_url=ws_base)
+    async with client.responses.connect() as conn:
+        await conn.response.create(model="emu-text", input="Hello from lane a", stream_id="lane-a", store=False)
+        seq = SequenceChecker("ws-async lane-a", "lane-a")
+        async for ev in conn:
+            obj = ev.model_dump(mode="json", exclude_unset=True)
+            strict_validate(obj, "ws-async lane-a")
+            seq.see(obj)
+            if ev.type == "response.completed":
+                check(ev.response.output_text == "You said: Hello from lane a",
+                      f"ws-async: text {ev.response.output_text!r}")
+                check(ev.response.usage is not None and ev.response.usage.input_tokens_details.cache_write_tokens == 0,
+                      "ws-async: usage")
+                print(f"[ws-async] lane-a ok: {ev.response.output_text!r}")
+                break
+            if ev.type in ("error", "response.failed"):
+                fail(f"ws-async lane-a: {ev.type}")
+                break
+
+    from openai.lib.responses_websocket import AsyncResponsesWebSocketSession, ResponsesWebSocketLimits
+
+    limits = ResponsesWebSocketLimits(max_lanes=4, max_events_per_lane=256, max_events=512,
+                                      max_bytes_per_lane=1 << 22, max_bytes=1 << 23)
+    async with client.responses.connect() as conn:
+        async with AsyncResponsesWebSocketSession(conn, limits=limits) as session:
+            lane = session.lane("main")
+            await lane.send({"type": "response.create", "model": "emu-tools-1", "input": "go", "store": False,
+                             "tools": [SHELL_TOOL]})
+            first = await lane.get_final_response()
+            call = next(i for i in first.output if i.type == "function_call")
+            out = tool_output(0)
+            await lane.send({"type": "response.create", "model": "emu-tools-1", "previous_response_id": first.id,
+                             "store": False, "tools": [SHELL_TOOL],
+                             "input": [{"type": "function_call_output", "call_id": call.call_id, "output": out}]})
+            second = await lane.get_final_response()
+            check_final_digest("ws-async session", second.output_text, [out])
+            print(f"[ws-async] session lane helper ok: {second.output_text!r}")
+
+
+# --- 3. HTTP + SSE -------------------------------------------------------------------------------------------------
+
+def sse(http_base: str) -> None:
+    client = OpenAI(api_key="sk-test", base_url=http_base)
+
+    def run(where: str, **kwargs: Any) -> list[Any]:
+        seq = SequenceChecker(where, None)
+        events = []
+        for ev in client.responses.create(stream=True, **kwargs):
+            obj = ev.model_dump(mode="json", exclude_unset=True)
+            strict_validate(obj, where)
+            seq.see(obj)
+            events.append(ev)
+        return events
+
+    first = run("sse turn 0", model="emu-tools-1", input="go", tools=[SHELL_TOOL])
+    check(first[-1].type == "response.completed", f"sse turn 0 ended with {first[-1].type}")
+    call = next(i for i in first[-1].response.output if i.type == "function_call")
+    out = tool_output(0)
+    second = run("sse turn 1", model="emu-tools-1", previous_response_id=first[-1].response.id, tools=[SHELL_TOOL],
+                 input=[{"type": "function_call_output", "call_id": call.call_id, "output": out}])
+    check(second[-1].type == "response.completed", f"sse turn 1 ended with {second[-1].type}")
+    check_final_digest("sse", second[-1].response.output_text, [out])
+    print(f"[sse] emu-tools-1 chain ok: {second[-1].response.output_text!r}")
+
+    try:
+        run("sse unknown previous", model="emu-text", previous_response_id="resp_nope", input="x", store=False)
+        fail("sse: unknown previous_response_id did not raise")
+    except openai.BadRequestError as exc:
+        check(exc.code == "previous_response_not_found", f"sse: error code {exc.code!r}")
+        check(exc.status_code == 400, "sse: status")
+
+    try:
+        run("sse emu-fail", model="emu-fail", input="x")
+        fail("sse: emu-fail did not raise")
+    except openai.APIError as exc:
+        check("server had an error" in exc.message, f"sse emu-fail: message {exc.message!r}")
+    print("[sse] error paths ok")
+
+
+def main() -> int:
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    http_base = sys.argv[1].rstrip("/")
+    ws_base = http_base.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
+    for name, scenario in (
+        ("sync websocket", lambda: sync_websocket(ws_base)),
+        ("async websocket", lambda: asyncio.run(async_websocket(ws_base))),
+        ("sse", lambda: sse(http_base)),
+    ):
+        try:
+            scenario()
+        except Exception:
+            fail(f"{name}: raised\n{traceback.format_exc()}")
+    print(f"sdk-check: {STATS['validated']} events validated, {len(FAILURES)} failures (openai {openai.__version__})")
+    return 1 if FAILURES else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
