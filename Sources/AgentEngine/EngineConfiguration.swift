@@ -12,6 +12,8 @@ public struct EngineConfiguration: Sendable {
     public var maxTurnAttempts: Int
     /// Whether to ask for `reasoning.encrypted_content`, so a chain can be rebuilt with reasoning items.
     public var includeEncryptedReasoning: Bool
+    /// Tools whose calls always wait for a person's approval.
+    public var requireApproval: [String]
 
     public init(
         defaultModel: String = "gpt-5.2",
@@ -19,8 +21,10 @@ public struct EngineConfiguration: Sendable {
         defaultInstructions: String? = nil,
         maxResponses: Int = 200,
         maxTurnAttempts: Int = 5,
-        includeEncryptedReasoning: Bool = true
+        includeEncryptedReasoning: Bool = true,
+        requireApproval: [String] = []
     ) {
+        self.requireApproval = requireApproval
         self.defaultModel = defaultModel
         self.defaultTools = defaultTools
         self.defaultInstructions = defaultInstructions

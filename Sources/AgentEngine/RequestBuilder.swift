@@ -11,11 +11,14 @@ enum RequestBuilder {
             "model": .string(state.model),
             "store": false,
         ]
+        // Tool outputs first: they answer the calls of the previous response; injected user input follows.
+        let outputs = state.pendingInput.filter { $0["type"]?.stringValue == "function_call_output" }
+        let others = state.pendingInput.filter { $0["type"]?.stringValue != "function_call_output" }
         if state.chainIntact, let parent = state.lastResponseID {
             frame["previous_response_id"] = .string(parent)
-            frame["input"] = .array(state.pendingInput)
+            frame["input"] = .array(outputs + others)
         } else {
-            frame["input"] = .array(state.conversation + state.pendingInput)
+            frame["input"] = .array(state.conversation + outputs + others)
         }
         if let instructions = state.instructions { frame["instructions"] = .string(instructions) }
         if !tools.isEmpty { frame["tools"] = .array(tools) }

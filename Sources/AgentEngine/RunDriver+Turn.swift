@@ -80,6 +80,7 @@ extension RunDriver {
 
     /// Runs one tool call between its two journal entries.
     func runTool(_ call: ToolCallRecord) async throws {
+        if cancellation != nil { return }
         let started = ToolStarted(callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd)
         try await record(.tool, ToolEventType.started, started)
         let outcome = await tools.execute(

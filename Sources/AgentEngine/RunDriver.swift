@@ -17,6 +17,13 @@ actor RunDriver {
     var lane: (any UpstreamLane)?
     /// Attempts at the current turn (reset when a response completes).
     var turnAttempts = 0
+    /// Set by ``requestCancel(_:reason:)``; the loop ends the run as cancelled.
+    var cancellation: (mode: CancelMode, reason: String)?
+    private let cancelSignal: AsyncStream<Void>
+    private let cancelContinuation: AsyncStream<Void>.Continuation
+    /// Wakes a loop that waits for a person (an approval decision, or a cancel after a tool).
+    private let wakeSignal: AsyncStream<Void>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
 
     init(
         state: RunState, store: any EventStore, upstream: any ResponsesUpstream, tools: any ToolExecutor,
@@ -32,26 +39,77 @@ actor RunDriver {
         var logger = logger
         logger[metadataKey: "run.id"] = "\(state.id)"
         self.logger = logger
+        (cancelSignal, cancelContinuation) = AsyncStream.makeStream()
+        (wakeSignal, wakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Runs until the run ends, is interrupted, or waits for a person.
+    /// Runs until the run ends, is interrupted, is cancelled, or waits for a person.
     func drive() async {
-        do {
-            try await loop()
-        } catch is CancellationError {
-            await end(RunEventType.interrupted, RunEnded(reason: "agentd stopped while the run was active; resume it"))
-        } catch let failure as LedgerFailure {
-            logger.error("ledger failure, run stops", metadata: ["error": "\(failure)"])
-        } catch {
-            await end(RunEventType.failed, RunEnded(reason: "\(error)", code: "internal_error"))
+        let signal = cancelSignal
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.driveLoop() }
+            group.addTask {
+                // A `cancel --now` interrupts whatever the loop awaits: a response, a tool, a backoff.
+                for await _ in signal { return }
+            }
+            await group.next()
+            group.cancelAll()
         }
         await lane?.release()
         lane = nil
     }
 
+    /// Asks the run to stop: `.now` interrupts the current step (killing a running tool), `.afterTool` stops
+    /// before the next step.
+    func requestCancel(_ mode: CancelMode, reason: String) {
+        guard cancellation == nil || mode == .now else { return }
+        cancellation = (mode, reason)
+        if mode == .now { cancelContinuation.yield() }
+        wakeContinuation.yield()
+    }
+
+    /// Records a person's decision on a waiting call; the first decision wins.
+    func resolveApproval(_ decision: ApprovalResolved) async throws -> ApprovalOutcome {
+        guard let call = state.toolCalls.last(where: { $0.callID == decision.callID }), call.approval != nil else {
+            return .notFound
+        }
+        guard call.approval == .pending else { return .alreadyResolved(approved: call.approval == .approved) }
+        try await record(.control, ControlEventType.approvalResolved, decision)
+        wakeContinuation.yield()
+        return .resolved
+    }
+
+    /// Records injected input; it goes into the next request.
+    func addInput(_ input: InputAdded) async throws {
+        guard !state.inputIDs.contains(input.inputID) else { return }
+        try await record(.control, ControlEventType.inputAdded, input)
+    }
+
+    private func driveLoop() async {
+        do {
+            try await loop()
+        } catch is CancellationError {
+            if let cancellation {
+                await end(RunEventType.cancelled, RunEnded(reason: cancellation.reason, code: "cancelled"))
+            } else {
+                await end(RunEventType.interrupted, RunEnded(reason: "agentd stopped while the run was active; resume it"))
+            }
+        } catch let failure as LedgerFailure {
+            logger.error("ledger failure, run stops", metadata: ["error": "\(failure)"])
+        } catch {
+            await end(RunEventType.failed, RunEnded(reason: "\(error)", code: "internal_error"))
+        }
+        cancelContinuation.finish()
+        wakeContinuation.finish()
+    }
+
     private func loop() async throws {
         while true {
             try Task.checkCancellation()
+            if let cancellation {
+                try await record(.run, RunEventType.cancelled, RunEnded(reason: cancellation.reason, code: "cancelled"))
+                return
+            }
             switch state.nextStep {
             case .sendRequest:
                 guard state.responsesCompleted < configuration.maxResponses else {
@@ -68,13 +126,22 @@ actor RunDriver {
             case .failed(let error):
                 try await handleUpstreamError(error)
             case .resolveUncertain(let calls):
-                let ids = calls.map(\.callID).joined(separator: ", ")
-                let reason = "tool calls \(ids) started before a crash and their outcome is unknown"
-                try await record(.run, RunEventType.interrupted, RunEnded(reason: reason, code: "uncertain_tool_call"))
-                return
+                try await requestApproval(for: calls, reason: .uncertain)
+            case .requestApproval(let calls):
+                try await requestApproval(for: calls, reason: .policy)
             case .wait:
-                return
+                guard state.status == .awaitingApproval else { return }
+                // Parked until a decision (or a cancel) wakes it; nothing runs meanwhile.
+                var wake = wakeSignal.makeAsyncIterator()
+                guard await wake.next() != nil else { return }
             }
+        }
+    }
+
+    private func requestApproval(for calls: [ToolCallRecord], reason: ApprovalRequested.Reason) async throws {
+        for call in calls {
+            let request = ApprovalRequested(callID: call.callID, name: call.name, arguments: call.arguments, reason: reason)
+            try await record(.control, ControlEventType.approvalRequested, request)
         }
     }
 
@@ -97,6 +164,9 @@ extension RunDriver {
     }
 
     /// Appends one event whose payload is already JSON text (upstream frames, byte for byte).
+    ///
+    /// The event is queued before this returns or suspends (``EventStore/append(_:)`` is nonsending), so
+    /// events reach the ledger in seq order even when calls on this actor interleave.
     func record(_ kind: EventKind, _ type: String, rawPayload: String, durable: Bool) async throws {
         let event = LedgerEvent(
             runID: id, seq: state.lastSeq + 1, timestampMillis: LedgerEvent.nowMillis(), kind: kind, type: type,

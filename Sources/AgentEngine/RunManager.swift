@@ -60,10 +60,11 @@ public actor RunManager {
         } catch {
             throw EngineError(.invalidRequest, "\(error)")
         }
+        let gated = Set(configuration.requireApproval + request.requireApproval).sorted()
         let started = RunStarted(
             model: request.model ?? configuration.defaultModel, prompt: prompt,
             instructions: request.instructions ?? configuration.defaultInstructions, cwd: request.cwd,
-            tools: toolNames, client: request.client)
+            tools: toolNames, client: request.client, requireApproval: gated.isEmpty ? nil : gated)
         let id = RunID.generate()
         let event = LedgerEvent(
             runID: id, seq: 0, timestampMillis: LedgerEvent.nowMillis(), kind: .run, type: RunEventType.started,
@@ -95,9 +96,9 @@ public actor RunManager {
         var recovered: [RunID] = []
         for id in try await store.unfinishedRuns() where drivers[id] == nil {
             var state = try await replay(id)
-            guard state.status == .running, let definitions = try? tools.definitions(for: state.tools) else {
-                continue
-            }
+            guard state.status == .running || state.status == .awaitingApproval,
+                let definitions = try? tools.definitions(for: state.tools)
+            else { continue }
             logger.info("recovering run after a crash", metadata: ["run.id": "\(id)"])
             if state.awaitingResponse || state.chainIntact {
                 // The partial response and the connection's cache died with the old process.
@@ -108,6 +109,50 @@ public actor RunManager {
             recovered.append(id)
         }
         return recovered
+    }
+
+    /// Stops a run: an active one through its driver, an inactive (interrupted or failed) one at once.
+    public func cancel(_ id: RunID, mode: CancelMode, reason: String) async throws -> RunState {
+        if let driver = drivers[id] {
+            await driver.requestCancel(mode, reason: reason)
+            return await driver.state
+        }
+        var state = try await replay(id)
+        guard !state.status.isTerminal || state.status == .failed else {
+            throw EngineError(.invalidRequest, "run \(id) is already \(state.status.rawValue)")
+        }
+        if state.status != .cancelled {
+            try await appendLifecycle(&state, RunEventType.cancelled, payload: RunEnded(reason: reason, code: "cancelled"))
+        }
+        return state
+    }
+
+    /// Injects user input into an active run; it goes into the next request. A repeated `inputID` is ignored.
+    public func addInput(_ id: RunID, _ input: InputAdded) async throws -> RunState {
+        guard let driver = drivers[id] else {
+            let state = try await replay(id)
+            throw EngineError(.invalidRequest, "run \(id) is \(state.status.rawValue); input goes only to active runs")
+        }
+        try await driver.addInput(input)
+        return await driver.state
+    }
+
+    /// Records a decision on a call waiting for approval; the first decision wins.
+    public func resolveApproval(_ id: RunID, _ decision: ApprovalResolved) async throws -> ApprovalOutcome {
+        guard let driver = drivers[id] else {
+            _ = try await replay(id)
+            return .notFound
+        }
+        return try await driver.resolveApproval(decision)
+    }
+
+    /// Calls waiting for a decision, per run (all runs when `run` is nil).
+    public func pendingApprovals(_ run: RunID? = nil) async -> [(RunID, ToolCallRecord)] {
+        var pending: [(RunID, ToolCallRecord)] = []
+        for (id, driver) in drivers.sorted(by: { $0.key < $1.key }) where run == nil || run == id {
+            pending += await driver.state.pendingApprovals.map { (id, $0) }
+        }
+        return pending
     }
 
     /// The run's current state: live for active runs, else replayed from the ledger.

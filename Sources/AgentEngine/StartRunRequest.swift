@@ -9,11 +9,14 @@ public struct StartRunRequest: Sendable, Hashable {
     public var tools: [String]?
     /// Name of the client that started the run, for the record.
     public var client: String?
+    /// Tools whose calls wait for a person's approval in this run (added to the configured ones).
+    public var requireApproval: [String]
 
     public init(
         prompt: String, model: String? = nil, cwd: String, instructions: String? = nil, tools: [String]? = nil,
-        client: String? = nil
+        client: String? = nil, requireApproval: [String] = []
     ) {
+        self.requireApproval = requireApproval
         self.prompt = prompt
         self.model = model
         self.cwd = cwd

@@ -42,7 +42,7 @@ public final class Ledger: EventStore, Sendable {
     ///   commit), `.diskFull` (nothing of the batch committed; later appends may succeed), `.ioError` (the ledger
     ///   is now poisoned), `.unavailable` (closed or poisoned earlier). Also thrown when events of the same run
     ///   passed to ``enqueue(_:)`` before could not be committed; `events` are then not written.
-    public func append(_ events: [LedgerEvent]) async throws {
+    public nonisolated(nonsending) func append(_ events: [LedgerEvent]) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             writer.submit(PendingWrite(content: .events(events), waiter: continuation))
         }

@@ -14,6 +14,17 @@ public enum Items {
         ["type": "function_call_output", "call_id": .string(callID), "output": .string(output)]
     }
 
+    /// The output the model receives for a call a person denied.
+    public static func denialOutput(uncertain: Bool, reason: String?) -> String {
+        var fields: [String: JSONValue] = [
+            "error": uncertain
+                ? "the outcome of this call is unknown: agentd stopped while it ran, and the user chose not to run it again"
+                : "the user denied this tool call"
+        ]
+        if let reason { fields["reason"] = .string(reason) }
+        return (try? JSONCoding.encode(JSONValue.object(fields))) ?? #"{"error":"denied"}"#
+    }
+
     /// The `input` field of a request as a list of items (a bare string becomes one user message).
     public static func normalize(_ input: JSONValue?) -> [JSONValue] {
         switch input {

@@ -11,6 +11,16 @@ public enum RunEventType {
     public static let chainReset = "run.chain_reset"
 }
 
+/// Event types of approvals and injected input (kind ``EventKind/control``: a person's decision or words).
+public enum ControlEventType {
+    /// A tool call waits for a person: the tool requires approval, or its outcome is unknown after a crash.
+    public static let approvalRequested = "approval.requested"
+    /// A person approved or denied a waiting call.
+    public static let approvalResolved = "approval.resolved"
+    /// A client injected user input; it goes into the next request.
+    public static let inputAdded = "input.added"
+}
+
 /// Event types of the tool journal (kind ``EventKind/tool``).
 public enum ToolEventType {
     public static let started = "tool.started"

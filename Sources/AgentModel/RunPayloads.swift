@@ -6,14 +6,25 @@ public struct RunStarted: Codable, Hashable, Sendable {
     public var cwd: String
     public var tools: [String]
     public var client: String?
+    /// Tools whose calls wait for a person's approval in this run.
+    public var requireApproval: [String]?
 
-    public init(model: String, prompt: String, instructions: String?, cwd: String, tools: [String], client: String?) {
+    public init(
+        model: String, prompt: String, instructions: String?, cwd: String, tools: [String], client: String?,
+        requireApproval: [String]? = nil
+    ) {
         self.model = model
         self.prompt = prompt
         self.instructions = instructions
         self.cwd = cwd
         self.tools = tools
         self.client = client
+        self.requireApproval = requireApproval
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, prompt, instructions, cwd, tools, client
+        case requireApproval = "require_approval"
     }
 }
 
@@ -82,5 +93,76 @@ public struct ToolFinished: Codable, Hashable, Sendable {
         case output
         case timedOut = "timed_out"
         case truncatedBytes = "truncated_bytes"
+    }
+}
+
+/// Payload of `approval.requested`.
+public struct ApprovalRequested: Codable, Hashable, Sendable {
+    /// Why a person must decide.
+    public enum Reason: String, Codable, Sendable {
+        /// The tool requires approval (configuration or the run's `--require-approval`).
+        case policy
+        /// The call started before a crash and did not finish: it may or may not have had its effect.
+        case uncertain
+    }
+
+    public var callID: String
+    public var name: String
+    public var arguments: String
+    public var reason: Reason
+
+    public init(callID: String, name: String, arguments: String, reason: Reason) {
+        self.callID = callID
+        self.name = name
+        self.arguments = arguments
+        self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callID = "call_id"
+        case name, arguments, reason
+    }
+}
+
+/// Payload of `approval.resolved`: the decision and who made it.
+public struct ApprovalResolved: Codable, Hashable, Sendable {
+    public var callID: String
+    public var approved: Bool
+    public var reason: String?
+    /// The deciding client's name, from `initialize`.
+    public var client: String?
+    /// The deciding peer's uid, from the socket's credentials.
+    public var uid: UInt32?
+
+    public init(callID: String, approved: Bool, reason: String?, client: String?, uid: UInt32?) {
+        self.callID = callID
+        self.approved = approved
+        self.reason = reason
+        self.client = client
+        self.uid = uid
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callID = "call_id"
+        case approved, reason, client, uid
+    }
+}
+
+/// Payload of `input.added`.
+public struct InputAdded: Codable, Hashable, Sendable {
+    /// The client-chosen id that makes a retried call harmless.
+    public var inputID: String
+    public var text: String
+    public var client: String?
+
+    public init(inputID: String, text: String, client: String?) {
+        self.inputID = inputID
+        self.text = text
+        self.client = client
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inputID = "input_id"
+        case text, client
     }
 }

@@ -21,7 +21,7 @@ public enum RunReducer {
         case .upstreamOut: applyOutbound(&state, event)
         case .upstreamIn: applyInbound(&state, event)
         case .tool: applyTool(&state, event)
-        case .control: break
+        case .control: applyControl(&state, event)
         }
     }
 
@@ -35,6 +35,7 @@ public enum RunReducer {
             state.instructions = started.instructions
             state.cwd = started.cwd
             state.tools = started.tools
+            state.requireApproval = started.requireApproval ?? []
             state.createdAtMillis = event.timestampMillis
             state.pendingInput = [Items.userMessage(started.prompt)]
         case RunEventType.chainReset:
@@ -124,6 +125,41 @@ public enum RunReducer {
         if let usage = response.usage {
             state.inputTokens += usage["input_tokens"]?.intValue ?? 0
             state.outputTokens += usage["output_tokens"]?.intValue ?? 0
+        }
+    }
+
+    private static func applyControl(_ state: inout RunState, _ event: LedgerEvent) {
+        switch event.type {
+        case ControlEventType.approvalRequested:
+            guard let request = try? JSONCoding.decode(ApprovalRequested.self, from: event.payload),
+                let index = state.toolCalls.lastIndex(where: { $0.callID == request.callID })
+            else { return }
+            state.toolCalls[index].approval = .pending
+            state.status = .awaitingApproval
+        case ControlEventType.approvalResolved:
+            guard let decision = try? JSONCoding.decode(ApprovalResolved.self, from: event.payload),
+                let index = state.toolCalls.lastIndex(where: { $0.callID == decision.callID }),
+                state.toolCalls[index].approval == .pending
+            else { return }
+            let uncertain = state.toolCalls[index].status == .running
+            if decision.approved {
+                state.toolCalls[index].approval = .approved
+                state.toolCalls[index].status = .requested
+            } else {
+                state.toolCalls[index].approval = .denied
+                state.toolCalls[index].status = .finished
+                let output = Items.denialOutput(uncertain: uncertain, reason: decision.reason)
+                state.pendingInput.append(Items.functionCallOutput(callID: decision.callID, output: output))
+            }
+            if state.pendingApprovals.isEmpty && state.status == .awaitingApproval { state.status = .running }
+        case ControlEventType.inputAdded:
+            guard let input = try? JSONCoding.decode(InputAdded.self, from: event.payload),
+                !state.inputIDs.contains(input.inputID)
+            else { return }
+            state.inputIDs.insert(input.inputID)
+            state.pendingInput.append(Items.userMessage(input.text))
+        default:
+            break
         }
     }
 

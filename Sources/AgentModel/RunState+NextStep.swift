@@ -6,6 +6,8 @@ public enum NextStep: Equatable, Sendable {
     case runTools([ToolCallRecord])
     /// Calls started before a crash whose outcome is unknown: a person must decide.
     case resolveUncertain([ToolCallRecord])
+    /// Calls of tools that require approval: ask a person first.
+    case requestApproval([ToolCallRecord])
     /// The last response asked for nothing more: the run is complete.
     case complete
     /// The last request failed upstream; the engine decides whether to retry.
@@ -19,9 +21,12 @@ extension RunState {
     public var nextStep: NextStep {
         if status.isTerminal || status == .awaitingApproval || awaitingResponse { return .wait }
         if let lastError { return .failed(lastError) }
+        if !pendingApprovals.isEmpty { return .wait }
         let open = unfinishedCalls
         let running = open.filter { $0.status == .running }
         if !running.isEmpty { return .resolveUncertain(running) }
+        let gated = open.filter { $0.approval == nil && requireApproval.contains($0.name) }
+        if !gated.isEmpty { return .requestApproval(gated) }
         if !open.isEmpty { return .runTools(open) }
         if !pendingInput.isEmpty || needsResend { return .sendRequest }
         if responsesCompleted > 0 { return .complete }

@@ -7,6 +7,10 @@ public struct RunState: Codable, Hashable, Sendable {
     public var instructions: String?
     public var cwd: String
     public var tools: [String]
+    /// Tools whose calls wait for approval in this run.
+    public var requireApproval: [String]
+    /// Ids of injected inputs already applied (a retried `run/input` is not applied twice).
+    public var inputIDs: Set<String>
     public var createdAtMillis: Int64
     public var updatedAtMillis: Int64
     /// Sequence number of the last event folded in, or -1 before any.
@@ -47,6 +51,8 @@ public struct RunState: Codable, Hashable, Sendable {
         instructions = nil
         cwd = ""
         tools = []
+        requireApproval = []
+        inputIDs = []
         createdAtMillis = 0
         updatedAtMillis = 0
         lastSeq = -1
@@ -69,5 +75,10 @@ public struct RunState: Codable, Hashable, Sendable {
     /// Calls the model asked for in the last completed response that have not finished.
     public var unfinishedCalls: [ToolCallRecord] {
         toolCalls.filter { $0.status != .finished }
+    }
+
+    /// Calls waiting for a person's decision.
+    public var pendingApprovals: [ToolCallRecord] {
+        toolCalls.filter { $0.approval == .pending }
     }
 }

@@ -14,24 +14,34 @@ public struct ToolCallRecord: Codable, Hashable, Sendable {
     public var name: String
     public var arguments: String
     public var status: Status
+    /// Whether the call waits for, or got, a person's decision.
+    public var approval: Approval?
     public var exitCode: Int32?
     public var durationMillis: Double?
 
+    /// A person's part in a call.
+    public enum Approval: String, Codable, Sendable {
+        case pending
+        case approved
+        case denied
+    }
+
     public init(
-        callID: String, name: String, arguments: String, status: Status, exitCode: Int32? = nil,
-        durationMillis: Double? = nil
+        callID: String, name: String, arguments: String, status: Status, approval: Approval? = nil,
+        exitCode: Int32? = nil, durationMillis: Double? = nil
     ) {
         self.callID = callID
         self.name = name
         self.arguments = arguments
         self.status = status
+        self.approval = approval
         self.exitCode = exitCode
         self.durationMillis = durationMillis
     }
 
     enum CodingKeys: String, CodingKey {
         case callID = "call_id"
-        case name, arguments, status
+        case name, arguments, status, approval
         case exitCode = "exit_code"
         case durationMillis = "duration_ms"
     }

@@ -12,7 +12,7 @@ final class InMemoryEventStore: EventStore {
 
     var all: [LedgerEvent] { events.withLock { $0 } }
 
-    func append(_ new: [LedgerEvent]) async throws { enqueue(new) }
+    nonisolated(nonsending) func append(_ new: [LedgerEvent]) async throws { enqueue(new) }
 
     func enqueue(_ new: [LedgerEvent]) {
         events.withLock { stored in

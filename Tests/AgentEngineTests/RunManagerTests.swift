@@ -10,10 +10,11 @@ struct RunManagerTests {
         let hub = EventHub()
         let store: InMemoryEventStore
         let upstream: ScriptedUpstream
-        let tools = RecordingTools()
+        let tools: RecordingTools
         let manager: RunManager
 
-        init(upstream: ScriptedUpstream, maxTurnAttempts: Int = 5) {
+        init(upstream: ScriptedUpstream, maxTurnAttempts: Int = 5, blockingTools: Bool = false) {
+            tools = RecordingTools(blocking: blockingTools)
             let hub = self.hub
             store = InMemoryEventStore(observer: { hub.publish($0) })
             self.upstream = upstream

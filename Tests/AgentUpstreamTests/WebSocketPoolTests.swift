@@ -111,7 +111,8 @@ import Testing
     }
 
     @Test func theUnsolicitedConnectionLimitErrorTriggersAReconnect() async throws {
-        let emulator = EmulatorConfiguration(maxConnectionAge: .milliseconds(300))
+        // Long enough that the fresh connection cannot reach it during one request, even on a loaded machine.
+        let emulator = EmulatorConfiguration(maxConnectionAge: .seconds(2))
         try await withEmulatorAndPool(emulator: emulator) { pool, host in
             let old = try await pool.lease(for: run)
             #expect(old.isUsable)
@@ -285,7 +286,8 @@ import Testing
             #expect(failure.code == .connectFailed)
             #expect(failure.message.contains("ws://127.0.0.1:1/v1/responses"))
             #expect(!failure.description.contains("SECRET"))
-            #expect(await pool.status()[0].lastError != nil)
+            // The lease may give up before the first attempt reports its error on a loaded machine.
+            try await eventually("the connect error is reported in the status") { await pool.status()[0].lastError != nil }
         }
         #expect(!logs.all.isEmpty)
         #expect(logs.all.allSatisfy { !$0.contains("SECRET") })

@@ -2,8 +2,11 @@
 public protocol EventStore: Sendable {
     /// Commits `events` and returns once they are durable; everything enqueued before is committed too.
     ///
+    /// Runs on the caller's executor until it has queued the events (`nonisolated(nonsending)`), so an actor
+    /// that appends and enqueues keeps its events in the order it created them.
+    ///
     /// - Throws: ``LedgerFailure`` when the ledger cannot commit; the events are then not acknowledged.
-    func append(_ events: [LedgerEvent]) async throws
+    nonisolated(nonsending) func append(_ events: [LedgerEvent]) async throws
 
     /// Queues `events` for the next group commit and returns at once (for streamed deltas).
     ///
