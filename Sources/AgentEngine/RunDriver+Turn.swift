@@ -10,11 +10,15 @@ extension RunDriver {
                 state: state, tools: toolDefinitions, streamID: lane.streamID,
                 includeEncryptedReasoning: configuration.includeEncryptedReasoning)
             // Append, then act: the request is durable before it leaves.
-            try await record(.upstreamOut, UpstreamEventType.create, rawPayload: frame, durable: true)
+            try await record(.upstreamOut, UpstreamEventType.create, rawPayload: frame, commit: .durable)
             var received = 0
             for try await text in try await lane.send(frame) {
                 received += 1
-                try await record(.upstreamIn, Self.frameType(text), rawPayload: text, durable: false)
+                let type = Self.frameType(text)
+                // The terminal frame commits with whatever the engine does next (a tool intent, the next request,
+                // the end of the run): one transaction instead of two on the critical path.
+                let commit: Commit = UpstreamEventType.terminal.contains(type) ? .withNext : .streamed
+                try await record(.upstreamIn, type, rawPayload: text, commit: commit)
             }
             try Task.checkCancellation()
             if state.awaitingResponse {
@@ -40,7 +44,7 @@ extension RunDriver {
         if state.chainIntact {
             // The server's continuation cache lives in the old connection's memory.
             try await record(
-                .run, RunEventType.chainReset, ChainReset(reason: "new upstream connection"), durable: false)
+                .run, RunEventType.chainReset, ChainReset(reason: "new upstream connection"), commit: .withNext)
         }
         return fresh
     }
@@ -60,7 +64,7 @@ extension RunDriver {
             return
         }
         try await Task.sleep(for: .milliseconds(UpstreamRetryPolicy.backoffMillis(attempt: turnAttempts)))
-        try await record(.run, RunEventType.chainReset, ChainReset(reason: failure.description), durable: false)
+        try await record(.run, RunEventType.chainReset, ChainReset(reason: failure.description), commit: .withNext)
     }
 
     /// Reacts to an `error` frame or a failed response, as ``UpstreamRetryPolicy`` decides.
@@ -69,10 +73,10 @@ extension RunDriver {
         let reason = error.message ?? error.code ?? "upstream error"
         switch UpstreamRetryPolicy.decide(error, attempt: turnAttempts, maxAttempts: configuration.maxTurnAttempts) {
         case .restartChain:
-            try await record(.run, RunEventType.chainReset, ChainReset(reason: reason), durable: false)
+            try await record(.run, RunEventType.chainReset, ChainReset(reason: reason), commit: .withNext)
         case .retryAfter(let milliseconds):
             try await Task.sleep(for: .milliseconds(milliseconds))
-            try await record(.run, RunEventType.chainReset, ChainReset(reason: reason), durable: false)
+            try await record(.run, RunEventType.chainReset, ChainReset(reason: reason), commit: .withNext)
         case .fail:
             try await record(.run, RunEventType.failed, RunEnded(reason: reason, code: error.code))
         }
@@ -89,7 +93,7 @@ extension RunDriver {
             callID: call.callID, exitCode: outcome.exitCode, durationMillis: outcome.durationMillis,
             output: outcome.output, timedOut: outcome.timedOut, truncatedBytes: outcome.truncatedBytes)
         // Committed together with the next request (which is appended durably before it is sent).
-        try await record(.tool, ToolEventType.finished, finished, durable: false)
+        try await record(.tool, ToolEventType.finished, finished, commit: .withNext)
     }
 
     private struct FrameType: Decodable { var type: String }

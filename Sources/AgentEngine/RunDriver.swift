@@ -17,6 +17,9 @@ actor RunDriver {
     var lane: (any UpstreamLane)?
     /// Attempts at the current turn (reset when a response completes).
     var turnAttempts = 0
+    /// Events recorded but not yet handed to the ledger: they commit in one transaction with the next durable
+    /// event, which always precedes the next side effect (so a turn costs two commits, not four).
+    var held: [LedgerEvent] = []
     /// Set by ``requestCancel(_:reason:)``; the loop ends the run as cancelled.
     var cancellation: (mode: CancelMode, reason: String)?
     private let cancelSignal: AsyncStream<Void>
@@ -156,26 +159,43 @@ actor RunDriver {
 }
 
 extension RunDriver {
-    /// Appends one event: folds it into the state, then commits it (waiting when `durable`).
-    func record<Payload: Encodable>(_ kind: EventKind, _ type: String, _ payload: Payload, durable: Bool = true)
+    /// How an event reaches the ledger.
+    enum Commit {
+        /// Commit now and wait: the next step acts on it.
+        case durable
+        /// Queue now for the next group commit (streamed deltas: clients see them as soon as they commit).
+        case streamed
+        /// Keep until the next durable event and commit both in one transaction (terminal frames, tool results).
+        case withNext
+    }
+
+    /// Appends one event: folds it into the state, then commits it as `commit` says.
+    func record<Payload: Encodable>(_ kind: EventKind, _ type: String, _ payload: Payload, commit: Commit = .durable)
         async throws
     {
-        try await record(kind, type, rawPayload: JSONCoding.encode(payload), durable: durable)
+        try await record(kind, type, rawPayload: JSONCoding.encode(payload), commit: commit)
     }
 
     /// Appends one event whose payload is already JSON text (upstream frames, byte for byte).
     ///
     /// The event is queued before this returns or suspends (``EventStore/append(_:)`` is nonsending), so
     /// events reach the ledger in seq order even when calls on this actor interleave.
-    func record(_ kind: EventKind, _ type: String, rawPayload: String, durable: Bool) async throws {
+    func record(_ kind: EventKind, _ type: String, rawPayload: String, commit: Commit) async throws {
         let event = LedgerEvent(
             runID: id, seq: state.lastSeq + 1, timestampMillis: LedgerEvent.nowMillis(), kind: kind, type: type,
             payload: rawPayload)
         RunReducer.reduce(&state, event)
-        if durable {
-            try await store.append([event])
-        } else {
-            store.enqueue([event])
+        switch commit {
+        case .durable:
+            let batch = held + [event]
+            held = []
+            try await store.append(batch)
+        case .streamed:
+            let batch = held + [event]
+            held = []
+            store.enqueue(batch)
+        case .withNext:
+            held.append(event)
         }
     }
 }

@@ -1,5 +1,6 @@
 import AgentModel
 import Logging
+import Synchronization
 
 /// Owns the runs of this daemon: starts, resumes and recovers them, and answers questions about them.
 ///
@@ -13,7 +14,8 @@ public actor RunManager {
     let configuration: EngineConfiguration
     let logger: Logger
     private var drivers: [RunID: RunDriver] = [:]
-    private var accepting = true
+    /// Cleared when the service stops; nonisolated so cancellation can clear it at once.
+    private let accepting = Mutex(true)
     private let launches: AsyncStream<RunDriver>
     private let launchContinuation: AsyncStream<RunDriver>.Continuation
 
@@ -32,25 +34,31 @@ public actor RunManager {
 
     /// Runs every launched run as a child task until cancelled; then interrupts them and returns.
     public func run() async {
-        await withDiscardingTaskGroup { group in
-            for await driver in launches {
-                group.addTask {
-                    await driver.drive()
-                    await self.driverFinished(driver.id)
+        await withTaskCancellationHandler {
+            await withDiscardingTaskGroup { group in
+                for await driver in launches {
+                    group.addTask {
+                        await driver.drive()
+                        await self.driverFinished(driver.id)
+                    }
                 }
             }
+        } onCancel: {
+            stopAccepting()
         }
     }
 
     /// Stops taking runs; active runs are interrupted when ``run()`` is cancelled.
-    public func stopAccepting() {
-        accepting = false
+    public nonisolated func stopAccepting() {
+        accepting.withLock { $0 = false }
         launchContinuation.finish()
     }
 
     /// Starts a run: records `run.started` and returns once it is committed.
     public func start(_ request: StartRunRequest) async throws -> RunState {
-        guard accepting else { throw EngineError(.shuttingDown, "agentd is shutting down; start the run later") }
+        guard accepting.withLock({ $0 }) else {
+            throw EngineError(.shuttingDown, "agentd is shutting down; start the run later")
+        }
         let prompt = request.prompt
         guard !prompt.isEmpty else { throw EngineError(.invalidRequest, "the prompt is empty") }
         let toolNames = request.tools ?? configuration.defaultTools
@@ -77,7 +85,9 @@ public actor RunManager {
 
     /// Continues an interrupted or failed run from its ledger.
     public func resume(_ id: RunID) async throws -> RunState {
-        guard accepting else { throw EngineError(.shuttingDown, "agentd is shutting down; resume the run later") }
+        guard accepting.withLock({ $0 }) else {
+            throw EngineError(.shuttingDown, "agentd is shutting down; resume the run later")
+        }
         if let driver = drivers[id] { return await driver.state }
         var state = try await replay(id)
         guard !state.status.isTerminal || state.status == .failed else {

@@ -13,6 +13,11 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// The most rows one transaction takes (a single larger write still goes in one transaction).
     static let maxBatchRows = 4096
 
+    /// How long writes nobody waits for (streamed deltas) may linger before they commit, so that they share a
+    /// transaction with the durable write that usually follows them. A write somebody waits for ends the
+    /// linger at once, so it never waits for this.
+    let linger: TimeInterval
+
     let pool: DatabasePool
     let path: String
     let observer: (@Sendable ([LedgerEvent]) -> Void)?
@@ -37,7 +42,11 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// Runs whose `enqueue`d events failed and whose next `append` has not been told yet.
     var unreported: [RunID: LedgerFailure] = [:]
 
-    init(pool: DatabasePool, path: String, observer: (@Sendable ([LedgerEvent]) -> Void)?) {
+    init(
+        pool: DatabasePool, path: String, observer: (@Sendable ([LedgerEvent]) -> Void)?,
+        linger: TimeInterval = 0.002
+    ) {
+        self.linger = linger
         self.pool = pool
         self.path = path
         self.observer = observer
@@ -70,6 +79,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         queuedEvents += write.eventCount
         let kick = !draining
         draining = true
+        if write.waiter != nil { condition.broadcast() }
         condition.unlock()
         if kick {
             queue.async { self.drain() }
@@ -115,6 +125,11 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// Takes the next batch (at most ``maxBatchRows`` rows, at least one write), or nil when idle.
     private func nextBatch() -> [PendingWrite]? {
         condition.lock()
+        if linger > 0 && backlogHead == backlog.count && !pending.isEmpty {
+            // Only streamed writes so far: give the durable write that follows a moment to join them.
+            let deadline = Date(timeIntervalSinceNow: linger)
+            while !isClosed && !pending.contains(where: { $0.waiter != nil }) && condition.wait(until: deadline) {}
+        }
         if !pending.isEmpty {
             backlog.append(contentsOf: pending)
             pending.removeAll(keepingCapacity: true)

@@ -25,11 +25,19 @@ protocol ScriptedModel: Sendable {
 /// Maps model names to scripted models.
 ///
 /// Names: `emu-text` (and anything starting with `emu-text`), `emu-tools-N` and `emu-tools-N-tool-NAME`,
-/// `emu-fail`. Anything else is unknown (`model_not_found`).
+/// `emu-journal-N`, `emu-slow-N-MS`, `emu-fail`. Anything else is unknown (`model_not_found`).
 enum ModelCatalog {
     static func model(named name: String) -> (any ScriptedModel)? {
         if name.hasPrefix("emu-text") { return TextModel() }
         if name == "emu-fail" { return FailingModel() }
+        if name.hasPrefix("emu-journal-"), let n = Int(name.dropFirst("emu-journal-".count)), n >= 0 {
+            return ToolLoopModel(callCount: n, toolName: "shell", style: .journal)
+        }
+        if name.hasPrefix("emu-slow-") {
+            let parts = name.dropFirst("emu-slow-".count).split(separator: "-")
+            guard parts.count == 2, let n = Int(parts[0]), let ms = Int(parts[1]), n >= 0, ms >= 0 else { return nil }
+            return ToolLoopModel(callCount: n, toolName: "shell", style: .slow(milliseconds: ms))
+        }
         if name.hasPrefix("emu-tools-") {
             let rest = name.dropFirst("emu-tools-".count)
             var count = Substring(rest)

@@ -4,17 +4,29 @@
 /// reasoning item (output_index 0, `summary: []`) and one `function_call` (output_index 1) to `shell` with
 /// arguments `{"cmd":"echo step-<k> $((<k> * 7 + 3))"}` (for another tool name, arguments `{}`).
 /// Once k ≥ N it answers with one message: `"Completed <k> tool calls.\ndigest=<hex>"` (see ``digest(of:)``).
+///
+/// Variants with the same outputs (so the same digest) and a side effect for crash and cancel tests:
+/// `emu-journal-N` appends each step's line to `journal.log` in the run's directory (`… | tee -a journal.log`),
+/// `emu-slow-N-MS` sleeps MS milliseconds in each call before echoing.
 struct ToolLoopModel: ScriptedModel {
+    /// How each shell command is dressed around the `echo`.
+    enum Style: Equatable {
+        case plain
+        case journal
+        case slow(milliseconds: Int)
+    }
+
     /// N: how many calls before the final answer.
     var callCount: Int
     /// The function name to call (`shell` by default).
     var toolName: String
+    var style: Style = .plain
 
     func plan(conversation: [JSONValue]) -> ModelPlan {
         let outputs = Conversation.functionCallOutputs(conversation)
         let k = outputs.count
         guard k >= callCount else {
-            let arguments = toolName == "shell" ? Self.shellArguments(step: k) : "{}"
+            let arguments = toolName == "shell" ? Self.shellArguments(step: k, style: style) : "{}"
             return .items([.reasoning, .functionCall(name: toolName, arguments: arguments)])
         }
         let text = "Completed \(k) tool calls.\ndigest=\(Self.digest(of: conversation))"
@@ -22,8 +34,15 @@ struct ToolLoopModel: ScriptedModel {
     }
 
     /// The JSON arguments of the shell call of turn `step`: `{"cmd":"echo step-<k> $((<k> * 7 + 3))"}`.
-    static func shellArguments(step k: Int) -> String {
-        JSONValue.object([("cmd", .string("echo step-\(k) $((\(k) * 7 + 3))"))]).serialized
+    static func shellArguments(step k: Int, style: Style = .plain) -> String {
+        let echo = "echo step-\(k) $((\(k) * 7 + 3))"
+        let command: String
+        switch style {
+        case .plain: command = echo
+        case .journal: command = echo + " | tee -a journal.log"
+        case .slow(let milliseconds): command = "sleep \(Double(milliseconds) / 1000); " + echo
+        }
+        return JSONValue.object([("cmd", .string(command))]).serialized
     }
 
     /// The digest the final answer reports, over every tool output of the chain.

@@ -20,9 +20,12 @@ struct BenchCommand: AsyncParsableCommand {
         @Option var sync = "full"
 
         func run() async throws {
-            let overheads = try await TurnOverheadBenchmark.run(
+            let result = try await TurnOverheadBenchmark.run(
                 runs: runs, toolCalls: toolCalls, sync: LedgerSync(rawValue: sync) ?? .full)
-            print("turn-overhead sync=\(sync) runs=\(runs)x\(toolCalls): \(Percentiles(overheads))")
+            print("turn-overhead sync=\(sync) runs=\(runs)x\(toolCalls): \(Percentiles(result.overheads))")
+            for (name, values) in result.phases.sorted(by: { $0.key < $1.key }) {
+                print("  \(name): \(Percentiles(values))")
+            }
         }
     }
 

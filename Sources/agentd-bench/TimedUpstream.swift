@@ -19,6 +19,7 @@ struct TimedLane: UpstreamLane {
     var isUsable: Bool { inner.isUsable }
 
     func send(_ frame: String) async throws -> AsyncThrowingStream<String, any Error> {
+        clock.sendCalled()
         let frames = try await inner.send(frame)
         clock.requestWritten()
         let clock = self.clock
@@ -51,7 +52,7 @@ struct TimedTools: ToolExecutor {
     func execute(_ call: ToolInvocation) async -> ToolOutcome {
         let start = ContinuousClock.now
         let outcome = await inner.execute(call)
-        clock.toolRan(.now - start)
+        clock.toolRan(from: start, to: .now)
         return outcome
     }
 }

@@ -10,7 +10,7 @@ import ResponsesEmulator
 /// Per-tool-round-trip overhead of agentd: an `emu-tools-N` run against the in-process emulator (zero
 /// latency) over the real WebSocket pool, real shell tools and the durable ledger (`sync = full`).
 enum TurnOverheadBenchmark {
-    static func run(runs: Int, toolCalls: Int, sync: LedgerSync) async throws -> [Duration] {
+    static func run(runs: Int, toolCalls: Int, sync: LedgerSync) async throws -> (overheads: [Duration], phases: [String: [Duration]]) {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let directory = NSTemporaryDirectory() + "agentd-bench-" + UUID().uuidString
@@ -29,6 +29,7 @@ enum TurnOverheadBenchmark {
                 logger: logger)
             group.addTask { try await pool.run() }
             var overheads: [Duration] = []
+            var phases: [String: [Duration]] = [:]
             for _ in 0..<runs {
                 let clock = TurnClock()
                 let manager = RunManager(
@@ -43,13 +44,14 @@ enum TurnOverheadBenchmark {
                 }
                 let final = try await manager.state(of: state.id)
                 guard final.status == .completed else { throw BenchmarkError("run ended \(final.status): \(final.endReason ?? "")") }
-                await manager.stopAccepting()
+                manager.stopAccepting()
                 driver.cancel()
                 _ = await driver.value
                 overheads += clock.overheads()
+                for (name, values) in clock.phases() { phases[name, default: []] += values }
             }
             group.cancelAll()
-            return overheads
+            return (overheads, phases)
         }
     }
 }

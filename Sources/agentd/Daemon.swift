@@ -58,13 +58,20 @@ struct Daemon {
         let notifier = SystemdNotifier(environment: environment)
         let group = ServiceGroup(
             configuration: .init(
+                // Shutdown runs in reverse: runs are interrupted (and recorded) while clients are still
+                // attached to see it, then the control socket closes, then the upstream connections.
                 services: [
                     .init(service: ClosureService(name: "upstream") { try await pool.run() }),
-                    .init(service: ClosureService(name: "runs") { await manager.run() }),
                     .init(
                         service: ClosureService(name: "control") { try await server.run() },
                         successTerminationBehavior: .gracefullyShutdownGroup),
-                    .init(service: ClosureService(name: "watchdog") { await watchdog(notifier) }),
+                    .init(service: ClosureService(name: "runs") { await manager.run() }),
+                    // First to stop: tells systemd the daemon is stopping.
+                    .init(
+                        service: ClosureService(name: "watchdog") {
+                            await watchdog(notifier)
+                            notifier.notify("STOPPING=1")
+                        }),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -76,8 +83,6 @@ struct Daemon {
             ])
         notifier.notify("READY=1\nSTATUS=listening on \(paths.socket)")
         try await group.run()
-        notifier.notify("STOPPING=1")
-        await manager.stopAccepting()
         hub.finishAll()
         logger.info("agentd stopped")
     }
@@ -85,7 +90,7 @@ struct Daemon {
     /// Pings the systemd watchdog at half its interval, when systemd asked for one.
     private func watchdog(_ notifier: SystemdNotifier) async {
         guard let interval = SystemdNotifier.watchdogInterval(environment: environment) else {
-            try? await Task.sleep(for: .seconds(1 << 40))
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
             return
         }
         while !Task.isCancelled {

@@ -17,8 +17,61 @@ struct EngineControlBackend: ControlBackend {
         let request = StartRunRequest(
             prompt: params.prompt, model: params.model,
             cwd: params.cwd ?? FileManager.default.homeDirectoryForCurrentUser.path,
-            instructions: params.instructions, tools: params.tools, client: "\(client.name) (uid \(client.uid))")
+            instructions: params.instructions, tools: params.tools, client: "\(client.name) (uid \(client.uid))",
+            requireApproval: params.requireApproval ?? [])
         return try await mapped { try await manager.start(request) }
+    }
+
+    func addInput(_ id: RunID, text: String, inputID: String, client: ClientIdentity) async throws -> InputOutcome {
+        try await mapped {
+            // The engine ignores an input id the run already has; learn beforehand whether this one is new.
+            // (Two concurrent requests with the same new id may both report `applied`; only one is recorded.)
+            let before = try await manager.state(of: id)
+            let state = try await manager.addInput(id, InputAdded(inputID: inputID, text: text, client: client.name))
+            return InputOutcome(state: state, applied: !before.inputIDs.contains(inputID))
+        }
+    }
+
+    func cancelRun(_ id: RunID, mode: RunCancel.Mode, reason: String, client: ClientIdentity) async throws
+        -> RunState
+    {
+        try await mapped {
+            // A run whose driver is still winding down after its last event must not look cancellable.
+            let current = try await manager.state(of: id)
+            if current.status == .completed || current.status == .cancelled {
+                throw EngineError(.invalidRequest, "run \(id) is already \(current.status.rawValue)")
+            }
+            let engineMode: CancelMode = mode == .afterTool ? .afterTool : .now
+            return try await manager.cancel(id, mode: engineMode, reason: reason)
+        }
+    }
+
+    func resumeRun(_ id: RunID, client: ClientIdentity) async throws -> RunState {
+        try await mapped { try await manager.resume(id) }
+    }
+
+    func pendingApprovals(_ run: RunID?) async throws -> [ApprovalInfo] {
+        try await mapped {
+            if let run { _ = try await manager.state(of: run) }
+            return await manager.pendingApprovals(run).map { ApprovalInfo(runID: $0.0, record: $0.1) }
+        }
+    }
+
+    func resolveApproval(_ params: ApprovalResolve.Params, client: ClientIdentity) async throws
+        -> ApprovalResolve.Result
+    {
+        let decision = ApprovalResolved(
+            callID: params.callID, approved: params.approve, reason: params.reason, client: client.name,
+            uid: client.uid)
+        let outcome = try await mapped { try await manager.resolveApproval(params.runID, decision) }
+        switch outcome {
+        case .resolved:
+            return ApprovalResolve.Result(outcome: .resolved, approved: params.approve)
+        case .alreadyResolved(let approved):
+            return ApprovalResolve.Result(outcome: .alreadyResolved, approved: approved)
+        case .notFound:
+            throw ControlError.approvalNotFound(runID: params.runID, callID: params.callID)
+        }
     }
 
     func runState(_ id: RunID) async throws -> RunState {

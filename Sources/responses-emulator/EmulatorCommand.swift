@@ -12,7 +12,7 @@ struct EmulatorCommand: ParsableCommand {
         commandName: "responses-emulator",
         abstract: "A local emulator of the OpenAI Responses API (WebSocket mode and HTTP/SSE).",
         discussion: """
-            Models: emu-text, emu-tools-N[-tool-NAME], emu-fail. On start, prints the base URL \
+            Models: emu-text, emu-tools-N[-tool-NAME], emu-journal-N, emu-slow-N-MS, emu-fail. On start, prints the base URL \
             (http://HOST:PORT/v1) as the only line on stdout; logs go to stderr.
             """
     )

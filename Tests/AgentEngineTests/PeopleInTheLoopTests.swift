@@ -13,7 +13,7 @@ struct PeopleInTheLoopTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await harness.manager.run() }
             try await body()
-            await harness.manager.stopAccepting()
+            harness.manager.stopAccepting()
             group.cancelAll()
         }
     }

@@ -36,7 +36,7 @@ struct RunManagerTests {
                     if case .ended = item { break }
                 }
                 let final = try await manager.state(of: started.id)
-                await manager.stopAccepting()
+                manager.stopAccepting()
                 group.cancelAll()
                 return final
             }

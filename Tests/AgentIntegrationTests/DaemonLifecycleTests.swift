@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// agentd as a service: readiness, watchdog and stop notifications, and a clean exit on SIGTERM.
+@Suite(.serialized)
+struct DaemonLifecycleTests {
+    @Test func notifiesSystemdOfReadinessWatchdogAndStopping() async throws {
+        let directory = "/tmp/agentd-nt-" + String(UInt32.random(in: .min ... .max), radix: 36)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let notify = try NotifySocket(path: directory + "/notify")
+        let emulator = try ChildProcess("responses-emulator", ["--port", "0"])
+        let url = try await emulator.waitForLine { $0.hasPrefix("http://") }
+        let daemon = try ChildProcess(
+            "agentd", ["--socket", directory + "/s.sock", "--state-dir", directory + "/state"],
+            environment: ["OPENAI_BASE_URL": url, "NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
+
+        try await notify.waitFor("READY=1")
+        // Ready means the socket answers.
+        let status = try ChildProcess("agentctl", ["status", "--json"], environment: ["AGENTD_SOCKET": directory + "/s.sock"])
+        #expect(try await status.waitForExit() == 0)
+        try await notify.waitFor("WATCHDOG=1")
+
+        daemon.signal(SIGTERM)
+        try await notify.waitFor("STOPPING=1")
+        #expect(try await daemon.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(!FileManager.default.fileExists(atPath: directory + "/s.sock"))
+        emulator.signal(SIGTERM)
+        _ = try await emulator.waitForExit()
+    }
+
+    @Test func sigtermDuringARunInterruptsItResumably() async throws {
+        let harness = try await DaemonHarness()
+        defer { Task { await harness.stop() } }
+        let started = try await harness.agentctl(["start", "--detach", "--json", "--model", "emu-slow-30-200", "slow steps"])
+        #expect(started.status == 0)
+        let id = try JSONDecoder().decode([String: String].self, from: Data(started.stdout.joined().utf8))["id"] ?? ""
+
+        // Wait until the run is inside a tool call, then stop the daemon.
+        let watcher = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
+        _ = try await watcher.waitForLine { $0.contains(#""type":"tool.started""#) }
+        let stopRequested = ContinuousClock.now
+        harness.daemon.signal(SIGTERM)
+        #expect(try await harness.daemon.waitForExit(timeout: .seconds(10)) == 0)
+        #expect(ContinuousClock.now - stopRequested < .seconds(5))
+        _ = try await watcher.waitForExit()
+        #expect(watcher.stdout.last?.contains(#""type":"run.interrupted""#) == true)
+    }
+}
