@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -12,7 +13,11 @@ final class DaemonHarness: Sendable {
     let workDirectory: String
     let emulator: ChildProcess
     let emulatorURL: String
-    let daemon: ChildProcess
+    private let daemonArguments: [String]
+    private let currentDaemon: Mutex<ChildProcess>
+
+    /// The agentd process running now (a new one after ``restartDaemon(afterKill:)``).
+    var daemon: ChildProcess { currentDaemon.withLock { $0 } }
 
     /// Starts both processes and returns once agentd says it is ready.
     init(emulatorArguments: [String] = [], daemonConfig: String? = nil) async throws {
@@ -30,10 +35,26 @@ final class DaemonHarness: Sendable {
             try daemonConfig.write(toFile: path, atomically: true, encoding: .utf8)
             arguments += ["--config", path]
         }
-        daemon = try ChildProcess(
+        daemonArguments = arguments
+        let daemon = try Self.launchDaemon(arguments, emulatorURL: emulatorURL)
+        currentDaemon = Mutex(daemon)
+        _ = try await daemon.waitForLine { $0.contains("agentd ready") }
+    }
+
+    private static func launchDaemon(_ arguments: [String], emulatorURL: String) throws -> ChildProcess {
+        try ChildProcess(
             "agentd", arguments,
             environment: ["OPENAI_BASE_URL": emulatorURL, "OPENAI_API_KEY": DaemonHarness.apiKey])
-        _ = try await daemon.waitForLine { $0.contains("agentd ready") }
+    }
+
+    /// Kills agentd with SIGKILL (a crash: nothing is flushed or recorded), starts it again on the same socket
+    /// and ledger, and returns once it is ready.
+    func crashAndRestartDaemon() async throws {
+        daemon.signal(SIGKILL)
+        _ = try await daemon.waitForExit(timeout: .seconds(10))
+        let fresh = try Self.launchDaemon(daemonArguments, emulatorURL: emulatorURL)
+        currentDaemon.withLock { $0 = fresh }
+        _ = try await fresh.waitForLine { $0.contains("agentd ready") }
     }
 
     /// The key given to agentd; it must never show up in the ledger or the logs.

@@ -1,0 +1,111 @@
+import AgentModel
+import Foundation
+import Testing
+
+/// SIGKILL at several points of a thirty-tool-call run whose tool appends a line to a journal: after a restart
+/// the run finishes, every step's line is in the journal exactly once (an uncertain call is decided by looking
+/// at the journal, as a person would), nothing a client saw is missing from the ledger, and the file is sound.
+@Suite(.serialized)
+struct CrashRecoveryTests {
+    /// Kill points: the event whose n-th occurrence the watcher sees just before the kill.
+    static let killPoints: [(type: String, occurrence: Int)] = [
+        ("tool.started", 3), ("response.completed", 11), ("tool.finished", 20), ("response.create", 27),
+    ]
+
+    @Test(arguments: 0..<killPoints.count)
+    func runSurvivesSIGKILL(point: Int) async throws {
+        let (type, occurrence) = Self.killPoints[point]
+        let harness = try await DaemonHarness()
+        defer { Task { await harness.stop() } }
+        let started = try await harness.agentctl(["start", "--detach", "--json", "--model", "emu-journal-30", "journal"])
+        let id = try #require(try JSONDecoder().decode([String: String].self, from: Data(started.stdout.joined().utf8))["id"])
+
+        let watcher = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
+        let marker = #""type":"\#(type)""#
+        _ = try await watcher.waitForLine { line in
+            watcher.stdout.filter { $0.contains(marker) }.count >= occurrence
+        }
+        try await harness.crashAndRestartDaemon()
+        _ = try? await watcher.waitForExit()
+        let seenBeforeCrash = watcher.stdout.compactMap { try? JSONCoding.decode(LedgerEvent.self, from: $0) }
+
+        // Follow the recovered run to its end, deciding uncertain calls from the journal.
+        var decided: Set<String> = []
+        var denied: [String] = []
+        while true {
+            let known = decided
+            let follower = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
+            let line = try await follower.waitForLine { line in
+                guard let event = try? JSONCoding.decode(LedgerEvent.self, from: line) else { return false }
+                if event.kind == .run && event.type != RunEventType.started && event.type != RunEventType.chainReset
+                    && event.type != RunEventType.resumed
+                {
+                    return true
+                }
+                guard event.type == ControlEventType.approvalRequested,
+                    let request = try? JSONCoding.decode(ApprovalRequested.self, from: event.payload)
+                else { return false }
+                return !known.contains(request.callID)
+            }
+            follower.signal(SIGTERM)
+            _ = try? await follower.waitForExit()
+            let event = try JSONCoding.decode(LedgerEvent.self, from: line)
+            guard event.type == ControlEventType.approvalRequested else {
+                #expect(event.type == RunEventType.completed)
+                break
+            }
+            let approval = try JSONCoding.decode(ApprovalRequested.self, from: event.payload)
+            #expect(approval.reason == .uncertain)
+            decided.insert(approval.callID)
+            let step = try #require(Self.step(of: approval.arguments))
+            let alreadyRan = journal(harness).contains("step-\(step) \(step * 7 + 3)")
+            if alreadyRan { denied.append(approval.callID) }
+            let decision = try await harness.agentctl(["approve", id, approval.callID] + (alreadyRan ? ["--deny"] : []))
+            #expect(decision.status == 0, "approve: \(decision.stderr)")
+            guard decision.status == 0, decided.count < 5 else { break }
+        }
+
+        // Exactly once: thirty lines, one per step.
+        let lines = journal(harness).split(separator: "\n").map(String.init)
+        let expectedLines = (0..<30).map { "step-\($0) \($0 * 7 + 3)" }
+        #expect(lines == expectedLines)
+
+        // Nothing a client saw before the crash is missing from the ledger, byte for byte.
+        let log = try await harness.agentctl(["log", id])
+        let ledger = log.stdout.compactMap { try? JSONCoding.decode(LedgerEvent.self, from: $0) }
+        let seqs = ledger.map(\.seq)
+        #expect(seqs == Array(0..<Int64(ledger.count)))
+        let missing = seenBeforeCrash.filter { seen in ledger.first { $0.seq == seen.seq } != seen }
+        #expect(missing.isEmpty)
+
+        // The reported digest covers every output the model received.
+        let answer = ledger.last { $0.type == "response.completed" }.map(\.payload) ?? ""
+        if denied.isEmpty {
+            let digest = try sha256sum((0..<30).map { "step-\($0) \($0 * 7 + 3)\n\n" }.joined())
+            #expect(answer.contains("digest=\(digest)"))
+        }
+        #expect(try integrityCheck(harness.stateDirectory + "/agentd.sqlite") == "ok")
+    }
+
+    private func journal(_ harness: DaemonHarness) -> String {
+        (try? String(contentsOfFile: harness.workDirectory + "/journal.log", encoding: .utf8)) ?? ""
+    }
+
+    /// The step number k of an `echo step-k …` shell call's arguments.
+    static func step(of arguments: String) -> Int? {
+        guard let range = arguments.range(of: "step-") else { return nil }
+        return Int(arguments[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    private func integrityCheck(_ path: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [path, "PRAGMA integrity_check;"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
