@@ -1,7 +1,8 @@
 import AgentModel
 import Foundation
 
-/// The daemon's tool executor: the built-in tools, run as local child processes under ``ToolLimits``.
+/// The daemon's tool executor: the built-in tools (`shell` as a child process, the file tools in-process) under
+/// ``ToolLimits``.
 public struct BuiltinTools: ToolExecutor {
     /// The limits every call runs under.
     public let limits: ToolLimits
@@ -13,7 +14,7 @@ public struct BuiltinTools: ToolExecutor {
     ///
     /// - Parameters:
     ///   - limits: timeouts, output caps, environment policy, resource limits.
-    ///   - tools: the available tools; `nil` means the built-in set (`shell`). On duplicate names the first wins.
+    ///   - tools: the available tools; `nil` means ``standardTools(limits:)``. On duplicate names the first wins.
     ///   - baseEnvironment: the environment the child environment is filtered from (the daemon's by default).
     public init(
         limits: ToolLimits = ToolLimits(),
@@ -21,10 +22,22 @@ public struct BuiltinTools: ToolExecutor {
         baseEnvironment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.limits = limits
-        let list = tools ?? [ShellTool(limits: limits)]
+        let list = tools ?? Self.standardTools(limits: limits)
         self.tools = Dictionary(list.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.childEnvironment = limits.environment.childEnvironment(from: baseEnvironment)
         self.runner = ProcessRunner()
+    }
+
+    /// Every built-in tool: `shell`, `read_file`, `list_dir`, `search`, `write_file` and `apply_patch`.
+    ///
+    /// Which of them a run offers the model is the run's tool list (from config), not this set.
+    ///
+    /// - Parameter limits: sets the caps the definitions advertise.
+    public static func standardTools(limits: ToolLimits = ToolLimits()) -> [any Tool] {
+        [
+            ShellTool(limits: limits), ReadFileTool(limits: limits), ListDirTool(limits: limits),
+            SearchTool(limits: limits), WriteFileTool(), ApplyPatchTool(),
+        ]
     }
 
     /// The names of the available tools, sorted.

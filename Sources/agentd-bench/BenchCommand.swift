@@ -17,11 +17,12 @@ struct BenchCommand: AsyncParsableCommand {
 
         @Option var runs = 10
         @Option(name: .customLong("tool-calls")) var toolCalls = 30
-        @Option var sync = "full"
+        @Option(help: "full, normal, or none (an in-memory store: the cost of everything but the ledger).")
+        var sync = "full"
 
         func run() async throws {
             let result = try await TurnOverheadBenchmark.run(
-                runs: runs, toolCalls: toolCalls, sync: LedgerSync(rawValue: sync) ?? .full)
+                runs: runs, toolCalls: toolCalls, sync: sync == "none" ? nil : LedgerSync(rawValue: sync) ?? .full)
             print("turn-overhead sync=\(sync) runs=\(runs)x\(toolCalls): \(Percentiles(result.overheads))")
             for (name, values) in result.phases.sorted(by: { $0.key < $1.key }) {
                 print("  \(name): \(Percentiles(values))")

@@ -10,7 +10,7 @@ import ResponsesEmulator
 /// Per-tool-round-trip overhead of agentd: an `emu-tools-N` run against the in-process emulator (zero
 /// latency) over the real WebSocket pool, real shell tools and the durable ledger (`sync = full`).
 enum TurnOverheadBenchmark {
-    static func run(runs: Int, toolCalls: Int, sync: LedgerSync) async throws -> (overheads: [Duration], phases: [String: [Duration]]) {
+    static func run(runs: Int, toolCalls: Int, sync: LedgerSync?) async throws -> (overheads: [Duration], phases: [String: [Duration]]) {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let directory = NSTemporaryDirectory() + "agentd-bench-" + UUID().uuidString
@@ -22,8 +22,9 @@ enum TurnOverheadBenchmark {
             group.addTask { try await emulator.run() }
             let base = try await emulator.baseURL()
             let hub = EventHub()
-            let ledger = try Ledger(path: directory + "/agentd.sqlite", sync: sync, observer: { hub.publish($0) })
-            defer { ledger.close() }
+            let ledger = try sync.map { try Ledger(path: directory + "/agentd.sqlite", sync: $0, observer: { hub.publish($0) }) }
+            defer { ledger?.close() }
+            let store: any EventStore = ledger ?? NullEventStore(observer: { hub.publish($0) })
             let pool = WebSocketPool(
                 configuration: UpstreamConfiguration(url: UpstreamConfiguration.responsesURL(fromBaseURL: base)!, connections: 1),
                 logger: logger)
@@ -33,7 +34,7 @@ enum TurnOverheadBenchmark {
             for _ in 0..<runs {
                 let clock = TurnClock()
                 let manager = RunManager(
-                    store: ledger, upstream: TimedUpstream(inner: pool, clock: clock),
+                    store: store, upstream: TimedUpstream(inner: pool, clock: clock),
                     tools: TimedTools(inner: BuiltinTools(), clock: clock), hub: hub,
                     configuration: EngineConfiguration(), logger: logger)
                 let driver = Task { await manager.run() }

@@ -14,6 +14,12 @@ public struct ToolLimits: Sendable, Hashable {
     public var environment: EnvironmentPolicy
     /// Kernel resource limits for child processes.
     public var resourceLimits: ResourceLimits
+    /// Directories the file tools may reach besides the run's working directory (relative ones are taken from it).
+    public var workspaceRoots: [String]
+    /// Whether the file tools refuse paths that resolve (symlinks included) outside the workspace roots.
+    public var confineToWorkspace: Bool
+    /// Output and size caps for the file tools.
+    public var files: FileToolLimits
 
     /// Creates limits; the defaults are the daemon's defaults.
     public init(
@@ -23,7 +29,10 @@ public struct ToolLimits: Sendable, Hashable {
         drainGrace: Duration = .milliseconds(500),
         capture: CaptureLimits = CaptureLimits(),
         environment: EnvironmentPolicy = EnvironmentPolicy(),
-        resourceLimits: ResourceLimits = ResourceLimits()
+        resourceLimits: ResourceLimits = ResourceLimits(),
+        workspaceRoots: [String] = [],
+        confineToWorkspace: Bool = true,
+        files: FileToolLimits = FileToolLimits()
     ) {
         self.defaultTimeout = defaultTimeout
         self.maxTimeout = maxTimeout
@@ -32,5 +41,8 @@ public struct ToolLimits: Sendable, Hashable {
         self.capture = capture
         self.environment = environment
         self.resourceLimits = resourceLimits
+        self.workspaceRoots = workspaceRoots
+        self.confineToWorkspace = confineToWorkspace
+        self.files = files
     }
 }
