@@ -29,6 +29,35 @@ public protocol ControlBackend: Sendable {
     /// The seq of the last committed event of `id` (-1 when it has none), for `from_end` and `last`.
     func lastSeq(_ id: RunID) async throws -> Int64
 
+    /// Records user input for an active run; it goes into the run's next request.
+    ///
+    /// - Returns: the run's state and whether the input was recorded (`false` when the run already had `inputID`).
+    /// - Throws: ``ControlError`` `runNotFound`, or `invalidParams` when the run is not active.
+    func addInput(_ id: RunID, text: String, inputID: String, client: ClientIdentity) async throws -> InputOutcome
+
+    /// Stops a run (`now` or `afterTool`) and returns its state right after the request was taken.
+    ///
+    /// - Throws: ``ControlError`` `runNotFound`, or `invalidParams` when the run already ended.
+    func cancelRun(_ id: RunID, mode: RunCancel.Mode, reason: String, client: ClientIdentity) async throws
+        -> RunState
+
+    /// Continues an interrupted or failed run from its ledger.
+    ///
+    /// - Throws: ``ControlError`` `runNotFound`, or `invalidParams` when the run completed or was cancelled.
+    func resumeRun(_ id: RunID, client: ClientIdentity) async throws -> RunState
+
+    /// Calls waiting for a decision: of `run`, or of every active run when `nil`.
+    ///
+    /// - Throws: ``ControlError`` `runNotFound` when `run` does not exist.
+    func pendingApprovals(_ run: RunID?) async throws -> [ApprovalInfo]
+
+    /// Records `client`'s decision on a waiting call; the first decision wins.
+    ///
+    /// - Throws: ``ControlError`` `approvalNotFound` when the run has no such call waiting (or decided), or
+    ///   `runNotFound`.
+    func resolveApproval(_ params: ApprovalResolve.Params, client: ClientIdentity) async throws
+        -> ApprovalResolve.Result
+
     /// The daemon-side part of `daemon/status`.
     func daemonStatus() async -> BackendStatus
 
@@ -48,6 +77,18 @@ public struct ClientIdentity: Hashable, Sendable {
         self.version = version
         self.uid = uid
         self.pid = pid
+    }
+}
+
+/// What became of a `run/input`: the run's state and whether the input was recorded.
+public struct InputOutcome: Sendable {
+    public var state: RunState
+    /// `false` when the run already had the input's id.
+    public var applied: Bool
+
+    public init(state: RunState, applied: Bool) {
+        self.state = state
+        self.applied = applied
     }
 }
 

@@ -28,6 +28,12 @@ public struct ControlConfiguration: Sendable {
     public var listenBacklog: Int32 = 1024
     /// How long a graceful shutdown waits for queued messages to be written before closing connections.
     public var shutdownDrainTimeout: Duration = .seconds(2)
+    /// How long a `request_id`'s result is kept for retries.
+    public var idempotencyTTL: Duration = .seconds(24 * 3600)
+    /// How many `request_id` results are kept at most (the oldest are forgotten first).
+    public var idempotencyCapacity: Int = 10_000
+    /// The clock of idempotency expiry; injectable so tests can expire keys without waiting.
+    public var idempotencyClock: @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     /// The daemon version reported by `initialize` and `daemon/status`.
     public var daemonVersion: String = "0.0.0"
     /// Capabilities announced by `initialize`.

@@ -52,11 +52,14 @@ extension ControlConnection {
     ) {
         switch method {
         case RunStart.name:
-            return await respond(RunStart.self, id: id, line: line) { params in
+            return await respondIdempotent(RunStart.self, id: id, line: line, client: client) { params in
                 guard !params.prompt.isEmpty else {
                     throw ControlError.invalidParams(field: "prompt", "must not be empty")
                 }
-                return (RunStart.Result(run: RunInfo(try await self.backend.startRun(params, client: client))), nil)
+                if let gated = params.requireApproval, gated.contains(where: \.isEmpty) {
+                    throw ControlError.invalidParams(field: "require_approval", "tool names must not be empty")
+                }
+                return RunStart.Result(run: RunInfo(try await self.backend.startRun(params, client: client)))
             }
         case RunGet.name:
             return await respond(RunGet.self, id: id, line: line) { params in
@@ -71,12 +74,14 @@ extension ControlConnection {
             return await respond(RunDetach.self, id: id, line: line) { params in (try self.detach(params), nil) }
         case DaemonStatus.name:
             return await respond(DaemonStatus.self, id: id, line: line) { _ in (await self.status(), nil) }
+        case RunInput.name, RunCancel.name, RunResume.name, ApprovalList.name, ApprovalResolve.name:
+            return await dispatchControlPlane(id: id, method: method, line: line, client: client)
         default:
             return (WireEncoding.errorLine(id: id, .methodNotFound(method)), nil)
         }
     }
 
-    private func respond<M: ControlMethod>(
+    func respond<M: ControlMethod>(
         _ method: M.Type, id: JSONRPCID, line: Data,
         _ body: (M.Params) async throws -> (M.Result, AfterResponse?)
     ) async -> (ByteBuffer, AfterResponse?) {
@@ -93,7 +98,7 @@ extension ControlConnection {
         }
     }
 
-    private static func validate(_ id: RunID, field: String = "run_id") throws {
+    static func validate(_ id: RunID, field: String = "run_id") throws {
         guard RunID.isWellFormed(id.rawValue) else {
             throw ControlError.invalidParams(field: field, "\"\(id.rawValue)\" is not a run id (run_…)")
         }

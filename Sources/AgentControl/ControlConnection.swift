@@ -9,6 +9,8 @@ struct ServerContext: Sendable {
     var socketPath: String
     var startedAtMillis: Int64
     var connectionCount: @Sendable () -> Int
+    /// Results of requests with a `request_id`, shared by every connection.
+    var idempotency: IdempotencyStore
 }
 
 /// One accepted, authorised client connection: a reader that routes lines, one writer draining the bounded

@@ -47,6 +47,7 @@ public final class ControlServer: Sendable {
     private let configuration: ControlConfiguration
     private let logger: Logger
     private let state = Locked(State())
+    private let idempotency: IdempotencyStore
 
     /// Creates a server; nothing is bound until ``start()`` or ``run()``.
     public init(
@@ -56,6 +57,9 @@ public final class ControlServer: Sendable {
         self.socketPath = socketPath
         self.backend = backend
         self.configuration = configuration
+        self.idempotency = IdempotencyStore(
+            capacity: configuration.idempotencyCapacity, ttl: configuration.idempotencyTTL,
+            now: configuration.idempotencyClock)
         var logger = logger
         logger[metadataKey: "socket.path"] = "\(socketPath)"
         self.logger = logger
@@ -217,7 +221,7 @@ public final class ControlServer: Sendable {
     )? {
         let context = ServerContext(
             socketPath: socketPath, startedAtMillis: state.withLock { $0.startedAtMillis },
-            connectionCount: { [weak self] in self?.connectionCount ?? 0 })
+            connectionCount: { [weak self] in self?.connectionCount ?? 0 }, idempotency: idempotency)
         let connection = ControlConnection(
             peer: peer, channel: channel, backend: backend, configuration: configuration, context: context,
             logger: logger)

@@ -103,4 +103,24 @@ extension ControlError {
         ControlError(
             code: .ledgerUnavailable, message: "ledger unavailable: \(detail); retry once the daemon's disk is healthy")
     }
+
+    /// No call `callID` of `runID` waits for (or got) a decision.
+    public static func approvalNotFound(runID: RunID, callID: String) -> ControlError {
+        ControlError(
+            code: .approvalNotFound,
+            message: "approval not found: run \(runID.rawValue) has no call \(callID) waiting for a decision; "
+                + "list waiting calls with \"approval/list\"",
+            data: ["run_id": .string(runID.rawValue), "call_id": .string(callID)]
+        )
+    }
+
+    /// `requestID` was used before with other params.
+    public static func idempotencyKeyReused(requestID: String, method: String) -> ControlError {
+        ControlError(
+            code: .idempotencyKeyReused,
+            message: "idempotency key reused: request_id \"\(requestID)\" was already used with different parameters "
+                + "(\(method)); choose a new request_id for a new request",
+            data: ["request_id": .string(requestID)]
+        )
+    }
 }

@@ -61,6 +61,11 @@ extension ControlError {
         public static let permissionDenied = Code(-32006)
         /// The ledger cannot commit (disk full, I/O error); retry once the operator fixed it.
         public static let ledgerUnavailable = Code(-32007)
+        /// No call with that id waits (or waited) for a decision in that run. Not retryable.
+        public static let approvalNotFound = Code(-32008)
+        /// The `request_id` was used before with different params (or another method). Not retryable: pick a new
+        /// key for a new request.
+        public static let idempotencyKeyReused = Code(-32009)
 
         /// Whether a request that failed with this code may succeed later unchanged.
         public var isRetryable: Bool {

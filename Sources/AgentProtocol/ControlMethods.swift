@@ -10,6 +10,11 @@ public enum ControlMethods {
         RunList.name,
         RunAttach.name,
         RunDetach.name,
+        RunInput.name,
+        RunCancel.name,
+        RunResume.name,
+        ApprovalList.name,
+        ApprovalResolve.name,
         DaemonStatus.name,
     ]
 

@@ -43,6 +43,21 @@ struct EventRenderer {
             atLineStart = true
             let what = event.type.replacingOccurrences(of: "run.", with: "run ")
             rendered.diagnostics = "\(what): \(ended?.reason ?? "no reason given")\n"
+        case (.control, ControlEventType.approvalRequested):
+            guard let requested = try? JSONCoding.decode(ApprovalRequested.self, from: event.payload) else { break }
+            let why = requested.reason == .uncertain ? "its outcome is unknown after a restart" : "it needs approval"
+            rendered.diagnostics =
+                "[approval] \(Self.summary(name: requested.name, arguments: requested.arguments)) waits: \(why); "
+                + "approve with: agentctl approve \(event.runID) \(requested.callID) [--deny]\n"
+        case (.control, ControlEventType.approvalResolved):
+            guard let resolved = try? JSONCoding.decode(ApprovalResolved.self, from: event.payload) else { break }
+            let who = [resolved.client, resolved.uid.map { "uid \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            rendered.diagnostics =
+                "[approval] \(resolved.callID) \(resolved.approved ? "approved" : "denied")"
+                + (who.isEmpty ? "" : " by \(who)") + (resolved.reason.map { ": \($0)" } ?? "") + "\n"
+        case (.control, ControlEventType.inputAdded):
+            guard let input = try? JSONCoding.decode(InputAdded.self, from: event.payload) else { break }
+            rendered.diagnostics = "[input] \(input.text)\n"
         case (.run, RunEventType.chainReset):
             let reset = try? JSONCoding.decode(ChainReset.self, from: event.payload)
             rendered.diagnostics = "(upstream: continuing with the full conversation: \(reset?.reason ?? "?"))\n"

@@ -7,6 +7,8 @@ enum ExitCodes {
     static let stopped = ExitCode(2)
     static let unreachable = ExitCode(3)
     static let refused = ExitCode(4)
+    /// The command line was wrong or ambiguous (ArgumentParser's own usage errors use the same code).
+    static let usage = ExitCode.validationFailure
 
     /// The exit code that reports a run's final status.
     static func forRun(_ status: RunStatus) -> ExitCode {

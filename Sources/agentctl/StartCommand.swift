@@ -22,6 +22,11 @@ struct StartCommand: AsyncParsableCommand {
     @Option(name: .customLong("tool"), help: "A tool the run may use (repeatable; default: the daemon's run.tools).")
     var tools: [String] = []
 
+    @Option(
+        name: .customLong("require-approval"),
+        help: "A tool whose calls wait for a person's approval in this run (repeatable).")
+    var requireApproval: [String] = []
+
     @Flag(help: "Print the run id and return without waiting.")
     var detach = false
 
@@ -38,7 +43,8 @@ struct StartCommand: AsyncParsableCommand {
             ?? FileManager.default.currentDirectoryPath
         let session = try await Session.open(global)
         let params = RunStart.Params(
-            prompt: text, model: model, cwd: directory, instructions: instructions, tools: tools.isEmpty ? nil : tools)
+            prompt: text, model: model, cwd: directory, instructions: instructions, tools: tools.isEmpty ? nil : tools,
+            requireApproval: requireApproval.isEmpty ? nil : requireApproval)
         let run = try await session.perform { try await $0.call(RunStart.self, params).run }
         if detach {
             Console.out(json ? try JSONCoding.encode(["id": run.id.rawValue]) + "\n" : "\(run.id)\n")

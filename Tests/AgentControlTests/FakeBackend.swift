@@ -18,6 +18,29 @@ final class FakeBackend: ControlBackend, @unchecked Sendable {
     private var nextSubscriber = 0
     private var subscriberWaiters: [(RunID, Int, CheckedContinuation<Void, Never>)] = []
     private var commandLog: [CommandRecord] = []
+    private var startCount = 0
+    private var waiting: [RunID: [ApprovalInfo]] = [:]
+    private var decided: [RunID: [String: Bool]] = [:]
+    private var decisionLog: [Decision] = []
+    private var inputLog: [RunID: [(id: String, text: String)]] = [:]
+    private var cancelLog: [Cancellation] = []
+
+    /// A decision the backend recorded, with who made it.
+    struct Decision: Equatable {
+        var runID: RunID
+        var callID: String
+        var approved: Bool
+        var reason: String?
+        var clientName: String
+        var uid: UInt32
+    }
+
+    /// A cancel request the backend took.
+    struct Cancellation: Equatable {
+        var runID: RunID
+        var mode: RunCancel.Mode
+        var reason: String
+    }
     /// When set, `startRun` waits until it is opened (to hold requests in flight).
     let startGate = Gate()
 
@@ -99,6 +122,24 @@ final class FakeBackend: ControlBackend, @unchecked Sendable {
 
     var commands: [CommandRecord] { locked { commandLog } }
 
+    /// How many times `startRun` ran.
+    var startedRuns: Int { locked { startCount } }
+    var decisions: [Decision] { locked { decisionLog } }
+    var cancellations: [Cancellation] { locked { cancelLog } }
+    func inputs(of id: RunID) -> [String] { locked { (inputLog[id] ?? []).map(\.text) } }
+
+    /// Makes call `callID` of `id` wait for a decision.
+    func addApproval(_ id: RunID, callID: String, name: String = "shell", arguments: String = "{}") {
+        locked {
+            waiting[id, default: []].append(
+                ApprovalInfo(runID: id, callID: callID, name: name, arguments: arguments, reason: "policy"))
+            runs[id]?.state.status = .awaitingApproval
+        }
+    }
+
+    /// Sets the status of `id` (e.g. to test what a completed run refuses).
+    func setStatus(_ id: RunID, _ status: RunStatus) { locked { runs[id]?.state.status = status } }
+
     private func notifyWaiters() {
         // Called with the lock held.
         var remaining: [(RunID, Int, CheckedContinuation<Void, Never>)] = []
@@ -116,6 +157,7 @@ final class FakeBackend: ControlBackend, @unchecked Sendable {
 
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
         await startGate.wait()
+        locked { startCount += 1 }
         let id = RunID.generate()
         var state = addRun(id)
         state.prompt = params.prompt
@@ -177,6 +219,68 @@ final class FakeBackend: ControlBackend, @unchecked Sendable {
         BackendStatus(
             stateDir: "/state", runsActive: locked { runs.values.filter { !$0.ended }.count },
             upstream: [["state": "open"]])
+    }
+
+    func addInput(_ id: RunID, text: String, inputID: String, client: ClientIdentity) async throws -> InputOutcome {
+        try locked {
+            guard let state = runs[id]?.state else { throw ControlError.runNotFound(id) }
+            let applied = !(inputLog[id] ?? []).contains { $0.id == inputID }
+            if applied { inputLog[id, default: []].append((inputID, text)) }
+            return InputOutcome(state: state, applied: applied)
+        }
+    }
+
+    func cancelRun(_ id: RunID, mode: RunCancel.Mode, reason: String, client: ClientIdentity) async throws
+        -> RunState
+    {
+        try locked {
+            guard let state = runs[id]?.state else { throw ControlError.runNotFound(id) }
+            guard state.status != .completed, state.status != .cancelled else {
+                throw ControlError(code: .invalidParams, message: "run \(id) is already \(state.status.rawValue)")
+            }
+            cancelLog.append(Cancellation(runID: id, mode: mode, reason: reason))
+            runs[id]?.state.status = .cancelled
+            return runs[id]!.state
+        }
+    }
+
+    func resumeRun(_ id: RunID, client: ClientIdentity) async throws -> RunState {
+        try locked {
+            guard let state = runs[id]?.state else { throw ControlError.runNotFound(id) }
+            guard state.status == .interrupted || state.status == .failed else {
+                throw ControlError(code: .invalidParams, message: "run \(id) is \(state.status.rawValue)")
+            }
+            runs[id]?.state.status = .running
+            return runs[id]!.state
+        }
+    }
+
+    func pendingApprovals(_ run: RunID?) async throws -> [ApprovalInfo] {
+        try locked {
+            if let run, runs[run] == nil { throw ControlError.runNotFound(run) }
+            return waiting.keys.sorted().filter { run == nil || $0 == run }.flatMap { waiting[$0] ?? [] }
+        }
+    }
+
+    func resolveApproval(_ params: ApprovalResolve.Params, client: ClientIdentity) async throws
+        -> ApprovalResolve.Result
+    {
+        try locked {
+            guard runs[params.runID] != nil else { throw ControlError.runNotFound(params.runID) }
+            if let approved = decided[params.runID]?[params.callID] {
+                return ApprovalResolve.Result(outcome: .alreadyResolved, approved: approved)
+            }
+            guard let index = waiting[params.runID]?.firstIndex(where: { $0.callID == params.callID }) else {
+                throw ControlError.approvalNotFound(runID: params.runID, callID: params.callID)
+            }
+            waiting[params.runID]?.remove(at: index)
+            decided[params.runID, default: [:]][params.callID] = params.approve
+            decisionLog.append(
+                Decision(
+                    runID: params.runID, callID: params.callID, approved: params.approve, reason: params.reason,
+                    clientName: client.name, uid: client.uid))
+            return ApprovalResolve.Result(outcome: .resolved, approved: params.approve)
+        }
     }
 
     func recordCommand(_ record: CommandRecord) async {

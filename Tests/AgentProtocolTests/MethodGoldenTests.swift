@@ -109,7 +109,8 @@ struct MethodGoldenTests {
     @Test func registryListsEveryMethodOnce() {
         #expect(
             ControlMethods.requestNames == [
-                "initialize", "run/start", "run/get", "run/list", "run/attach", "run/detach", "daemon/status",
+                "initialize", "run/start", "run/get", "run/list", "run/attach", "run/detach", "run/input", "run/cancel",
+                "run/resume", "approval/list", "approval/resolve", "daemon/status",
             ])
         #expect(ControlMethods.notificationNames == ["run/event", "run/attach_ended"])
     }

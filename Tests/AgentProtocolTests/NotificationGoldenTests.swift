@@ -52,6 +52,7 @@ struct NotificationGoldenTests {
             (.invalidParams, -32602, false), (.internalError, -32603, true), (.notInitialized, -32001, false),
             (.unsupportedProtocolVersion, -32002, false), (.runNotFound, -32003, false), (.overloaded, -32004, true),
             (.requestTooLarge, -32005, false), (.permissionDenied, -32006, false), (.ledgerUnavailable, -32007, true),
+            (.approvalNotFound, -32008, false), (.idempotencyKeyReused, -32009, false),
         ]
         for (code, raw, retryable) in table {
             #expect(code.rawValue == raw)

@@ -2,7 +2,7 @@
 public enum RunStart: ControlMethod {
     public static let name = "run/start"
 
-    public struct Params: Codable, Sendable, Equatable {
+    public struct Params: IdempotentParams {
         /// The user's prompt (must not be empty).
         public var prompt: String
         /// The model; the daemon's default when absent.
@@ -13,13 +13,16 @@ public enum RunStart: ControlMethod {
         public var instructions: String?
         /// Names of the tools the run may use; the daemon's default set when absent.
         public var tools: [String]?
+        /// Tools whose calls wait for a person's approval in this run (added to the daemon's configured ones).
+        public var requireApproval: [String]?
         /// A client-chosen idempotency key: the same key twice returns the same run.
         public var requestID: String?
 
         public init(
             prompt: String, model: String? = nil, cwd: String? = nil, instructions: String? = nil,
-            tools: [String]? = nil, requestID: String? = nil
+            tools: [String]? = nil, requireApproval: [String]? = nil, requestID: String? = nil
         ) {
+            self.requireApproval = requireApproval
             self.prompt = prompt
             self.model = model
             self.cwd = cwd
@@ -30,6 +33,7 @@ public enum RunStart: ControlMethod {
 
         enum CodingKeys: String, CodingKey {
             case prompt, model, cwd, instructions, tools
+            case requireApproval = "require_approval"
             case requestID = "request_id"
         }
     }

@@ -34,8 +34,22 @@ extension ToolCallInfo {
             arguments: record.arguments,
             status: record.status.rawValue,
             exitCode: record.exitCode,
-            durationMillis: record.durationMillis
+            durationMillis: record.durationMillis,
+            approval: record.approval?.rawValue
         )
+    }
+}
+
+extension ApprovalInfo {
+    /// The wire view of `record`, a call of `runID` waiting for a decision.
+    ///
+    /// A call that already started (`running`) waits because its outcome is unknown after a crash; one that has
+    /// not started waits because its tool requires approval.
+    public init(runID: RunID, record: ToolCallRecord) {
+        self.init(
+            runID: runID, callID: record.callID, name: record.name, arguments: record.arguments,
+            reason: record.status == .running
+                ? ApprovalRequested.Reason.uncertain.rawValue : ApprovalRequested.Reason.policy.rawValue)
     }
 }
 

@@ -67,11 +67,14 @@ public struct ToolCallInfo: Codable, Sendable, Equatable, Hashable {
     public var status: String
     public var exitCode: Int32?
     public var durationMillis: Double?
+    /// `pending`, `approved` or `denied` when the call needs (or got) a person's decision; absent otherwise.
+    public var approval: String?
 
     public init(
         callID: String, name: String, arguments: String, status: String, exitCode: Int32? = nil,
-        durationMillis: Double? = nil
+        durationMillis: Double? = nil, approval: String? = nil
     ) {
+        self.approval = approval
         self.callID = callID
         self.name = name
         self.arguments = arguments
@@ -82,7 +85,7 @@ public struct ToolCallInfo: Codable, Sendable, Equatable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case callID = "call_id"
-        case name, arguments, status
+        case name, arguments, status, approval
         case exitCode = "exit_code"
         case durationMillis = "duration_ms"
     }
