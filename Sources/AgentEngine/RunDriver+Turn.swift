@@ -89,6 +89,12 @@ extension RunDriver {
         try await record(.tool, ToolEventType.started, started)
         let outcome = await tools.execute(
             ToolInvocation(callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd))
+        if Task.isCancelled && cancellation == nil {
+            // The daemon is stopping, not the user: the killed call runs again when the run resumes.
+            let reason = "agentd stopped and killed the call before it finished"
+            try await record(.tool, ToolEventType.abandoned, ToolAbandoned(callID: call.callID, reason: reason), commit: .withNext)
+            throw CancellationError()
+        }
         let finished = ToolFinished(
             callID: call.callID, exitCode: outcome.exitCode, durationMillis: outcome.durationMillis,
             output: outcome.output, timedOut: outcome.timedOut, truncatedBytes: outcome.truncatedBytes)

@@ -25,4 +25,6 @@ public enum ControlEventType {
 public enum ToolEventType {
     public static let started = "tool.started"
     public static let finished = "tool.finished"
+    /// agentd stopped (SIGTERM) and killed the call before it finished: it runs again when the run resumes.
+    public static let abandoned = "tool.abandoned"
 }

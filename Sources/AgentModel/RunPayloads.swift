@@ -166,3 +166,19 @@ public struct InputAdded: Codable, Hashable, Sendable {
         case text, client
     }
 }
+
+/// Payload of `tool.abandoned`: the call was killed because agentd stopped, and will run again on resume.
+public struct ToolAbandoned: Codable, Hashable, Sendable {
+    public var callID: String
+    public var reason: String
+
+    public init(callID: String, reason: String) {
+        self.callID = callID
+        self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case callID = "call_id"
+        case reason
+    }
+}

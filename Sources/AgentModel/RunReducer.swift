@@ -170,6 +170,12 @@ public enum RunReducer {
                 let index = state.toolCalls.lastIndex(where: { $0.callID == started.callID })
             else { return }
             state.toolCalls[index].status = .running
+        case ToolEventType.abandoned:
+            guard let abandoned = try? JSONCoding.decode(ToolAbandoned.self, from: event.payload),
+                let index = state.toolCalls.lastIndex(where: { $0.callID == abandoned.callID }),
+                state.toolCalls[index].status == .running
+            else { return }
+            state.toolCalls[index].status = .requested
         case ToolEventType.finished:
             guard let finished = try? JSONCoding.decode(ToolFinished.self, from: event.payload),
                 let index = state.toolCalls.lastIndex(where: { $0.callID == finished.callID })
