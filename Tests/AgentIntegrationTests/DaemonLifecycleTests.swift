@@ -33,7 +33,7 @@ struct DaemonLifecycleTests {
         let harness = try await DaemonHarness()
         defer { Task { await harness.stop() } }
         let started = try await harness.agentctl(["start", "--detach", "--json", "--model", "emu-slow-30-200", "slow steps"])
-        #expect(started.status == 0)
+        #expect(started.status == 0, "start: \(started.stderr) daemon: \(harness.daemon.stderr.suffix(5))")
         let id = try JSONDecoder().decode([String: String].self, from: Data(started.stdout.joined().utf8))["id"] ?? ""
 
         // Wait until the run is inside a tool call, then stop the daemon.
