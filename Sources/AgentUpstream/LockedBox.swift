@@ -10,6 +10,11 @@ final class LockedBox<Value: Sendable>: @unchecked Sendable {
     /// The current value.
     var current: Value { lock.withLock { value } }
 
+    /// Runs `body` with exclusive access to the value (for compare-and-set updates).
+    func withValue<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        try lock.withLock { try body(&value) }
+    }
+
     /// Replaces the value and returns the previous one.
     @discardableResult
     func exchange(_ newValue: Value) -> Value {

@@ -35,6 +35,11 @@ public struct UpstreamConfiguration: Sendable {
     public var backoff: ReconnectBackoff.Policy
     /// Granularity of the pool's timer (rotation, idle and connect deadlines are checked this often).
     public var tickInterval: Duration
+    /// Which transport ``AutoUpstream`` uses: WebSocket only, HTTP+SSE only, or WebSocket with a sticky fallback.
+    public var transport: UpstreamTransport
+    /// With `transport == .auto`: fall back to HTTP+SSE after this many WebSocket connect attempts failed in a row
+    /// while no connection was open (an upgrade refused with HTTP 426 falls back at once).
+    public var fallbackAfterConnectFailures: Int
 
     /// Creates a configuration; every parameter but `url` has a production default.
     /// - Parameters:
@@ -53,6 +58,8 @@ public struct UpstreamConfiguration: Sendable {
     ///   - maxConnectionAge: rotation age.
     ///   - backoff: reconnect delays.
     ///   - tickInterval: timer granularity.
+    ///   - transport: `websocket`, `sse` or `auto` (see ``AutoUpstream``).
+    ///   - fallbackAfterConnectFailures: consecutive failed connects before `auto` falls back to SSE.
     public init(
         url: URL,
         apiKey: String? = nil,
@@ -68,7 +75,9 @@ public struct UpstreamConfiguration: Sendable {
         idleStreamTimeout: Duration = .seconds(300),
         maxConnectionAge: Duration = .seconds(55 * 60),
         backoff: ReconnectBackoff.Policy = .init(),
-        tickInterval: Duration = .milliseconds(250)
+        tickInterval: Duration = .milliseconds(250),
+        transport: UpstreamTransport = .websocket,
+        fallbackAfterConnectFailures: Int = 3
     ) {
         self.url = url
         self.apiKey = apiKey
@@ -85,6 +94,8 @@ public struct UpstreamConfiguration: Sendable {
         self.maxConnectionAge = maxConnectionAge
         self.backoff = backoff
         self.tickInterval = tickInterval
+        self.transport = transport
+        self.fallbackAfterConnectFailures = max(1, fallbackAfterConnectFailures)
     }
 
     /// Lanes usable per connection: `lanesPerConnection` with named lanes, one without.
@@ -119,6 +130,16 @@ public struct UpstreamConfiguration: Sendable {
         return components.string ?? "<invalid url>"
     }
 
+    /// Whether `name` is a valid HTTP field name (an RFC 9110 token).
+    static func isHeaderName(_ name: String) -> Bool {
+        !name.isEmpty
+            && name.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    && (CharacterSet.alphanumerics.contains(scalar)
+                        || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar))
+            }
+    }
+
     /// Name of the lane with index `index`: `l0`…`l15`, or `nil` (default lane) without named lanes.
     func laneName(_ index: Int) -> String? { useLanes ? "l\(index)" : nil }
 }
@@ -127,6 +148,7 @@ extension UpstreamConfiguration: CustomStringConvertible {
     /// A description with the key redacted.
     public var description: String {
         "UpstreamConfiguration(url: \(redactedURL), apiKey: \(apiKey == nil ? "none" : "<redacted>"), "
-            + "connections: \(connections), lanesPerConnection: \(lanesPerConnection), useLanes: \(useLanes))"
+            + "connections: \(connections), lanesPerConnection: \(lanesPerConnection), useLanes: \(useLanes), "
+            + "transport: \(transport.rawValue))"
     }
 }

@@ -56,6 +56,8 @@ public struct UpstreamLaneError: Error, Hashable, Sendable, CustomStringConverti
         case responseInFlight = "response_in_flight"
         /// `send` was called after `release`.
         case released
+        /// The frame given to `send` is not a JSON object (the SSE transport has to rewrite it into a request body).
+        case invalidFrame = "invalid_frame"
     }
 
     public var code: Code

@@ -1,6 +1,7 @@
 import AgentModel
 import Foundation
 import Logging
+import NIOPosix
 import WSClient
 
 extension WebSocketPool {
@@ -24,7 +25,14 @@ extension WebSocketPool {
             let (killSignal, kill) = AsyncStream.makeStream(of: Void.self)
             let attempt = beginAttempt(c, kill: kill)
             let error = await connectOnce(c, attempt: attempt, killSignal: killSignal)
-            let (wasUp, planned) = attemptEnded(c, attempt: attempt, error: error, cancelled: Task.isCancelled)
+            var refusal: UpgradeRefusal? = nil
+            if let declined = error as? WebSocketClientError, declined == .webSocketUpgradeFailed, !Task.isCancelled {
+                // The client does not say why; ask again over plain HTTP to learn the status (426 ⇒ use SSE).
+                refusal = await UpgradeProbe.run(
+                    configuration: configuration, group: MultiThreadedEventLoopGroup.singleton)
+            }
+            let (wasUp, planned) = attemptEnded(
+                c, attempt: attempt, error: error, refusal: refusal, cancelled: Task.isCancelled)
             if Task.isCancelled { return }
             if wasUp { backoff.reset() }
             if planned { continue }
@@ -105,19 +113,11 @@ extension WebSocketPool {
         if let project = configuration.project {
             ws.additionalHeaders[.init("OpenAI-Project")!] = project
         }
-        for (name, value) in configuration.extraHeaders.sorted(by: { $0.key < $1.key }) where isToken(name) {
+        for (name, value) in configuration.extraHeaders.sorted(by: { $0.key < $1.key })
+        where UpstreamConfiguration.isHeaderName(name) {
             ws.additionalHeaders[.init(name)!] = value
         }
         return ws
-    }
-
-    /// Whether `name` is a valid HTTP field name (an RFC 9110 token).
-    private static func isToken(_ name: String) -> Bool {
-        !name.isEmpty
-            && name.unicodeScalars.allSatisfy { scalar in
-                scalar.isASCII
-                    && (CharacterSet.alphanumerics.contains(scalar) || "!#$%&'*+-.^_`|~".unicodeScalars.contains(scalar))
-            }
     }
 
     func isOpen(_ c: Int, attempt: UInt64) -> Bool {
@@ -136,12 +136,15 @@ extension WebSocketPool {
         slots[c].lastError = nil
         logger.info("upstream connection open", metadata: meta(c, ["upstream.reconnects": "\(slots[c].reconnects)"]))
         perform(scheduler.connectionUp(c, now: now))
+        emit(.opened(connection: c))
         return true
     }
 
     /// Attempt `attempt` of slot `c` is over: fail what streamed on it and make its leases stale.
     /// - Returns: whether the connection had opened, and whether the close was planned (reconnect at once).
-    private func attemptEnded(_ c: Int, attempt: UInt64, error: (any Error)?, cancelled: Bool) -> (Bool, Bool) {
+    private func attemptEnded(
+        _ c: Int, attempt: UInt64, error: (any Error)?, refusal: UpgradeRefusal?, cancelled: Bool
+    ) -> (Bool, Bool) {
         let wasUp = slots[c].writer != nil || slots[c].state == .draining
         let planned = slots[c].plannedClose
         slots[c].writer = nil
@@ -153,6 +156,8 @@ extension WebSocketPool {
                 slots[c].lastError = "connect timed out after \(configuration.connectTimeout)"
             case AttemptEnd.killed:
                 break
+            case _ where refusal != nil:
+                slots[c].lastError = refusal?.description
             default:
                 slots[c].lastError = String(describing: error)
             }
@@ -174,8 +179,12 @@ extension WebSocketPool {
                 "upstream connection closed",
                 metadata: meta(c, ["upstream.planned": "\(planned)", "upstream.error": "\(slots[c].lastError ?? "none")"])
             )
+            emit(.closed(connection: c, planned: planned))
         } else {
             logger.warning("upstream connect failed", metadata: meta(c, ["upstream.error": "\(slots[c].lastError ?? "none")"]))
+            if !cancelled, !shutDown {
+                emit(.connectFailed(connection: c, refusal: refusal, message: slots[c].lastError ?? "connect failed"))
+            }
         }
         return (wasUp, planned)
     }

@@ -48,6 +48,9 @@ public actor WebSocketPool: ResponsesUpstream {
     var nextWaiterID: UInt64 = 1
     var running = false
     var shutDown = false
+    /// Observers of ``connectionEvents()``.
+    var eventSubscribers: [UInt64: AsyncStream<UpstreamConnectionEvent>.Continuation] = [:]
+    var nextSubscriberID: UInt64 = 1
 
     /// Creates a pool; nothing connects until ``run()``.
     /// - Parameters:
@@ -113,6 +116,7 @@ public actor WebSocketPool: ResponsesUpstream {
             slots[index].state = .stopped
             slots[index].writer = nil
         }
+        finishEventSubscribers()
     }
 
     // MARK: Leases

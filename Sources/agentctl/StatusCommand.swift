@@ -26,7 +26,8 @@ struct StatusCommand: AsyncParsableCommand {
             "socket    \(status.socketPath)",
             "state     \(status.stateDir)",
             "runs      \(status.runsActive) active, \(status.clients) clients connected",
-            "upstream",
+            "upstream  " + (status.upstream["transport"]?.stringValue ?? "?")
+                + (status.upstream["transport_reason"]?.stringValue.map { " (\($0))" } ?? ""),
         ]
         for connection in status.upstream["connections"]?.arrayValue ?? status.upstream.arrayValue ?? [] {
             guard case .object(let fields) = connection else { continue }

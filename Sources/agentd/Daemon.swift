@@ -40,13 +40,13 @@ struct Daemon {
         }
         defer { ledger.close() }
 
-        let pool = WebSocketPool(configuration: upstreamConfiguration, logger: logger)
+        let upstream = AutoUpstream(configuration: upstreamConfiguration, logger: logger)
         let tools = BuiltinTools(limits: toolLimits(), baseEnvironment: environment)
         let manager = RunManager(
-            store: ledger, upstream: pool, tools: tools, hub: hub, configuration: engineConfiguration(),
+            store: ledger, upstream: upstream, tools: tools, hub: hub, configuration: engineConfiguration(),
             logger: logger)
         let backend = EngineControlBackend(
-            manager: manager, ledger: ledger, pool: pool, stateDirectory: paths.stateDirectory)
+            manager: manager, ledger: ledger, upstream: upstream, stateDirectory: paths.stateDirectory)
         let server = ControlServer(socketPath: paths.socket, backend: backend, configuration: controlConfiguration(), logger: logger)
         do {
             try await server.start()
@@ -61,7 +61,7 @@ struct Daemon {
                 // Shutdown runs in reverse: runs are interrupted (and recorded) while clients are still
                 // attached to see it, then the control socket closes, then the upstream connections.
                 services: [
-                    .init(service: ClosureService(name: "upstream") { try await pool.run() }),
+                    .init(service: ClosureService(name: "upstream") { try await upstream.run() }),
                     .init(
                         service: ClosureService(name: "control") { try await server.run() },
                         successTerminationBehavior: .gracefullyShutdownGroup),
@@ -122,7 +122,9 @@ struct Daemon {
             maxFrameSize: upstream.maxFrameBytes, connectTimeout: .milliseconds(upstream.connectTimeoutMillis),
             pingInterval: .milliseconds(upstream.pingIntervalMillis),
             idleStreamTimeout: .milliseconds(upstream.idleStreamTimeoutMillis),
-            maxConnectionAge: .seconds(upstream.maxConnectionAgeSeconds))
+            maxConnectionAge: .seconds(upstream.maxConnectionAgeSeconds),
+            transport: UpstreamTransport(rawValue: upstream.transport) ?? .websocket,
+            fallbackAfterConnectFailures: upstream.fallbackAfterConnectFailures)
     }
 
     private func engineConfiguration() -> EngineConfiguration {

@@ -12,6 +12,8 @@ struct DaemonConfiguration: Equatable {
     struct Upstream: Equatable {
         var baseURL = "https://api.openai.com/v1"
         var apiKeyFile: String?
+        var transport = "websocket"
+        var fallbackAfterConnectFailures = 3
         var connections = 2
         var lanes = true
         var lanesPerConnection = 16
@@ -104,6 +106,10 @@ struct DaemonConfiguration: Equatable {
         let upstream = section("upstream")
         config.upstream.baseURL = upstream.string("base_url", default: config.upstream.baseURL)
         config.upstream.apiKeyFile = upstream.optionalString("api_key_file")
+        config.upstream.transport = upstream.choice(
+            "transport", default: "websocket", allowed: ["websocket", "sse", "auto"])
+        config.upstream.fallbackAfterConnectFailures = upstream.int(
+            "fallback_after_connect_failures", default: 3, range: 1...100)
         config.upstream.connections = upstream.int("connections", default: 2, range: 1...64)
         config.upstream.lanes = upstream.bool("lanes", default: true)
         config.upstream.lanesPerConnection = upstream.int("lanes_per_connection", default: 16, range: 1...16)

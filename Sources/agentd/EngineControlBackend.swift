@@ -10,7 +10,7 @@ import Foundation
 struct EngineControlBackend: ControlBackend {
     let manager: RunManager
     let ledger: Ledger
-    let pool: WebSocketPool
+    let upstream: AutoUpstream
     let stateDirectory: String
 
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
@@ -111,7 +111,7 @@ struct EngineControlBackend: ControlBackend {
     }
 
     func daemonStatus() async -> BackendStatus {
-        let connections: [JSONValue] = await pool.status().map { connection in
+        let connections: [JSONValue] = await upstream.status().map { connection in
             [
                 "id": .number(Double(connection.id)),
                 "state": .string("\(connection.state)"),
@@ -123,9 +123,11 @@ struct EngineControlBackend: ControlBackend {
                 "last_error": connection.lastError.map { .string($0) } ?? .null,
             ]
         }
-        let queue = await pool.queueStats()
-        let upstream: JSONValue = [
-            "transport": "websocket",
+        let queue = await upstream.queueStats()
+        let transport = await upstream.transportStatus()
+        let status: JSONValue = [
+            "transport": .string(transport.active),
+            "transport_reason": transport.reason.map { .string($0) } ?? .null,
             "connections": .array(connections),
             "queue": [
                 "waiting": .number(Double(queue.waiting)),
@@ -135,7 +137,7 @@ struct EngineControlBackend: ControlBackend {
             ],
         ]
         return BackendStatus(
-            stateDir: stateDirectory, runsActive: await manager.activeRunCount, upstream: upstream)
+            stateDir: stateDirectory, runsActive: await manager.activeRunCount, upstream: status)
     }
 
     func recordCommand(_ record: CommandRecord) async {
