@@ -5,7 +5,7 @@ enum RequestBuilder {
     /// The frame continues from the last response when the chain is intact, else carries the whole conversation.
     static func createFrame(
         state: RunState, tools: [JSONValue], streamID: String?, includeEncryptedReasoning: Bool
-    ) throws -> String {
+    ) -> JSONValue {
         var frame: [String: JSONValue] = [
             "type": .string(UpstreamEventType.create),
             "model": .string(state.model),
@@ -24,6 +24,6 @@ enum RequestBuilder {
         if !tools.isEmpty { frame["tools"] = .array(tools) }
         if let streamID { frame["stream_id"] = .string(streamID) }
         if includeEncryptedReasoning { frame["include"] = ["reasoning.encrypted_content"] }
-        return try JSONCoding.encode(JSONValue.object(frame))
+        return .object(frame)
     }
 }

@@ -6,19 +6,22 @@ extension RunDriver {
     func performTurn() async throws {
         do {
             let lane = try await usableLane()
-            let frame = try RequestBuilder.createFrame(
+            let request = RequestBuilder.createFrame(
                 state: state, tools: toolDefinitions, streamID: lane.streamID,
                 includeEncryptedReasoning: configuration.includeEncryptedReasoning)
+            let frame = request.serialized
             // Append, then act: the request is durable before it leaves.
-            try await record(.upstreamOut, UpstreamEventType.create, rawPayload: frame, commit: .durable)
+            try await record(.upstreamOut, UpstreamEventType.create, rawPayload: frame, parsed: request, commit: .durable)
             var received = 0
             for try await text in try await lane.send(frame) {
                 received += 1
-                let type = Self.frameType(text)
+                // Parsed once, here; the reducer reads the same value.
+                let parsed = try? JSONValue.parse(text)
+                let type = parsed?["type"]?.stringValue ?? "unparsable"
                 // The terminal frame commits with whatever the engine does next (a tool intent, the next request,
                 // the end of the run): one transaction instead of two on the critical path.
                 let commit: Commit = UpstreamEventType.terminal.contains(type) ? .withNext : .streamed
-                try await record(.upstreamIn, type, rawPayload: text, commit: commit)
+                try await record(.upstreamIn, type, rawPayload: text, parsed: parsed, commit: commit)
             }
             try Task.checkCancellation()
             if state.awaitingResponse {
@@ -102,10 +105,4 @@ extension RunDriver {
         try await record(.tool, ToolEventType.finished, finished, commit: .withNext)
     }
 
-    private struct FrameType: Decodable { var type: String }
-
-    /// The `type` of a server frame, or `unparsable` (recorded, then ignored).
-    static func frameType(_ text: String) -> String {
-        (try? JSONDecoder().decode(FrameType.self, from: Data(text.utf8)).type) ?? "unparsable"
-    }
 }

@@ -180,11 +180,13 @@ extension RunDriver {
     ///
     /// The event is queued before this returns or suspends (``EventStore/append(_:)`` is nonsending), so
     /// events reach the ledger in seq order even when calls on this actor interleave.
-    func record(_ kind: EventKind, _ type: String, rawPayload: String, commit: Commit) async throws {
+    func record(_ kind: EventKind, _ type: String, rawPayload: String, parsed: JSONValue? = nil, commit: Commit)
+        async throws
+    {
         let event = LedgerEvent(
             runID: id, seq: state.lastSeq + 1, timestampMillis: LedgerEvent.nowMillis(), kind: kind, type: type,
             payload: rawPayload)
-        RunReducer.reduce(&state, event)
+        RunReducer.reduce(&state, event, parsed: parsed)
         switch commit {
         case .durable:
             let batch = held + [event]

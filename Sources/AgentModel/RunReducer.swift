@@ -13,13 +13,21 @@ public enum RunReducer {
     }
 
     /// Applies one event to `state`.
-    public static func reduce(_ state: inout RunState, _ event: LedgerEvent) {
+    ///
+    /// - Parameter parsed: the payload already parsed, when the caller has it (the engine parses each upstream
+    ///   frame once); replay leaves it `nil` and the payload is parsed here. Either way the same code runs.
+    public static func reduce(_ state: inout RunState, _ event: LedgerEvent, parsed: JSONValue? = nil) {
         state.lastSeq = event.seq
         state.updatedAtMillis = event.timestampMillis
         switch event.kind {
         case .run: applyRun(&state, event)
-        case .upstreamOut: applyOutbound(&state, event)
-        case .upstreamIn: applyInbound(&state, event)
+        case .upstreamOut:
+            guard let frame = parsed ?? (try? JSONValue.parse(event.payload)) else { return }
+            applyOutbound(&state, event, frame)
+        case .upstreamIn:
+            guard let frame = (parsed ?? (try? JSONValue.parse(event.payload))).flatMap(UpstreamEvent.init(json:))
+            else { return }
+            applyInbound(&state, frame)
         case .tool: applyTool(&state, event)
         case .control: applyControl(&state, event)
         }
@@ -61,10 +69,8 @@ public enum RunReducer {
         }
     }
 
-    private static func applyOutbound(_ state: inout RunState, _ event: LedgerEvent) {
-        guard event.type == UpstreamEventType.create,
-            let frame = try? JSONCoding.decode(JSONValue.self, from: event.payload)
-        else { return }
+    private static func applyOutbound(_ state: inout RunState, _ event: LedgerEvent, _ frame: JSONValue) {
+        guard event.type == UpstreamEventType.create else { return }
         let input = Items.normalize(frame["input"])
         if frame["previous_response_id"]?.stringValue == nil {
             // A request without a parent carries the whole conversation.
@@ -79,8 +85,7 @@ public enum RunReducer {
         state.lastError = nil
     }
 
-    private static func applyInbound(_ state: inout RunState, _ event: LedgerEvent) {
-        guard let frame = try? JSONCoding.decode(UpstreamEvent.self, from: event.payload) else { return }
+    private static func applyInbound(_ state: inout RunState, _ frame: UpstreamEvent) {
         switch frame.type {
         case UpstreamEventType.created:
             state.currentResponseID = frame.response?.id

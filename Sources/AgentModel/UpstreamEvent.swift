@@ -17,6 +17,18 @@ public struct UpstreamEvent: Decodable, Sendable {
         case response, item, delta, error
     }
 
+    /// Reads the fields from an already parsed frame.
+    public init?(json: JSONValue) {
+        guard let type = json["type"]?.stringValue else { return nil }
+        self.type = type
+        sequenceNumber = json["sequence_number"]?.intValue
+        streamID = json["stream_id"]?.stringValue
+        response = json["response"].flatMap(UpstreamResponse.init(json:))
+        item = json["item"]
+        delta = json["delta"]?.stringValue
+        error = json["error"].flatMap(UpstreamError.init(json:))
+    }
+
     /// Whether this event ends a response: `completed`, `failed`, `incomplete`, legacy `done`, or an `error`.
     public var isTerminal: Bool {
         UpstreamEventType.terminal.contains(type)
@@ -36,6 +48,17 @@ public struct UpstreamResponse: Decodable, Sendable {
         case id, status, output, usage, error
         case incompleteDetails = "incomplete_details"
     }
+
+    /// Reads the fields from an already parsed Response object.
+    public init?(json: JSONValue) {
+        guard let id = json["id"]?.stringValue else { return nil }
+        self.id = id
+        status = json["status"]?.stringValue
+        output = json["output"]?.arrayValue
+        usage = json["usage"].flatMap { $0 == .null ? nil : $0 }
+        error = json["error"].flatMap(UpstreamError.init(json:))
+        incompleteDetails = json["incomplete_details"].flatMap { $0 == .null ? nil : $0 }
+    }
 }
 
 /// The nested error object of an `error` frame or a failed response.
@@ -44,6 +67,14 @@ public struct UpstreamError: Codable, Hashable, Sendable {
     public var code: String?
     public var message: String?
     public var param: String?
+
+    /// Reads the fields from an already parsed error object (`nil` for JSON null or a non-object).
+    public init?(json: JSONValue) {
+        guard case .object = json else { return nil }
+        self.init(
+            type: json["type"]?.stringValue, code: json["code"]?.stringValue, message: json["message"]?.stringValue,
+            param: json["param"]?.stringValue)
+    }
 
     public init(type: String? = nil, code: String? = nil, message: String? = nil, param: String? = nil) {
         self.type = type
