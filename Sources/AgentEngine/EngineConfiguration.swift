@@ -1,3 +1,5 @@
+import AgentModel
+
 /// Settings of the run engine (the `[run]` section of the config file).
 public struct EngineConfiguration: Sendable {
     /// Model used when a run names none.
@@ -14,6 +16,9 @@ public struct EngineConfiguration: Sendable {
     public var includeEncryptedReasoning: Bool
     /// Tools whose calls always wait for a person's approval.
     public var requireApproval: [String]
+    /// Called when the ledger fails with an I/O error: the daemon must stop taking work and exit (a failed
+    /// fsync is never retried; the restart re-verifies the file and recovers the runs).
+    public var onLedgerIOError: @Sendable (LedgerFailure) -> Void
 
     public init(
         defaultModel: String = "gpt-5.2",
@@ -22,8 +27,10 @@ public struct EngineConfiguration: Sendable {
         maxResponses: Int = 200,
         maxTurnAttempts: Int = 5,
         includeEncryptedReasoning: Bool = true,
-        requireApproval: [String] = []
+        requireApproval: [String] = [],
+        onLedgerIOError: @escaping @Sendable (LedgerFailure) -> Void = { _ in }
     ) {
+        self.onLedgerIOError = onLedgerIOError
         self.requireApproval = requireApproval
         self.defaultModel = defaultModel
         self.defaultTools = defaultTools

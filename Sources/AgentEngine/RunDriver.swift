@@ -99,6 +99,7 @@ actor RunDriver {
             }
         } catch let failure as LedgerFailure {
             logger.error("ledger failure, run stops", metadata: ["error": "\(failure)"])
+            if failure.code == .ioError { configuration.onLedgerIOError(failure) }
         } catch {
             await end(RunEventType.failed, RunEnded(reason: "\(error)", code: "internal_error"))
         }

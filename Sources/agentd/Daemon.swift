@@ -132,7 +132,13 @@ struct Daemon {
         return EngineConfiguration(
             defaultModel: run.model, defaultTools: run.tools, defaultInstructions: run.instructions,
             maxResponses: run.maxResponses, maxTurnAttempts: run.maxTurnAttempts,
-            includeEncryptedReasoning: run.includeEncryptedReasoning)
+            includeEncryptedReasoning: run.includeEncryptedReasoning,
+            onLedgerIOError: { failure in
+                // The PostgreSQL lesson: never retry a failed fsync. Stop now; the service manager restarts
+                // agentd, which re-checks the file and recovers every unfinished run from what was committed.
+                FileHandle.standardError.write(Data("agentd: fatal ledger error, exiting: \(failure)\n".utf8))
+                exit(75)
+            })
     }
 
     private func toolLimits() -> ToolLimits {
