@@ -4,7 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 swift build --build-tests
-swift test --skip-build
+swift test --skip-build 2>&1 | tee "$log"
 scripts/check-units.sh
 scripts/emulator-sdk-check.sh
+
+# Every step passed (set -e): close with the totals on one line.
+swift_tests=$(grep -oE 'Test run with [0-9]+ tests' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+echo "all: $((swift_tests + 2)) passed, 0 failed"
