@@ -26,13 +26,6 @@ struct LogCommand: AsyncParsableCommand {
             _ = try await session.follow(id, fromSeq: fromSeq, json: true)
             return
         }
-        let last = try await session.perform { try await $0.call(RunGet.self, RunGet.Params(runID: id)).run.lastSeq }
-        guard last >= fromSeq else { return }
-        let subscription = try await session.perform { try await $0.attach(RunAttach.Params(runID: id, fromSeq: fromSeq)) }
-        for try await item in subscription.events {
-            guard case .event(let event) = item else { break }
-            Console.out(try JSONCoding.encode(event) + "\n")
-            if event.seq >= last { break }
-        }
+        try await session.printCommittedEvents(of: id, fromSeq: fromSeq)
     }
 }

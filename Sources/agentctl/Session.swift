@@ -74,4 +74,16 @@ struct Session {
         }
         return try await perform { try await $0.call(RunGet.self, RunGet.Params(runID: runID)).run }
     }
+
+    /// Prints the events committed so far, from `fromSeq`, as JSON lines, and returns (no live events).
+    func printCommittedEvents(of runID: RunID, fromSeq: Int64) async throws {
+        let last = try await perform { try await $0.call(RunGet.self, RunGet.Params(runID: runID)).run.lastSeq }
+        guard last >= fromSeq else { return }
+        let subscription = try await perform { try await $0.attach(RunAttach.Params(runID: runID, fromSeq: fromSeq)) }
+        for try await item in subscription.events {
+            guard case .event(let event) = item else { break }
+            Console.out(try JSONCoding.encode(event) + "\n")
+            if event.seq >= last { break }
+        }
+    }
 }

@@ -27,7 +27,16 @@ struct AgentDaemonCommand: AsyncParsableCommand {
     @Flag(name: .customLong("check-config"), help: "Validate the configuration file and exit.")
     var checkConfig = false
 
+    @Option(
+        name: .customLong("replay"),
+        help: "Rebuild a run's state offline from an export (`agentctl export RUN > run.jsonl`), print it as JSON and exit.")
+    var replay: String?
+
     func run() async throws {
+        if let replay {
+            try OfflineReplay.run(path: replay)
+            return
+        }
         let configuration: DaemonConfiguration
         do {
             configuration = try config.map(DaemonConfiguration.load(path:)) ?? DaemonConfiguration()

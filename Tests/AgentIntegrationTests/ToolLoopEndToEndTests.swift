@@ -52,6 +52,18 @@ struct ToolLoopEndToEndTests {
             + ((try? Data(contentsOf: URL(fileURLWithPath: harness.stateDirectory + "/agentd.sqlite-wal"))) ?? Data())
         #expect(ledgerBytes.range(of: Data(DaemonHarness.apiKey.utf8)) == nil)
         #expect(!harness.daemon.stderr.contains { $0.contains(DaemonHarness.apiKey) })
+
+        // An export replays offline, with no daemon, into the state the daemon reports.
+        let export = try await harness.agentctl(["export", String(runID)])
+        let exportPath = harness.directory + "/run.jsonl"
+        try (export.stdout.joined(separator: "\n") + "\n").write(toFile: exportPath, atomically: true, encoding: .utf8)
+        let offline = try ChildProcess("agentd", ["--replay", exportPath])
+        #expect(try await offline.waitForExit() == 0)
+        let replayed = try JSONCoding.decode(RunState.self, from: offline.stdout.joined())
+        #expect(replayed.status == .completed)
+        #expect(replayed.outputText == run.outputText)
+        #expect(replayed.toolCalls.count == 30)
+        #expect(replayed.lastSeq == Int64(events.count - 1))
     }
 
     @Test func cliExplainsWhenTheDaemonIsNotRunning() async throws {

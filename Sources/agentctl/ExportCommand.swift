@@ -1,0 +1,19 @@
+import AgentModel
+import ArgumentParser
+
+/// `agentctl export`: the run's whole ledger as JSON lines, for `agentd --replay` or an archive.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Write a run's ledger events as JSON lines (replay offline with agentd --replay).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The run id.")
+    var run: String
+
+    func run() async throws {
+        guard RunID.isWellFormed(run) else { throw ValidationError("'\(run)' is not a run id (run_…)") }
+        let session = try await Session.open(global)
+        try await session.printCommittedEvents(of: RunID(rawValue: run), fromSeq: 0)
+    }
+}
