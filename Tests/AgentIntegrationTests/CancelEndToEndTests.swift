@@ -1,0 +1,43 @@
+import AgentModel
+import Foundation
+import Testing
+
+/// `agentctl cancel --now` against a real daemon whose tool is sleeping for a minute.
+@Suite(.serialized)
+struct CancelEndToEndTests {
+    @Test func cancelNowKillsARunningSleepAndRecordsTheCancel() async throws {
+        let harness = try await DaemonHarness()
+        defer { Task { await harness.stop() } }
+        // emu-slow-1-60000: one shell call `sleep 60.0; echo …`.
+        let started = try await harness.agentctl(["start", "--detach", "--json", "--model", "emu-slow-1-60000", "sleepy"])
+        let id = try #require(try JSONDecoder().decode([String: String].self, from: Data(started.stdout.joined().utf8))["id"])
+        let watcher = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
+        _ = try await watcher.waitForLine { $0.contains(#""type":"tool.started""#) }
+
+        let cancelled = try await harness.agentctl(["cancel", id, "--now", "--reason", "too slow"])
+        #expect(cancelled.status == 0, "cancel: \(cancelled.stderr)")
+        _ = try await watcher.waitForExit(timeout: .seconds(10))
+        let events = watcher.stdout.compactMap { try? JSONCoding.decode(LedgerEvent.self, from: $0) }
+        let end = try #require(events.last)
+        #expect(end.type == RunEventType.cancelled)
+        #expect(end.payload.contains("too slow"))
+
+        // The sleep was killed at once: its recorded duration is far below the minute it asked for.
+        let finished = try #require(events.first { $0.type == ToolEventType.finished })
+        let outcome = try JSONCoding.decode(ToolFinished.self, from: finished.payload)
+        #expect(outcome.durationMillis < 5_000)
+        #expect(outcome.exitCode == nil)
+        #expect(!Self.processRunning(commandContains: "sleep 60.0"))
+    }
+
+    /// Whether any process's command line contains `text` (scanning /proc).
+    static func processRunning(commandContains text: String) -> Bool {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for pid in entries where Int(pid) != nil {
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { continue }
+            let command = String(decoding: data.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+            if command.contains(text) && !command.contains("swift") { return true }
+        }
+        return false
+    }
+}
