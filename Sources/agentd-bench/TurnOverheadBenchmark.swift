@@ -24,7 +24,7 @@ enum TurnOverheadBenchmark {
             let hub = EventHub()
             let ledger = try sync.map { try Ledger(path: directory + "/agentd.sqlite", sync: $0, observer: { hub.publish($0) }) }
             defer { ledger?.close() }
-            let store: any EventStore = ledger ?? NullEventStore(observer: { hub.publish($0) })
+            let store = TimedStore(inner: ledger ?? NullEventStore(observer: { hub.publish($0) }))
             let pool = WebSocketPool(
                 configuration: UpstreamConfiguration(url: UpstreamConfiguration.responsesURL(fromBaseURL: base)!, connections: 1),
                 logger: logger)
@@ -52,6 +52,7 @@ enum TurnOverheadBenchmark {
                 for (name, values) in clock.phases() { phases[name, default: []] += values }
             }
             group.cancelAll()
+            phases["ledger append (durable)"] = store.appendTimes.withLock { $0 }
             return (overheads, phases)
         }
     }
