@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-swift build --build-tests
+swift build --build-tests --explicit-target-dependency-import-check error
 swift test --skip-build 2>&1 | tee "$log"
 scripts/check-units.sh
 scripts/emulator-sdk-check.sh
