@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-swift build --product responses-emulator --product agentd --product agentctl >&2 \
-    || swift build >&2
+for product in responses-emulator agentd agentctl; do
+    swift build --product "$product" >&2
+done
 bin=$(swift build --show-bin-path)
 work=$(mktemp -d /tmp/agentd-demo.XXXXXX)
 export AGENTD_SOCKET="$work/agentd.sock"
