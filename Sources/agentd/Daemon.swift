@@ -149,6 +149,8 @@ struct Daemon {
         limits.killGrace = .milliseconds(tools.killGraceMillis)
         limits.capture = CaptureLimits(headBytes: tools.outputHeadBytes, tailBytes: tools.outputTailBytes)
         limits.environment.allowedNames = tools.environment
+        limits.confineToWorkspace = tools.confineToWorkspace
+        limits.workspaceRoots = tools.workspaceRoots
         return limits
     }
 

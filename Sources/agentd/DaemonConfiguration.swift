@@ -45,6 +45,8 @@ struct DaemonConfiguration: Equatable {
         var outputTailBytes = 16 << 10
         var killGraceMillis = 2_000
         var environment = ["PATH", "HOME", "LANG", "LC_ALL", "TERM", "USER", "LOGNAME", "SHELL", "TMPDIR", "TZ"]
+        var confineToWorkspace = true
+        var workspaceRoots: [String] = []
     }
 
     struct Control: Equatable {
@@ -143,6 +145,8 @@ struct DaemonConfiguration: Equatable {
         config.tools.outputTailBytes = tools.int("output_tail_bytes", default: 16 << 10, range: 0...(64 << 20))
         config.tools.killGraceMillis = tools.int("kill_grace_ms", default: 2_000, range: 0...60_000)
         config.tools.environment = tools.strings("environment", default: config.tools.environment)
+        config.tools.confineToWorkspace = tools.bool("confine_to_workspace", default: true)
+        config.tools.workspaceRoots = tools.strings("workspace_roots", default: [])
         errors += tools.finish()
 
         let control = section("control")

@@ -53,4 +53,26 @@ struct DaemonLifecycleTests {
         let digest = try sha256sum((0..<30).map { "step-\($0) \($0 * 7 + 3)\n\n" }.joined())
         #expect(resumed.stdout.contains("digest=\(digest)"))
     }
+
+    @Test func badConfigurationIsRefusedWithEveryProblemAndItsLine() async throws {
+        let path = "/tmp/agentd-cfg-" + String(UInt32.random(in: .min ... .max), radix: 36) + ".toml"
+        try "[tools]\nconfine_to_workspace = \"yes\"\nbogus = 1\n[upstream]\nconnections = 0\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let check = try ChildProcess("agentd", ["--check-config", "--config", path])
+        #expect(try await check.waitForExit() == 78)
+        let expected = [
+            "\(path):5: upstream.connections: must be between 1 and 64, got 0",
+            "\(path):2: tools.confine_to_workspace: must be true or false, got a string",
+            "\(path):3: tools.bogus: unknown key (see config/agentd.toml for the keys of [tools])",
+        ]
+        #expect(Array(check.stderr.dropFirst()) == expected)
+
+        let reference = try ChildProcess("agentd", ["--check-config", "--config", Self.referenceConfig])
+        #expect(try await reference.waitForExit() == 0)
+    }
+
+    /// The shipped, commented reference configuration.
+    static let referenceConfig = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../config/agentd.toml").standardizedFileURL.path
 }
