@@ -7,7 +7,8 @@ import Logging
 /// records), and every side effect happens only after the events that justify it are committed.
 actor RunDriver {
     let id: RunID
-    private(set) var state: RunState
+    /// The run as folded from every event this driver recorded; only ``record(_:_:rawPayload:parsed:commit:)`` changes it.
+    var state: RunState
     let store: any EventStore
     let upstream: any ResponsesUpstream
     let tools: any ToolExecutor
@@ -155,50 +156,6 @@ actor RunDriver {
             try await record(.run, type, payload)
         } catch {
             logger.error("could not record the end of the run", metadata: ["error": "\(error)"])
-        }
-    }
-}
-
-extension RunDriver {
-    /// How an event reaches the ledger.
-    enum Commit {
-        /// Commit now and wait: the next step acts on it.
-        case durable
-        /// Queue now for the next group commit (streamed deltas: clients see them as soon as they commit).
-        case streamed
-        /// Keep until the next durable event and commit both in one transaction (terminal frames, tool results).
-        case withNext
-    }
-
-    /// Appends one event: folds it into the state, then commits it as `commit` says.
-    func record<Payload: Encodable>(_ kind: EventKind, _ type: String, _ payload: Payload, commit: Commit = .durable)
-        async throws
-    {
-        try await record(kind, type, rawPayload: JSONCoding.encode(payload), commit: commit)
-    }
-
-    /// Appends one event whose payload is already JSON text (upstream frames, byte for byte).
-    ///
-    /// The event is queued before this returns or suspends (``EventStore/append(_:)`` is nonsending), so
-    /// events reach the ledger in seq order even when calls on this actor interleave.
-    func record(_ kind: EventKind, _ type: String, rawPayload: String, parsed: JSONValue? = nil, commit: Commit)
-        async throws
-    {
-        let event = LedgerEvent(
-            runID: id, seq: state.lastSeq + 1, timestampMillis: LedgerEvent.nowMillis(), kind: kind, type: type,
-            payload: rawPayload)
-        RunReducer.reduce(&state, event, parsed: parsed)
-        switch commit {
-        case .durable:
-            let batch = held + [event]
-            held = []
-            try await store.append(batch)
-        case .streamed:
-            let batch = held + [event]
-            held = []
-            store.enqueue(batch)
-        case .withNext:
-            held.append(event)
         }
     }
 }
