@@ -82,9 +82,11 @@ final class RawSocket: @unchecked Sendable {
     /// The next line, or `nil` at end of stream.
     func readLine(timeout: Double = 10) async throws -> String? {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            // A thread of its own: blocking reads on Dispatch's global pool (as many threads as cores) starve
+            // every other test that waits on a socket at the same time.
+            Thread {
                 continuation.resume(with: Result { try self.blockingReadLine(timeout: timeout) })
-            }
+            }.start()
         }
     }
 

@@ -75,10 +75,11 @@ final class ChildProcess: Sendable {
         return try await withThrowingTaskGroup(of: Int32.self) { group in
             group.addTask {
                 await withCheckedContinuation { continuation in
-                    DispatchQueue.global().async {
+                    // A thread of its own: a blocking wait on Dispatch's small global pool starves other tests.
+                    Thread {
                         process.waitUntilExit()
                         continuation.resume()
-                    }
+                    }.start()
                 }
                 return process.terminationStatus
             }
