@@ -63,6 +63,11 @@ public enum RunReducer {
                 event.type == RunEventType.failed
                 ? .failed : event.type == RunEventType.cancelled ? .cancelled : .interrupted
             state.endReason = (try? JSONCoding.decode(RunEnded.self, from: event.payload))?.reason
+            if state.awaitingResponse {
+                // The response that was streaming is abandoned: a resume asks again with the whole conversation.
+                state.needsResend = true
+                state.chainIntact = false
+            }
             state.awaitingResponse = false
         default:
             break

@@ -134,4 +134,28 @@ struct PeopleInTheLoopTests {
             #expect(harness.upstream.requests.first?["previous_response_id"] == nil)
         }
     }
+
+    @Test func resumingARunInterruptedMidResponseAsksAgainWithTheWholeConversation() async throws {
+        let harness = Harness(upstream: ScriptedUpstream(toolTurns: 1))
+        let id = RunID(rawValue: "run_midresponse")
+        let interrupted = [
+            (EventKind.run, RunEventType.started, #"{"cwd":"/","model":"m","prompt":"go","tools":["shell"]}"#),
+            (.upstreamOut, "response.create", #"{"type":"response.create","model":"m","input":"go"}"#),
+            (.upstreamIn, "response.created", #"{"type":"response.created","response":{"id":"resp_0","output":[]}}"#),
+            (.run, RunEventType.interrupted, #"{"reason":"agentd stopped"}"#),
+        ].enumerated().map { LedgerEvent(runID: id, seq: Int64($0), timestampMillis: 1, kind: $1.0, type: $1.1, payload: $1.2) }
+        try await harness.store.append(interrupted)
+        try await withManager(harness) {
+            let resumed = try await harness.manager.resume(id)
+            // Follow from the resume on: the history before it ends with the interruption.
+            for try await item in harness.manager.feed(id, fromSeq: resumed.lastSeq) {
+                if case .ended = item { break }
+            }
+            let final = try await harness.manager.state(of: id)
+            #expect(final.status == .completed)
+            let first = try #require(harness.upstream.requests.first)
+            #expect(first["previous_response_id"] == nil)
+            #expect(Items.normalize(first["input"]) == [Items.userMessage("go")])
+        }
+    }
 }

@@ -51,7 +51,7 @@ struct DaemonLifecycleTests {
         let resumed = try await harness.agentctl(["resume", id], timeout: .seconds(120))
         #expect(resumed.status == 0, "resume: \(resumed.stderr)")
         let digest = try sha256sum((0..<30).map { "step-\($0) \($0 * 7 + 3)\n\n" }.joined())
-        #expect(resumed.stdout.contains("digest=\(digest)"))
+        #expect(resumed.stdout.contains("digest=\(digest)"), "resume stderr: \(resumed.stderr); daemon: \(harness.daemon.stderr.suffix(8))")
     }
 
     @Test func badConfigurationIsRefusedWithEveryProblemAndItsLine() async throws {
