@@ -44,10 +44,12 @@ struct DaemonLifecycleTests {
         #expect(try await harness.daemon.waitForExit(timeout: .seconds(10)) == 0)
         #expect(ContinuousClock.now - stopRequested < .seconds(5))
         _ = try await watcher.waitForExit()
-        #expect(watcher.stdout.last?.contains(#""type":"run.interrupted""#) == true)
 
-        // Back up again, `agentctl resume` finishes the run with every output in the digest.
+        // Back up again: the ledger ends with the interruption, and `agentctl resume` finishes the run with every
+        // output in the digest.
         try await harness.crashAndRestartDaemon()
+        let log = try await harness.agentctl(["log", id])
+        #expect(log.stdout.last?.contains(#""type":"run.interrupted""#) == true)
         let resumed = try await harness.agentctl(["resume", id], timeout: .seconds(120))
         #expect(resumed.status == 0, "resume: \(resumed.stderr)")
         let digest = try sha256sum((0..<30).map { "step-\($0) \($0 * 7 + 3)\n\n" }.joined())
