@@ -32,7 +32,7 @@ func withTimeout<T: Sendable>(
 /// Waits until `condition` holds, checking every 10 ms, for at most `limit`.
 func eventually(
     _ what: String,
-    within limit: Duration = .seconds(10),
+    within limit: Duration = .seconds(30),
     _ condition: @escaping @Sendable () async -> Bool
 ) async throws {
     try await withTimeout(limit, what) {
@@ -41,7 +41,7 @@ func eventually(
 }
 
 /// Collects every frame of a response stream.
-func collect(_ stream: AsyncThrowingStream<String, any Error>, limit: Duration = .seconds(10)) async throws -> [String] {
+func collect(_ stream: AsyncThrowingStream<String, any Error>, limit: Duration = .seconds(60)) async throws -> [String] {
     try await withTimeout(limit, "response stream") {
         var frames: [String] = []
         for try await frame in stream { frames.append(frame) }
@@ -52,7 +52,7 @@ func collect(_ stream: AsyncThrowingStream<String, any Error>, limit: Duration =
 /// Collects frames until the stream fails; returns the frames and the error (or nil if it finished).
 func collectUntilFailure(
     _ stream: AsyncThrowingStream<String, any Error>,
-    limit: Duration = .seconds(10)
+    limit: Duration = .seconds(60)
 ) async throws -> ([String], (any Error)?) {
     try await withTimeout(limit, "response stream") {
         var frames: [String] = []
@@ -124,7 +124,7 @@ func createFrame(
 func withEmulatorAndPool<T: Sendable>(
     emulator emulatorConfiguration: EmulatorConfiguration = .init(),
     logs: LogCapture = LogCapture(),
-    limit: Duration = .seconds(30),
+    limit: Duration = .seconds(120),
     configure: @escaping @Sendable (inout UpstreamConfiguration) -> Void = { _ in },
     _ body: @escaping @Sendable (WebSocketPool, ResponsesEmulator) async throws -> T
 ) async throws -> T {

@@ -8,7 +8,7 @@ import ResponsesEmulator
 /// Runs an in-process emulator on `127.0.0.1:0` for the duration of `body`, bounded by `limit`.
 func withEmulator<T: Sendable>(
     _ configuration: EmulatorConfiguration = .init(),
-    limit: Duration = .seconds(60),
+    limit: Duration = .seconds(120),
     _ body: @escaping @Sendable (ResponsesEmulator, URL) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "emulator") { _ in SwiftLogNoOpLogHandler() }
