@@ -11,7 +11,7 @@ enum SSEWire {
     ///
     /// - Throws: ``UpstreamLaneError`` `.invalidFrame` when `frame` is not a JSON object.
     static func requestBody(fromCreateFrame frame: String) throws -> Data {
-        guard case .object(var members)? = try? JSONCoding.decode(JSONValue.self, from: frame) else {
+        guard case .object(var members)? = try? JSONValue.parse(frame) else {
             throw UpstreamLaneError(code: .invalidFrame, message: "a response.create frame must be a JSON object")
         }
         for key in webSocketOnlyMembers { members[key] = nil }

@@ -81,6 +81,6 @@ struct EventRenderer {
 
     /// A top-level string field of a JSON object text.
     static func field(_ name: String, of json: String) -> String? {
-        (try? JSONCoding.decode(JSONValue.self, from: json))?[name]?.stringValue
+        (try? JSONValue.parse(json))?[name]?.stringValue
     }
 }

@@ -11,7 +11,7 @@ enum ToolOutput {
 
     /// Parses arguments as a JSON object, or returns the error outcome to send back.
     static func object(from arguments: String) -> Result<[String: JSONValue], ArgumentError> {
-        guard let value = try? JSONCoding.decode(JSONValue.self, from: arguments), case .object(let members) = value
+        guard let value = try? JSONValue.parse(arguments), case .object(let members) = value
         else {
             return .failure(ArgumentError("arguments must be a JSON object"))
         }
