@@ -18,9 +18,9 @@ struct AttachCommand: AsyncParsableCommand {
     var run: String
 
     func run() async throws {
-        guard RunID.isWellFormed(run) else { throw ValidationError("'\(run)' is not a run id (run_…)") }
+        let id = try Session.runID(run)
         let session = try await Session.open(global)
-        let final = try await session.follow(RunID(rawValue: run), fromSeq: fromSeq, json: json)
+        let final = try await session.follow(id, fromSeq: fromSeq, json: json)
         throw final.status.isTerminal ? ExitCodes.forRun(final.status) : .success
     }
 }

@@ -12,8 +12,8 @@ struct ExportCommand: AsyncParsableCommand {
     var run: String
 
     func run() async throws {
-        guard RunID.isWellFormed(run) else { throw ValidationError("'\(run)' is not a run id (run_…)") }
+        let id = try Session.runID(run)
         let session = try await Session.open(global)
-        try await session.printCommittedEvents(of: RunID(rawValue: run), fromSeq: 0)
+        try await session.printCommittedEvents(of: id, fromSeq: 0)
     }
 }

@@ -19,8 +19,7 @@ struct LogCommand: AsyncParsableCommand {
     var run: String
 
     func run() async throws {
-        guard RunID.isWellFormed(run) else { throw ValidationError("'\(run)' is not a run id (run_…)") }
-        let id = RunID(rawValue: run)
+        let id = try Session.runID(run)
         let session = try await Session.open(global)
         if follow {
             _ = try await session.follow(id, fromSeq: fromSeq, json: true)

@@ -15,9 +15,9 @@ struct ShowCommand: AsyncParsableCommand {
     var run: String
 
     func run() async throws {
-        guard RunID.isWellFormed(run) else { throw ValidationError("'\(run)' is not a run id (run_…)") }
+        let id = try Session.runID(run)
         let session = try await Session.open(global)
-        let info = try await session.perform { try await $0.call(RunGet.self, RunGet.Params(runID: RunID(rawValue: run))).run }
+        let info = try await session.perform { try await $0.call(RunGet.self, RunGet.Params(runID: id)).run }
         if json {
             Console.out(try JSONCoding.encode(info) + "\n")
             return
