@@ -47,26 +47,15 @@ final class ChildProcess: Sendable {
     func waitForLine(timeout: Duration = .seconds(60), _ match: @escaping @Sendable (String) -> Bool) async throws
         -> String
     {
-        let timer = Task {
-            try await Task.sleep(for: timeout)
-            self.wake()
-        }
-        defer { timer.cancel() }
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            if let line = (stdout + stderr).first(where: match) { return line }
-            if !process.isRunning || ContinuousClock.now >= deadline {
-                let reason = process.isRunning ? "timed out after \(timeout)" : "the process exited"
-                throw HarnessError(
-                    "\(process.executableURL!.lastPathComponent): \(reason) before the expected line; last stderr:\n"
-                        + stderr.suffix(20).joined(separator: "\n"))
+        var found: String?
+        try await waitUntil(timeout: timeout, "the expected line") {
+            found = (self.stdout + self.stderr).first(where: match)
+            if found == nil && !self.process.isRunning {
+                throw HarnessError("\(self.name) exited before the expected line; last stderr:\n" + self.lastStderr)
             }
-            await withCheckedContinuation { continuation in
-                lineArrived.withLock { $0.append(continuation) }
-                // Re-check after registering, so a line that arrived in between is not missed.
-                if (stdout + stderr).contains(where: match) || !process.isRunning { wake() }
-            }
+            return found != nil
         }
+        return found!
     }
 
     /// Waits for the process to exit and returns its status.
@@ -96,20 +85,32 @@ final class ChildProcess: Sendable {
 
     /// Waits until both output pipes reached end of file (every line is captured).
     func waitForOutputEnd(timeout: Duration = .seconds(10)) async throws {
+        try await waitUntil(timeout: timeout, "the end of its output") { self.streamsEnded.withLock { $0 } >= 2 }
+    }
+
+    /// Checks `condition` now and after every line (and end of output) until it holds; fails after `timeout`.
+    private func waitUntil(timeout: Duration, _ what: String, _ condition: () throws -> Bool) async throws {
+        // The sleep is only a deadline: it wakes the waiter so the timeout is reported.
         let timer = Task {
             try await Task.sleep(for: timeout)
             self.wake()
         }
         defer { timer.cancel() }
         let deadline = ContinuousClock.now + timeout
-        while streamsEnded.withLock({ $0 }) < 2 {
-            guard ContinuousClock.now < deadline else { throw HarnessError("output of the child did not end") }
+        while try !condition() {
+            guard ContinuousClock.now < deadline else {
+                throw HarnessError("\(name): timed out after \(timeout) waiting for \(what); last stderr:\n" + lastStderr)
+            }
             await withCheckedContinuation { continuation in
                 lineArrived.withLock { $0.append(continuation) }
-                if streamsEnded.withLock({ $0 }) >= 2 { wake() }
+                // Re-check after registering, so a line that arrived in between is not missed.
+                if (try? condition()) != false { wake() }
             }
         }
     }
+
+    private var name: String { process.executableURL!.lastPathComponent }
+    private var lastStderr: String { stderr.suffix(20).joined(separator: "\n") }
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
