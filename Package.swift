@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", exact: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
         // Pure vocabulary: ids, ledger events, upstream event shapes, the run reducer. No I/O.
@@ -52,7 +54,10 @@ let package = Package(
         // Runs, turns, the tool loop. Depends on narrow protocols, never on NIO or the wire protocol.
         .target(
             name: "AgentEngine",
-            dependencies: ["AgentModel", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "AgentModel", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
         ),
         // Unix-socket JSON-RPC server.
         .target(
@@ -96,6 +101,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
@@ -133,7 +140,10 @@ let package = Package(
         .testTarget(name: "AgentToolsTests", dependencies: ["AgentTools", "AgentModel"]),
         .testTarget(
             name: "AgentEngineTests",
-            dependencies: ["AgentEngine", "AgentModel", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "AgentEngine", "AgentModel", .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
         ),
         .testTarget(
             name: "AgentControlTests",

@@ -61,6 +61,9 @@ public protocol ControlBackend: Sendable {
     /// The daemon-side part of `daemon/status`.
     func daemonStatus() async -> BackendStatus
 
+    /// Every metric in the Prometheus text format, for `daemon/metrics`; `connectedClients` is the server's count.
+    func metricsText(connectedClients: Int) async -> String
+
     /// Records one control request in the command log (every request, whatever its method).
     func recordCommand(_ record: CommandRecord) async
 }

@@ -74,6 +74,11 @@ extension ControlConnection {
             return await respond(RunDetach.self, id: id, line: line) { params in (try self.detach(params), nil) }
         case DaemonStatus.name:
             return await respond(DaemonStatus.self, id: id, line: line) { _ in (await self.status(), nil) }
+        case DaemonMetrics.name:
+            return await respond(DaemonMetrics.self, id: id, line: line) { _ in
+                let text = await self.backend.metricsText(connectedClients: self.context.connectionCount())
+                return (DaemonMetrics.Result(text: text), nil)
+            }
         case RunInput.name, RunCancel.name, RunResume.name, ApprovalList.name, ApprovalResolve.name:
             return await dispatchControlPlane(id: id, method: method, line: line, client: client)
         default:

@@ -19,6 +19,8 @@ public struct EngineConfiguration: Sendable {
     /// Called when the ledger fails with an I/O error: the daemon must stop taking work and exit (a failed
     /// fsync is never retried; the restart re-verifies the file and recovers the runs).
     public var onLedgerIOError: @Sendable (LedgerFailure) -> Void
+    /// Where the engine's measurements go (by default the process-wide swift-metrics backend).
+    public var metrics = EngineMetrics()
 
     public init(
         defaultModel: String = "gpt-5.2",

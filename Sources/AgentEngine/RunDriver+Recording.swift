@@ -33,7 +33,9 @@ extension RunDriver {
         case .durable:
             let batch = held + [event]
             held = []
+            let start = ContinuousClock.now
             try await store.append(batch)
+            configuration.metrics.committed(in: ContinuousClock.now - start)
         case .streamed:
             let batch = held + [event]
             held = []

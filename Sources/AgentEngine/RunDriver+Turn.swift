@@ -5,7 +5,12 @@ extension RunDriver {
     /// Sends the next `response.create` and records every frame of the response.
     func performTurn() async throws {
         do {
+            let clock = ContinuousClock()
+            let turnStart = clock.now
             let lane = try await usableLane()
+            // Time spent waiting on the upstream (a lane, then each frame) is not agentd's overhead.
+            var upstreamWait = clock.now - turnStart
+            configuration.metrics.leaseWaited(upstreamWait)
             let request = RequestBuilder.createFrame(
                 state: state, tools: toolDefinitions, streamID: lane.streamID,
                 includeEncryptedReasoning: configuration.includeEncryptedReasoning)
@@ -13,7 +18,14 @@ extension RunDriver {
             // Append, then act: the request is durable before it leaves.
             try await record(.upstreamOut, UpstreamEventType.create, rawPayload: frame, parsed: request, commit: .durable)
             var received = 0
-            for try await text in try await lane.send(frame) {
+            var frames = try await lane.send(frame).makeAsyncIterator()
+            let sentAt = clock.now
+            while true {
+                let waitStart = clock.now
+                guard let text = try await frames.next() else { break }
+                let arrived = clock.now
+                upstreamWait += arrived - waitStart
+                if received == 0 { configuration.metrics.firstEventArrived(after: arrived - sentAt) }
                 received += 1
                 // Parsed once, here; the reducer reads the same value.
                 let parsed = try? JSONValue.parse(text)
@@ -30,6 +42,7 @@ extension RunDriver {
                     framesReceived: received)
             }
             if state.lastError == nil { turnAttempts = 0 }
+            configuration.metrics.turnFinished(overhead: clock.now - turnStart - upstreamWait)
         } catch let failure as UpstreamFailure {
             try await recover(from: failure)
         }
@@ -56,6 +69,7 @@ extension RunDriver {
     private func recover(from failure: UpstreamFailure) async throws {
         if failure.code == .shutdown { throw CancellationError() }
         turnAttempts += 1
+        configuration.metrics.turnRetried()
         logger.warning(
             "upstream turn failed", metadata: ["error": "\(failure)", "attempt": "\(turnAttempts)"])
         if let stale = lane {
@@ -90,8 +104,10 @@ extension RunDriver {
         if cancellation != nil { return }
         let started = ToolStarted(callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd)
         try await record(.tool, ToolEventType.started, started)
+        let toolStart = ContinuousClock.now
         let outcome = await tools.execute(
             ToolInvocation(callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd))
+        configuration.metrics.toolCall(call.name, ContinuousClock.now - toolStart)
         if Task.isCancelled && cancellation == nil {
             // The daemon is stopping, not the user: the killed call runs again when the run resumes.
             let reason = "agentd stopped and killed the call before it finished"

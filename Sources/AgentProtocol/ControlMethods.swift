@@ -16,6 +16,7 @@ public enum ControlMethods {
         ApprovalList.name,
         ApprovalResolve.name,
         DaemonStatus.name,
+        DaemonMetrics.name,
     ]
 
     /// Every notification the daemon sends.

@@ -29,12 +29,17 @@ struct Daemon {
         let upstreamConfiguration = try makeUpstreamConfiguration(apiKey: apiKey)
         try prepareStateDirectory()
 
+        let metrics = MetricsExporter()
+        metrics.bootstrap()
         let hub = EventHub()
         let ledger: Ledger
         do {
             ledger = try Ledger(
                 path: paths.ledger, sync: LedgerSync(rawValue: configuration.ledger.sync) ?? .full,
-                observer: { hub.publish($0) })
+                observer: { events in
+                    hub.publish(events)
+                    metrics.committed(events.count)
+                })
         } catch {
             throw DaemonError("cannot open the ledger: \(error)")
         }
@@ -46,7 +51,8 @@ struct Daemon {
             store: ledger, upstream: upstream, tools: tools, hub: hub, configuration: engineConfiguration(),
             logger: logger)
         let backend = EngineControlBackend(
-            manager: manager, ledger: ledger, upstream: upstream, stateDirectory: paths.stateDirectory)
+            manager: manager, ledger: ledger, upstream: upstream, stateDirectory: paths.stateDirectory,
+            metrics: MetricsSource(exporter: metrics, hub: hub, ledgerPath: paths.ledger))
         let server = ControlServer(socketPath: paths.socket, backend: backend, configuration: controlConfiguration(), logger: logger)
         do {
             try await server.start()

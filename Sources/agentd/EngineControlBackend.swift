@@ -12,6 +12,8 @@ struct EngineControlBackend: ControlBackend {
     let ledger: Ledger
     let upstream: AutoUpstream
     let stateDirectory: String
+    /// Where `daemon/metrics` reads from (none: an empty exposition).
+    var metrics: MetricsSource? = nil
 
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
         let request = StartRunRequest(
