@@ -23,9 +23,15 @@ struct BenchCommand: AsyncParsableCommand {
         func run() async throws {
             let result = try await TurnOverheadBenchmark.run(
                 runs: runs, toolCalls: toolCalls, sync: sync == "none" ? nil : LedgerSync(rawValue: sync) ?? .full)
-            print("turn-overhead sync=\(sync) runs=\(runs)x\(toolCalls): \(Percentiles(result.overheads))")
+            let overall = Percentiles(result.overheads)
+            print("turn-overhead sync=\(sync) runs=\(runs)x\(toolCalls): \(overall)")
+            MetricLine.emit("turn_overhead_\(sync)_p50", overall.p50, "ms")
+            MetricLine.emit("turn_overhead_\(sync)_p99", overall.p99, "ms")
             for (name, values) in result.phases.sorted(by: { $0.key < $1.key }) {
                 print("  \(name): \(Percentiles(values))")
+            }
+            if let appends = result.phases["ledger append (durable)"], !appends.isEmpty {
+                MetricLine.emit("turn_ledger_append_\(sync)_p50", Percentiles(appends).p50, "ms")
             }
         }
     }
@@ -40,7 +46,14 @@ struct BenchCommand: AsyncParsableCommand {
             let directory = NSTemporaryDirectory() + "agentd-ledger-bench-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            print(try await LedgerBenchmark.run(directory: directory, events: events))
+            let result = try await LedgerBenchmark.run(directory: directory, events: events)
+            print(result)
+            MetricLine.emit("ledger_streamed_full", result.streamedFullPerSecond, "events/s")
+            MetricLine.emit("ledger_streamed_normal", result.streamedNormalPerSecond, "events/s")
+            MetricLine.emit("ledger_interleaved_full", result.interleavedFullPerSecond, "events/s")
+            MetricLine.emit("ledger_commit_full_p50", result.appendLatencyP50Millis, "ms")
+            MetricLine.emit("ledger_commit_full_p99", result.appendLatencyP99Millis, "ms")
+            MetricLine.emit("ledger_read_back", result.readBackPerSecond, "events/s")
         }
     }
 
@@ -53,6 +66,8 @@ struct BenchCommand: AsyncParsableCommand {
         func run() async throws {
             let result = await ToolBenchmark.spawnOverhead(iterations: iterations)
             print("tool-spawn n=\(iterations): p50=\(result.p50Millis) ms p99=\(result.p99Millis) ms")
+            MetricLine.emit("tool_spawn_p50", result.p50Millis, "ms")
+            MetricLine.emit("tool_spawn_p99", result.p99Millis, "ms")
         }
     }
 }

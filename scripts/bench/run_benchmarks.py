@@ -1,0 +1,279 @@
+"""Runs every `agentd-bench` subcommand several times plus the side-by-side comparison, and writes the generated
+block of docs/benchmarks.md (scripts/bench.sh calls this after the release build).
+
+Subcommands are discovered from `agentd-bench --help` when this runs: those in KNOWN get the arguments listed
+there; any other subcommand runs with its defaults (plus `--quick` in quick mode when its help offers that flag).
+Each subcommand prints `metric <name> <number> <unit>` lines; every metric becomes a row with the median and the
+min–max spread over the repetitions. Topics the project promises benchmarks for but no subcommand provides are
+listed as "not available".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+sys.path.insert(0, os.path.dirname(__file__))
+import common  # noqa: E402
+import report  # noqa: E402
+
+
+@dataclass
+class Bench:
+    subcommand: str
+    what: str
+    full: list[str]
+    quick: list[str]
+
+
+KNOWN = [
+    Bench("turn-overhead", "Per-tool-round-trip overhead, in-process emulator, 30 calls/run, ledger `sync = full`",
+          ["--runs", "10", "--sync", "full"], ["--runs", "2", "--sync", "full"]),
+    Bench("turn-overhead", "Per-tool-round-trip overhead, ledger `sync = normal`",
+          ["--runs", "10", "--sync", "normal"], ["--runs", "2", "--sync", "normal"]),
+    Bench("turn-overhead", "Per-tool-round-trip overhead, no ledger (in-memory store)",
+          ["--runs", "10", "--sync", "none"], ["--runs", "2", "--sync", "none"]),
+    Bench("ledger", "Ledger append, commit latency, read-back", ["--events", "200000"], ["--events", "20000"]),
+    Bench("tool-spawn", "`shell` tool running `true`", ["--iterations", "500"], ["--iterations", "100"]),
+]
+
+# What the issues promise; a topic is covered by any subcommand whose name or abstract contains a keyword.
+TOPICS = [
+    ("per-turn overhead", ["turn-overhead"]),
+    ("ledger append", ["ledger"]),
+    ("ledger replay of a 1,000,000-event ledger", ["replay"]),
+    ("start-up time with a large ledger", ["startup", "start-up", "start up"]),
+    ("fan-out latency to attached clients", ["fanout", "fan-out", "fan out"]),
+    ("pool queue wait under 200 runs / 4 connections", ["queue", "pool"]),
+    ("WebSocket vs SSE transport", ["sse", "transport"]),
+    ("tool spawn", ["tool-spawn", "spawn"]),
+    ("MCP round trip", ["mcp"]),
+]
+
+METRIC = re.compile(r"^metric\s+(\S+)\s+(\S+)\s+(.+?)\s*$")
+
+
+def discover(bench: str) -> dict[str, str]:
+    """Subcommand name → abstract, from `agentd-bench --help`."""
+    text = subprocess.run([bench, "--help"], capture_output=True, text=True, timeout=60).stdout
+    found, inside, last = {}, False, None
+    for line in text.splitlines():
+        if line.strip() == "SUBCOMMANDS:":
+            inside = True
+            continue
+        if not inside:
+            continue
+        if not line.strip() or not line.startswith("  "):
+            if found and not line.strip():
+                last = None
+            continue
+        match = re.match(r"^  (\S+)(?:\s{2,}(.*))?$", line)
+        if match and not line.startswith("   "):
+            last = match.group(1)
+            found[last] = (match.group(2) or "").strip()
+        elif last is not None:
+            found[last] = (found[last] + " " + line.strip()).strip()
+    found.pop("help", None)
+    return found
+
+
+def run_once(command: list[str], timeout: float) -> tuple[dict[str, tuple[float, str]], str, str | None]:
+    """Runs one benchmark; returns its metrics, its human output, and an error (None when it succeeded)."""
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {}, "", f"timed out after {timeout:.0f} s"
+    metrics = {}
+    for line in done.stdout.splitlines():
+        match = METRIC.match(line)
+        if match:
+            try:
+                metrics[match.group(1)] = (float(match.group(2)), match.group(3))
+            except ValueError:
+                metrics[match.group(1)] = (float("nan"), match.group(3))
+    error = None
+    if done.returncode != 0:
+        error = f"exit status {done.returncode}: " + (done.stderr.strip().splitlines() or ["(no stderr)"])[-1]
+    return metrics, done.stdout, error
+
+
+def shown(command: list[str]) -> str:
+    relative = [os.path.relpath(part, common.ROOT) if part.startswith(common.ROOT) else part for part in command]
+    return " ".join(shlex.quote(part) for part in relative)
+
+
+def run_subcommands(bench: str, quick: bool, reps: int, log) -> tuple[list[dict], list[str], dict[str, str]]:
+    available = discover(bench)
+    plan = [b for b in KNOWN if b.subcommand in available]
+    for name, abstract in available.items():
+        if not any(b.subcommand == name for b in KNOWN):
+            help_text = subprocess.run([bench, "help", name], capture_output=True, text=True, timeout=60).stdout
+            quick_args = ["--quick"] if "--quick" in help_text else []
+            plan.append(Bench(name, abstract or name, [], quick_args))
+    rows, problems = [], []
+    for entry in plan:
+        command = [bench, entry.subcommand] + (entry.quick if quick else entry.full)
+        samples: dict[str, list[float]] = {}
+        units: dict[str, str] = {}
+        errors = []
+        began = time.monotonic()
+        for _ in range(reps):
+            metrics, output, error = run_once(command, 90 if quick else 600)
+            if error:
+                errors.append(error)
+                break
+            if not metrics:
+                errors.append("printed no `metric` lines; last output line: "
+                              + (output.strip().splitlines() or ["(none)"])[-1])
+                break
+            for name, (value, unit) in metrics.items():
+                samples.setdefault(name, []).append(value)
+                units[name] = unit
+        log(f"bench: {shown(command)}: {len(samples)} metrics in {time.monotonic() - began:.1f} s"
+            + (f" — {errors[0]}" if errors else ""))
+        if errors:
+            problems.append(f"`{shown(command)}`: {errors[0]}")
+        for name, values in samples.items():
+            rows.append({"what": entry.what, "metric": name, "values": values, "unit": units[name],
+                         "command": shown(command)})
+    return rows, problems, available
+
+
+def missing_topics(available: dict[str, str]) -> list[str]:
+    missing = []
+    for topic, keywords in TOPICS:
+        haystacks = [f"{name} {abstract}".lower() for name, abstract in available.items()]
+        if not any(keyword in haystack for keyword in keywords for haystack in haystacks):
+            missing.append(topic)
+    return missing
+
+
+def side_by_side(python: str, runs: int, log) -> tuple[dict | None, str, str | None]:
+    command = [python, os.path.join(os.path.dirname(__file__), "side_by_side.py"), "--runs", str(runs)]
+    log(f"bench: side by side, {runs} runs of each after a warm-up")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    display = f"scripts/bench.sh (runs: {shown(['python', 'scripts/bench/side_by_side.py', '--runs', str(runs)])} " \
+              f"in the venv)"
+    if done.returncode != 0:
+        return None, display, (done.stderr.strip().splitlines() or ["failed"])[-1]
+    return json.loads(done.stdout), display, None
+
+
+def render(rows, problems, missing, sbs, sbs_command, sbs_error, quick, reps, started, elapsed) -> str:
+    lines = [
+        "## Results (generated by `scripts/bench.sh`)",
+        "",
+        f"Machine: {report.machine()}. Taken {started}, mode `{'--quick' if quick else 'full'}`, release build "
+        f"(`.build-release`), git `{git_head()}`; the whole script took {elapsed / 60:.1f} min. Each row: the median "
+        f"over {reps} repetition{'s' if reps != 1 else ''} of the command beside it (binaries in "
+        "`.build-release/release/`), spread = min–max over the repetitions (one repetition: no spread).",
+        "",
+        "| Benchmark | Metric | Median | Spread (min–max) | Unit | Command |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        values = row["values"]
+        spread = f"{common.fmt(min(values))}–{common.fmt(max(values))}" if len(values) > 1 else "–"
+        lines.append(f"| {row['what']} | `{row['metric']}` | **{common.fmt(common.median(values))}** | {spread} "
+                     f"| {row['unit']} | `{row['command']}` |")
+    if problems:
+        lines += ["", "Benchmarks that failed in this run (no numbers taken):", ""]
+        lines += [f"- {problem}" for problem in problems]
+    if missing:
+        lines += ["", "Not available (no `agentd-bench` subcommand covers it yet when this ran): "
+                  + "; ".join(missing) + "."]
+    lines += ["", "### Side by side: the same 30-tool-call run three ways", ""]
+    if sbs is None:
+        lines.append(f"Not measured: {sbs_error} (command: {sbs_command}).")
+    else:
+        lines += side_by_side_table(sbs, sbs_command)
+    return "\n".join(lines) + "\n"
+
+
+def side_by_side_table(sbs: dict, command: str) -> list[str]:
+    results = sbs["results"]
+    names = {"sdk-ws": "OpenAI Python SDK 3.57.0, WebSocket mode (`client.responses.connect`), persists nothing",
+             "sdk-sse": "OpenAI Python SDK 3.57.0, HTTP + SSE (`responses.create(stream=True)`), persists nothing",
+             "agentd": "agentd (durable ledger `sync = full`, one attached client on the control socket)"}
+    base_wall = common.median([r["wall_ms"] for r in results["sdk-ws"]])
+    base_over = common.median([r["overhead_ms"] for r in results["sdk-ws"]])
+    lines = [
+        f"One `responses-emulator` process, model `emu-tools-{sbs['calls']}` ({sbs['calls']} `shell` calls "
+        f"`echo step-k …`, then an answer with the digest of all outputs, checked for every run), zero injected "
+        f"latency; {sbs['runs']} measured runs of each, interleaved, after one warm-up each. Command: {command}.",
+        "",
+        "| Implementation | End-to-end (median, min–max) | Overhead per tool round trip (median, min–max) "
+        "| Client gap p50 | End-to-end ÷ SDK WS | Overhead ÷ SDK WS |",
+        "|---|---|---|---|---|---|",
+    ]
+    for key in ("sdk-ws", "sdk-sse", "agentd"):
+        runs = results[key]
+        wall = [r["wall_ms"] for r in runs]
+        over = [r["overhead_ms"] for r in runs]
+        gaps = [g for r in runs for g in r["client_gap_ms"]]
+        gap = f"{common.fmt(common.quantile(gaps, 0.5))} ms" if gaps else "–"
+        lines.append(
+            f"| {names[key]} | **{common.fmt(common.median(wall), 1)} ms** ({common.fmt(min(wall), 1)}–"
+            f"{common.fmt(max(wall), 1)}) | **{common.fmt(common.median(over))} ms** ({common.fmt(min(over))}–"
+            f"{common.fmt(max(over))}) | {gap} | {common.median(wall) / base_wall:.2f} | "
+            f"{common.median(over) / base_over:.2f} |")
+    agentd_over = common.median([r["overhead_ms"] for r in results["agentd"]])
+    verdict = ("agentd's overhead per tool round trip is **no worse** than the bare SDK WebSocket loop"
+               if agentd_over <= base_over else
+               f"agentd's overhead per tool round trip is **worse** than the bare SDK WebSocket loop by "
+               f"{agentd_over - base_over:.2f} ms (see the per-turn overhead section below for where the time goes)")
+    lines += [
+        "",
+        "Definitions (identical for the three): *end-to-end* = wall time from the run's first request (SDK WS: "
+        "opening the WebSocket; SDK SSE: the first POST; agentd: sending `run/start`) to the final answer at the "
+        "client (agentd: `run/attach_ended`); *tool time* = the sum of the shell commands' run times as the executor "
+        "measured them (Python: around `subprocess.run`; agentd: `duration_ms` of each `tool.finished`); *model "
+        "time* = the emulator's injected latency (zero here); *overhead per tool round trip* = (end-to-end − tool "
+        "time − model time) ÷ number of tool calls. It includes the emulator's own work, the transport, the "
+        "client's parsing and, for agentd, the ledger commits and the fan-out to the attached client. *Client gap* "
+        "(SDK loops only) = from `response.completed` received to the next request sent, minus the tool.",
+        "",
+        f"Result: {verdict}.",
+    ]
+    return lines
+
+
+def git_head() -> str:
+    out = subprocess.run(["git", "-C", common.ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    dirty = subprocess.run(["git", "-C", common.ROOT, "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    return out.stdout.strip() + (" + uncommitted changes" if dirty else "")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--venv-python", required=True)
+    parser.add_argument("--doc", default=os.path.join(common.ROOT, "docs", "benchmarks.md"))
+    args = parser.parse_args()
+    started_clock, started = time.monotonic(), report.now()
+    reps = 1 if args.quick else 3
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    rows, problems, available = run_subcommands(common.binary("agentd-bench"), args.quick, reps, log)
+    sbs, sbs_command, sbs_error = side_by_side(args.venv_python, 1 if args.quick else 5, log)
+    if sbs_error:
+        log(f"bench: side by side failed: {sbs_error}")
+    body = render(rows, problems, missing_topics(available), sbs, sbs_command, sbs_error, args.quick, reps,
+                  started, time.monotonic() - started_clock)
+    report.replace_between(args.doc, "bench", body)
+    log(f"bench: wrote {os.path.relpath(args.doc, common.ROOT)} in {time.monotonic() - started_clock:.0f} s")
+    return 1 if problems or sbs_error else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
