@@ -117,6 +117,9 @@ def _episode(directory, state, daemon, row, rng, seed, runs_per, calls) -> None:
     os.remove(ballast)
     if not daemon.alive():
         daemon.start()
+    after = _new_run_outcome(daemon, directory)
+    if after != "completed":
+        row.failures.append(f"seed {seed}: with space free again a new `emu-tools-1` run got: {after}")
     stuck = _resume_or_stuck(daemon, started)
     if stuck:
         row.failures.append(
@@ -132,7 +135,7 @@ def _episode(directory, state, daemon, row, rng, seed, runs_per, calls) -> None:
     row.notes.append(
         f"episode {len(row.notes) + 1}: left {leave} bytes; while full: run outcomes {sorted(outcomes.values())}, "
         f"statuses {sorted(statuses.values())}, daemon exit {exit_status if exit_status is not None else 'none (up)'}"
-        f", new work: {refused or ['none tried']}")
+        f", new work: {refused or ['none tried']}; new run after freeing space: {after}")
 
 
 def _resume_or_stuck(daemon: common.Daemon, runs: list) -> list[str]:
@@ -158,3 +161,16 @@ def _resume_or_stuck(daemon: common.Daemon, runs: list) -> list[str]:
     finally:
         client.close()
     return stuck
+
+
+def _new_run_outcome(daemon: common.Daemon, directory: str) -> str:
+    """Starts an `emu-tools-1` run and returns its final status, or the error that refused it."""
+    client = common.Client(daemon.socket)
+    try:
+        run = client.call("run/start", {"prompt": "x", "model": "emu-tools-1", "cwd": directory})["run"]
+        client.attach(run["id"], 0).follow(timeout=30)
+        return client.call("run/get", {"run_id": run["id"]})["run"]["status"]
+    except (common.RPCError, TimeoutError) as error:
+        return f"{error}"
+    finally:
+        client.close()
