@@ -160,6 +160,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The daemon's own pure pieces (journal log format, config reload diff, socket activation checks).
+        .testTarget(name: "agentdTests", dependencies: ["agentd", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "AgentIntegrationTests",
             dependencies: ["agentd", "agentctl", "responses-emulator", "AgentModel"]

@@ -48,13 +48,20 @@ public final class ControlServer: Sendable {
     private let logger: Logger
     private let state = Locked(State())
     private let idempotency: IdempotencyStore
+    /// A listening socket inherited from the service manager (socket activation): served instead of binding, and
+    /// its file is left in place on shutdown because the service manager owns it.
+    private let inheritedListener: Int32?
 
     /// Creates a server; nothing is bound until ``start()`` or ``run()``.
+    ///
+    /// - Parameter inheritedListener: an already listening `AF_UNIX` stream socket to serve (socket activation);
+    ///   `socketPath` must be the path it is bound to.
     public init(
         socketPath: String, backend: any ControlBackend, configuration: ControlConfiguration = ControlConfiguration(),
-        logger: Logger = Logger(label: "agentd.control")
+        logger: Logger = Logger(label: "agentd.control"), inheritedListener: Int32? = nil
     ) {
         self.socketPath = socketPath
+        self.inheritedListener = inheritedListener
         self.backend = backend
         self.configuration = configuration
         self.idempotency = IdempotencyStore(
@@ -80,8 +87,13 @@ public final class ControlServer: Sendable {
             state.phase = .starting
         }
         do {
-            try SocketPreparation.prepare(path: socketPath, logger: logger)
-            let listener = try await SocketPreparation.withPrivateUmask(path: socketPath) { try await bind() }
+            let listener: Listener
+            if let inheritedListener {
+                listener = try await adopt(inheritedListener)
+            } else {
+                try SocketPreparation.prepare(path: socketPath, logger: logger)
+                listener = try await SocketPreparation.withPrivateUmask(path: socketPath) { try await bind() }
+            }
             let abandon = state.withLock { state -> Bool in
                 // Re-check after the await: shutdown() may have been called meanwhile.
                 if state.shutdownRequested {
@@ -94,10 +106,10 @@ public final class ControlServer: Sendable {
             }
             if abandon {
                 try? await listener.channel.close()
-                unlink(socketPath)
+                if inheritedListener == nil { unlink(socketPath) }
                 return
             }
-            logger.info("control socket listening")
+            logger.info("control socket listening", metadata: ["socket.inherited": "\(inheritedListener != nil)"])
         } catch let error as ControlServerError {
             state.withLock { $0.phase = .idle }
             throw error
@@ -153,7 +165,9 @@ public final class ControlServer: Sendable {
         guard let listener else { return }
         logger.info("control server shutting down", metadata: ["clients": "\(connections.count)"])
         listener.channel.close(promise: nil)
-        unlink(socketPath)
+        // An inherited socket's file belongs to the service manager, which keeps listening and starts the daemon
+        // again on the next connection.
+        if inheritedListener == nil { unlink(socketPath) }
         for connection in connections { connection.beginShutdown() }
     }
 
@@ -163,6 +177,20 @@ public final class ControlServer: Sendable {
             .serverChannelOption(.backlog, value: configuration.listenBacklog)
             .childChannelOption(.allowRemoteHalfClosure, value: false)
             .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: maxLineBytes))
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+
+    /// Serves an already listening socket passed by the service manager.
+    private func adopt(_ descriptor: Int32) async throws -> Listener {
+        let maxLineBytes = configuration.maxLineBytes
+        return try await ServerBootstrap(group: configuration.eventLoopGroup)
+            .childChannelOption(.allowRemoteHalfClosure, value: false)
+            .bind(descriptor) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: maxLineBytes))

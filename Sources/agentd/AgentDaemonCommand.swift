@@ -48,15 +48,26 @@ struct AgentDaemonCommand: AsyncParsableCommand {
             print("configuration ok\(config.map { ": \($0)" } ?? " (defaults)")")
             return
         }
-        let environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment
+        let activation: SocketActivation?
+        do {
+            activation = try SocketActivation.take(environment: &environment)
+        } catch let error as DaemonError {
+            FileHandle.standardError.write(Data("agentd: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
         let uid = getuid()
         let paths = DaemonPaths(
-            socket: socket ?? environment["AGENTD_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
+            // A passed socket wins: it is where systemd listens for clients.
+            socket: activation?.path ?? socket ?? environment["AGENTD_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
                 ?? configuration.daemon.socket ?? DefaultLocations.socketPath(environment: environment, uid: uid),
             stateDirectory: stateDir ?? configuration.daemon.stateDir
                 ?? DefaultLocations.stateDirectory(environment: environment, uid: uid))
         do {
-            try await Daemon(configuration: configuration, paths: paths, environment: environment).run()
+            try await Daemon(
+                configuration: configuration, paths: paths, environment: environment, configPath: config,
+                activation: activation
+            ).run()
         } catch let error as DaemonError {
             FileHandle.standardError.write(Data("agentd: \(error)\n".utf8))
             throw ExitCode(1)

@@ -14,13 +14,15 @@ struct Daemon {
     let configuration: DaemonConfiguration
     let paths: DaemonPaths
     let environment: [String: String]
+    /// The configuration file, re-read on SIGHUP.
+    var configPath: String? = nil
+    /// The listening socket passed by systemd, served instead of binding `paths.socket`.
+    var activation: SocketActivation? = nil
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: configuration.daemon.logLevel) ?? .info
-            return handler
-        }
+        let logLevel = LogLevelSetting(Logger.Level(rawValue: configuration.daemon.logLevel) ?? .info)
+        let journal = JournalLogHandler.isJournal(fd: 2, environment: environment)
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, journal: journal, level: logLevel) }
         let logger = Logger(label: "agentd")
         // Tools run as the same user: without this they could read the API key from /proc/<agentd>/environ.
         _ = agent_set_non_dumpable()
@@ -46,14 +48,21 @@ struct Daemon {
         defer { ledger.close() }
 
         let upstream = AutoUpstream(configuration: upstreamConfiguration, logger: logger)
-        let tools = BuiltinTools(limits: toolLimits(), baseEnvironment: environment)
+        let environment = environment
+        let live = LiveSettings(configuration: configuration, logLevel: logLevel) {
+            BuiltinTools(limits: Self.toolLimits(for: $0), baseEnvironment: environment)
+        }
+        let tools = ReloadableTools(live: live)
         let manager = RunManager(
             store: ledger, upstream: upstream, tools: tools, hub: hub, configuration: engineConfiguration(),
             logger: logger)
-        let backend = EngineControlBackend(
+        var backend = EngineControlBackend(
             manager: manager, ledger: ledger, upstream: upstream, stateDirectory: paths.stateDirectory,
             metrics: MetricsSource(exporter: metrics, hub: hub, ledgerPath: paths.ledger))
-        let server = ControlServer(socketPath: paths.socket, backend: backend, configuration: controlConfiguration(), logger: logger)
+        backend.live = live
+        let server = ControlServer(
+            socketPath: paths.socket, backend: backend, configuration: controlConfiguration(), logger: logger,
+            inheritedListener: activation?.descriptor)
         do {
             try await server.start()
         } catch {
@@ -62,6 +71,7 @@ struct Daemon {
 
         let recovered = try await manager.recoverCrashedRuns()
         let notifier = SystemdNotifier(environment: environment)
+        let reloader = ConfigReloader(path: configPath, live: live, notifier: notifier, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
                 // Shutdown runs in reverse: runs are interrupted (and recorded) while clients are still
@@ -78,6 +88,7 @@ struct Daemon {
                             await watchdog(notifier)
                             notifier.notify("STOPPING=1")
                         }),
+                    .init(service: ClosureService(name: "reload") { await reloader.run() }),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -85,7 +96,7 @@ struct Daemon {
             "agentd ready",
             metadata: [
                 "socket": "\(paths.socket)", "ledger": "\(paths.ledger)", "upstream.url": "\(upstreamConfiguration.url)",
-                "runs.recovered": "\(recovered.count)",
+                "runs.recovered": "\(recovered.count)", "socket.activated": "\(activation != nil)",
             ])
         notifier.notify("READY=1\nSTATUS=listening on \(paths.socket)")
         try await group.run()
@@ -147,7 +158,7 @@ struct Daemon {
             })
     }
 
-    private func toolLimits() -> ToolLimits {
+    static func toolLimits(for configuration: DaemonConfiguration) -> ToolLimits {
         let tools = configuration.tools
         var limits = ToolLimits()
         limits.defaultTimeout = .milliseconds(tools.timeoutMillis)

@@ -12,14 +12,18 @@ struct EngineControlBackend: ControlBackend {
     let ledger: Ledger
     let upstream: AutoUpstream
     let stateDirectory: String
+    /// The reloadable defaults of new runs (model, tools, instructions); the engine's start-up defaults otherwise.
+    var live: LiveSettings? = nil
     /// Where `daemon/metrics` reads from (none: an empty exposition).
     var metrics: MetricsSource? = nil
 
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
+        let defaults = live?.runDefaults
         let request = StartRunRequest(
-            prompt: params.prompt, model: params.model,
+            prompt: params.prompt, model: params.model ?? defaults?.model,
             cwd: params.cwd ?? FileManager.default.homeDirectoryForCurrentUser.path,
-            instructions: params.instructions, tools: params.tools, client: "\(client.name) (uid \(client.uid))",
+            instructions: params.instructions ?? defaults?.instructions, tools: params.tools ?? defaults?.tools,
+            client: "\(client.name) (uid \(client.uid))",
             requireApproval: params.requireApproval ?? [])
         return try await mapped { try await manager.start(request) }
     }
