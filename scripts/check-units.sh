@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Verifies the systemd units: `systemd-analyze verify` must print nothing on stderr, and the system unit's
-# offline security exposure must stay at or below 2.5. Runs without a running systemd.
+# Verifies the systemd units: `systemd-analyze verify` must print nothing on stderr for any unit (services and
+# sockets), and the system service's offline security exposure must stay at or below 2.5. Runs without a running
+# systemd. Usage: scripts/check-units.sh [UNIT_DIR [AGENTD_BINARY]] (defaults: systemd/ and the debug build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,17 +9,27 @@ if ! command -v systemd-analyze >/dev/null 2>&1; then
     echo "check-units: skipped, systemd-analyze is not installed" >&2
     exit 0
 fi
-bin="$(swift build --show-bin-path)/agentd"
+units=${1:-systemd}
+bin=${2:-"$(swift build --show-bin-path)/agentd"}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for unit in systemd/*.service; do
-    # verify checks that ExecStart exists: point it at the built binary.
-    sed "s#/usr/local/bin/agentd#$bin#" "$unit" > "$work/$(basename "$unit")"
-    errors=$(systemd-analyze verify "$work/$(basename "$unit")" 2>&1 >/dev/null || true)
+# verify checks that ExecStart exists: point it at the built binary. A socket unit is checked together with the
+# service it activates, so every unit is copied first.
+for unit in "$units"/*.service "$units"/*.socket; do
+    [ -e "$unit" ] || continue
+    sed "s#^ExecStart=[^ ]*/agentd #ExecStart=$bin #" "$unit" > "$work/$(basename "$unit")"
+done
+for unit in "$work"/*; do
+    errors=$(systemd-analyze verify "$unit" 2>&1 >/dev/null || true)
     if [ -n "$errors" ]; then
-        echo "check-units: $unit: $errors" >&2
+        echo "check-units: $(basename "$unit"): $errors" >&2
         exit 1
     fi
 done
-systemd-analyze security --offline=yes --threshold=25 "$work/agentd-system.service" | tail -n 1
-echo "check-units: units verified"
+for service in "$work"/*.service; do
+    exposure=$(systemd-analyze security --offline=yes "$service" 2>/dev/null | tail -n 1)
+    echo "check-units: $(basename "$service"): $exposure"
+done
+system=$(ls "$work"/agentd-system.service "$work"/agentd.service 2>/dev/null | xargs grep -l '^User=agentd' | head -n 1)
+systemd-analyze security --offline=yes --threshold=25 "$system" >/dev/null
+echo "check-units: units verified, $(basename "$system") exposure at or below 2.5"
