@@ -227,8 +227,9 @@ def expiry(work: str, seed: int, episodes: int, runs_per: int = 4, calls: int = 
 def fuzzing(work: str, seed: int, frames: int) -> Row:
     row = Row("fuzz", "fuzzed control frames on 4 connections (random bytes, broken and deep JSON, bad envelopes, "
                       "every method with random params, oversized lines)", unit="frames",
-              checked="a well-formed `daemon/status` answered after every 500 frames; daemon never dies; RSS "
-                      "after ≤ RSS before + 32 MiB")
+              checked="a well-formed `daemon/status` answered after every 500 frames; every line over the 1 MiB "
+                      "limit refused with the connection closed (as documented); daemon never dies; RSS after ≤ RSS "
+                      "before + 32 MiB")
     emulator = common.Emulator(log_path=os.path.join(work, "emulator.log"))
     daemon = common.Daemon(work, emulator.url)
     try:
@@ -236,10 +237,13 @@ def fuzzing(work: str, seed: int, frames: int) -> Row:
         result = fuzz.fuzz(daemon.socket, frames, seed)
         row.injected = result["sent"]
         row.failures += [f"seed {seed}: daemon/status unanswered: {u}" for u in result["unanswered"][:20]]
+        row.failures += [f"seed {seed}: {u}" for u in result["not_refused"]]
+        row.failures += [f"boundary: {u}" for u in fuzz.boundary(daemon.socket)]
         _crashed(daemon, row, f"during fuzzing (seed {seed})")
         if daemon.alive():
             after = daemon.rss_kib()
-            row.notes.append(f"{result['sentinels']} sentinels answered, {result['reconnects']} reconnects, "
+            row.notes.append(f"{result['answers']:,} answer lines received, {result['sentinels']} sentinels "
+                             f"answered, {result['reconnects']} reconnects, "
                              f"{result['seconds']:.0f} s; RSS {before / 1024:.1f} → {after / 1024:.1f} MiB")
             if after > before + 32 * 1024:
                 row.failures.append(f"seed {seed}: RSS grew from {before} KiB to {after} KiB")

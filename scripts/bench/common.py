@@ -199,6 +199,7 @@ class Client:
         self.subscriptions: dict[str, queue.Queue] = {}
         self.early: dict[str, list] = {}
         self.closed = False
+        self.received = 0  # lines read, answers to raw (fuzzed) frames included
         self.thread = threading.Thread(target=self._read_loop, daemon=True)
         self.thread.start()
         self.call("initialize", {"protocol_version": "1.0", "client": {"name": name, "version": "1"}}, timeout=timeout)
@@ -206,6 +207,7 @@ class Client:
     def _read_loop(self) -> None:
         try:
             for raw in self.reader:
+                self.received += 1
                 message = json.loads(raw)
                 if not isinstance(message, dict):
                     continue

@@ -3,7 +3,8 @@
 Frames are drawn from a seeded generator: random bytes (often invalid UTF-8), truncated and nested JSON, JSON that is
 not an object, JSON-RPC envelopes with wrong versions, ids and params, unknown methods, every known method with
 random params (never a valid `run/start`: the fuzzer must not start work), blank lines, and a few oversized lines
-(which close the connection by design; the fuzzer reconnects). Every `sentinel_every` frames a well-formed
+(1–4× the default 1 MiB limit: documented to get -32005 and a closed connection; the fuzzer checks the close
+and reconnects). Every `sentinel_every` frames a well-formed
 `daemon/status` request must be answered. The daemon must stay up and its RSS bounded.
 """
 
@@ -19,6 +20,7 @@ import common
 METHODS = ["initialize", "run/start", "run/get", "run/list", "run/attach", "run/detach", "run/input", "run/cancel",
            "run/resume", "approval/list", "approval/resolve", "daemon/status", "daemon/metrics", "nope", "", "run/",
            "RUN/GET", "run/get\u0000", "ü/ß"]
+LINE_LIMIT = 1 << 20  # the default control.max_line_bytes
 KEYS = ["run_id", "from_seq", "from_end", "last", "limit", "cursor", "subscription_id", "text", "input_id", "mode",
         "reason", "call_id", "approve", "request_id", "prompt", "model", "cwd", "tools", "protocol_version", "client"]
 
@@ -79,7 +81,8 @@ def fuzz(socket_path: str, frames: int, seed: int, connections: int = 4, sentine
          oversized: int = 4) -> dict:
     """Sends `frames` fuzzed frames over `connections` connections; returns counts and problems."""
     per_connection = frames // connections
-    results = [{"sent": 0, "sentinels": 0, "unanswered": [], "reconnects": 0} for _ in range(connections)]
+    results = [{"sent": 0, "sentinels": 0, "unanswered": [], "reconnects": 0, "answers": 0, "not_refused": []}
+               for _ in range(connections)]
 
     def worker(index: int) -> None:
         rng = random.Random(seed * 1000 + index)
@@ -87,13 +90,19 @@ def fuzz(socket_path: str, frames: int, seed: int, connections: int = 4, sentine
         big_at = set(rng.sample(range(per_connection), min(oversized, per_connection)))
         client = common.Client(socket_path, name=f"fuzz-{index}")
         for n in range(per_connection):
-            data = b"x" * (1024 * 1024 + 10) if n in big_at else frame(rng)
+            big = rng.randint(LINE_LIMIT + 1, 4 * LINE_LIMIT) if n in big_at else 0
+            data = b"x" * big if big else frame(rng)
             try:
                 client.sock.sendall(data + b"\n")
             except OSError:
                 pass
             stats["sent"] += 1
-            if n in big_at:  # the daemon closes the connection after an oversized line, by design
+            if big:  # documented: one -32005 line, then the daemon closes the connection
+                client.thread.join(5)
+                if client.thread.is_alive():
+                    stats["not_refused"].append(f"a {big:,}-byte line (limit {LINE_LIMIT:,}) on connection {index} "
+                                                f"(frame {n}) was not refused: the connection stayed open")
+                stats["answers"] += client.received
                 client.close()
                 client = common.Client(socket_path, name=f"fuzz-{index}")
                 stats["reconnects"] += 1
@@ -103,9 +112,11 @@ def fuzz(socket_path: str, frames: int, seed: int, connections: int = 4, sentine
                     stats["sentinels"] += 1
                 except Exception as error:  # noqa: BLE001 — every failure is reported
                     stats["unanswered"].append(f"frame {n} on connection {index}: {error}")
+                    stats["answers"] += client.received
                     client.close()
                     client = common.Client(socket_path, name=f"fuzz-{index}")
                     stats["reconnects"] += 1
+        stats["answers"] += client.received
         client.close()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
@@ -119,5 +130,24 @@ def fuzz(socket_path: str, frames: int, seed: int, connections: int = 4, sentine
         "sentinels": sum(r["sentinels"] for r in results),
         "unanswered": [u for r in results for u in r["unanswered"]],
         "reconnects": sum(r["reconnects"] for r in results),
+        "answers": sum(r["answers"] for r in results),
+        "not_refused": [u for r in results for u in r["not_refused"]],
         "seconds": time.monotonic() - began,
     }
+
+
+def boundary(socket_path: str) -> list[str]:
+    """Lines just over the limit (limit + 1 byte, limit + 64 KiB) must be refused like any longer line."""
+    problems = []
+    for size in (LINE_LIMIT + 1, LINE_LIMIT + 65536):
+        client = common.Client(socket_path, name="fuzz-boundary")
+        try:
+            client.sock.sendall(b"x" * size + b"\n")
+        except OSError:
+            pass
+        client.thread.join(5)
+        if client.thread.is_alive():
+            problems.append(f"a {size:,}-byte line (limit {LINE_LIMIT:,}) was not refused with -32005: the "
+                            f"connection stayed open ({client.received - 1} answer line(s), e.g. -32700)")
+        client.close()
+    return problems
