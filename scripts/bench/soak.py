@@ -145,8 +145,13 @@ def main() -> int:
         "lease_wait_p99": histogram_quantile(metrics_text or "", "agentd_upstream_lease_wait_seconds", 0.99),
     }
     plot = os.path.join(os.path.dirname(args.doc), "soak-rss.png")
-    write_plot(rss, plot, args)
-    report.replace_between(args.doc, "soak", render(result, started_at, os.path.basename(plot)), placement="end")
+    try:
+        write_plot(rss, plot, args)
+        image = os.path.basename(plot)
+    except ImportError as error:
+        print(f"soak: no plot ({error})", file=sys.stderr)
+        image = None
+    report.replace_between(args.doc, "soak", render(result, started_at, image), placement="end")
     print(json.dumps({k: v for k, v in result.items() if k != "rss"}), file=sys.stderr)
     common.remove_tree(work)
     return 0 if not failed and alive else 1
@@ -195,7 +200,7 @@ def render(r: dict, started: str, plot: str) -> str:
         f"| agentd RSS | {first:.1f} MiB after 10 s → {last:.1f} MiB at the end |",
         f"| Daemon | {'up the whole time' if r['alive'] else 'DIED'}; exit status on SIGTERM {r['exit']} |",
         "",
-        f"![agentd RSS during the soak]({plot})",
+        f"![agentd RSS during the soak]({plot})" if plot else "(No RSS plot: matplotlib was not available.)",
     ]
     if r["failed"]:
         lines += ["", "Failed runs: " + ", ".join(r["failed"][:20])]
