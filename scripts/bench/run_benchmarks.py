@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -155,8 +156,9 @@ def missing_topics(available: dict[str, str]) -> list[str]:
     return missing
 
 
-def side_by_side(python: str, runs: int, latency: int, log) -> tuple[dict | None, str, str | None]:
+def side_by_side(python: str, runs: int, latency: int, log, profile: int = 0) -> tuple[dict | None, str, str | None]:
     arguments = ["--runs", str(runs)] + (["--latency-ms", str(latency)] if latency else [])
+    arguments += ["--profile-runs", str(profile)] if profile else []
     command = [python, os.path.join(os.path.dirname(__file__), "side_by_side.py")] + arguments
     log(f"bench: side by side, {runs} runs of each after a warm-up, {latency} ms injected latency")
     done = subprocess.run(command, capture_output=True, text=True, timeout=900)
@@ -197,12 +199,27 @@ def render(rows, problems, missing, comparisons, quick, reps, started, elapsed) 
         if sbs is None:
             lines.append(f"Not measured: {sbs_error} (command: {sbs_command}).")
         else:
-            lines += side_by_side_table(sbs, sbs_command)
+            lines += side_by_side_table(sbs, sbs_command, split_note(rows))
     lines += ["", DEFINITIONS]
     return "\n".join(lines) + "\n"
 
 
-def side_by_side_table(sbs: dict, command: str) -> list[str]:
+def split_note(rows: list[dict]) -> str:
+    """The in-process split of agentd's per-turn overhead, from the `turn-overhead` rows (empty without them)."""
+    found = {row["metric"]: common.median(row["values"]) for row in rows}
+    keys = ("turn_overhead_full_p50", "turn_overhead_none_p50", "turn_ledger_append_full_p50")
+    if not all(key in found for key in keys):
+        return ""
+    full, none, append = (found[key] for key in keys)
+    return (f" In-process split (`agentd-bench turn-overhead`, table above): {full:.2f} ms per round trip with the "
+            f"durable ledger against {none:.2f} ms with an in-memory store, so the two fsynced commits per round trip "
+            f"(durable append p50 {append:.2f} ms each, waiting off-CPU) are {full - none:.2f} ms of it; the rest "
+            "is the engine, the control socket (every event encoded for the attached client) and the client's "
+            "parsing (on-CPU split: the profile below, in full mode). What would close the gap: \"What would close "
+            "the gap\" in the per-turn section below")
+
+
+def side_by_side_table(sbs: dict, command: str, split: str = "") -> list[str]:
     results = sbs["results"]
     names = {"sdk-ws": "OpenAI Python SDK 3.57.0, WebSocket mode (`client.responses.connect`), persists nothing",
              "sdk-sse": "OpenAI Python SDK 3.57.0, HTTP + SSE (`responses.create(stream=True)`), persists nothing",
@@ -236,8 +253,15 @@ def side_by_side_table(sbs: dict, command: str) -> list[str]:
     verdict = ("agentd's overhead per tool round trip is **no worse** than the bare SDK WebSocket loop"
                if agentd_over <= base_over else
                f"agentd's overhead per tool round trip is **worse** than the bare SDK WebSocket loop by "
-               f"{agentd_over - base_over:.2f} ms (see the per-turn overhead section below for where the time goes)")
+               f"{agentd_over - base_over:.2f} ms.{split}")
     lines += ["", f"Result: {verdict}."]
+    profile = sbs.get("profile")
+    if profile:
+        def listed(rows):
+            return ", ".join(f"{name} {percent:.1f} %" for percent, name in rows) or "—"
+        lines += ["", "Where agentd's CPU time goes in this scenario (`perf record -F 999 -g -p <agentd>` over extra, "
+                  "untimed runs; self time, entries ≥ 1.5 %): by library: " + listed(profile.get("dso", [])) +
+                  "; hottest symbols: " + listed(profile.get("symbol", [])) + "."]
     return lines
 
 
@@ -274,7 +298,9 @@ def main() -> int:
         print(message, file=sys.stderr, flush=True)
 
     rows, problems, available = run_subcommands(common.binary("agentd-bench"), args.quick, reps, log)
-    comparisons = [side_by_side(args.venv_python, 1 if args.quick else 5, latency, log)
+    perf = shutil.which("perf") is not None
+    comparisons = [side_by_side(args.venv_python, 1 if args.quick else 5, latency, log,
+                                profile=3 if perf and not args.quick and latency == 0 else 0)
                    for latency in ([0] if args.quick else [0, 20])]
     failed = [error for _, _, error in comparisons if error]
     for error in failed:

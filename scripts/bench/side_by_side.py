@@ -150,11 +150,53 @@ def agentd_run(client: common.Client, model: str, cwd: str) -> tuple[float, Loop
     return took, loop
 
 
+def profile_agentd(daemon: common.Daemon, run, runs: int) -> dict:
+    """`perf record` of the agentd process over `runs` extra runs: the hottest symbols and DSOs (self time)."""
+    data = os.path.join(daemon.directory, "perf.data")
+    perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(daemon.pid), "-o", data],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.3)
+    try:
+        for _ in range(runs):
+            run()
+    finally:
+        perf.send_signal(2)
+        perf.wait(30)
+    tables = {}
+    for sort in ("dso", "symbol"):
+        out = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", sort, "-g", "none",
+                              "--percent-limit", "1.5"], capture_output=True, text=True, timeout=120).stdout
+        rows = []
+        for line in out.splitlines():
+            line = line.strip()
+            if not line or line.startswith("#") or "%" not in line:
+                continue
+            percent, _, name = line.partition("%")
+            try:
+                rows.append([float(percent), name.split("   ")[0].replace("[.] ", "").replace("[k] ", "").strip()])
+            except ValueError:
+                continue
+        tables[sort] = rows[:12]
+    mangled = [row[1] for row in tables.get("symbol", []) if row[1].startswith("$s")]
+    if mangled:
+        try:
+            out = subprocess.run(["swift", "demangle", "--simplified", "--compact"] + mangled, capture_output=True,
+                                 text=True, timeout=60).stdout.splitlines()
+            names = dict(zip(mangled, out))
+            for row in tables["symbol"]:
+                row[1] = names.get(row[1], row[1])
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    return tables
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5, help="measured runs of each implementation")
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--latency-ms", type=int, default=0, help="emulator --first-event-delay-ms")
+    parser.add_argument("--profile-runs", type=int, default=0,
+                        help="after the timed runs, this many agentd runs under `perf record` (not timed)")
     args = parser.parse_args()
     model = f"emu-tools-{args.calls}"
     digest = common.expected_digest(args.calls)
@@ -188,6 +230,7 @@ def main() -> int:
                     "overhead_ms": (wall - loop.tool_s - model_s) / args.calls * 1000,
                     "client_gap_ms": [gap * 1000 for gap in loop.gaps],
                 })
+        profile = profile_agentd(daemon, lambda: runners["agentd"](), args.profile_runs) if args.profile_runs else None
         recording = emulator.recording()
         if recording.get("violations"):
             raise RuntimeError(f"emulator recorded protocol violations: {recording['violations'][:3]}")
@@ -196,7 +239,7 @@ def main() -> int:
         status = daemon.stop()
         emulator.stop()
     print(json.dumps({"runs": args.runs, "calls": args.calls, "latency_ms": args.latency_ms, "results": results,
-                      "daemon_exit": status}))
+                      "daemon_exit": status, "profile": profile}))
     common.remove_tree(work)
     return 0
 
