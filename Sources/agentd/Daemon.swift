@@ -26,6 +26,9 @@ struct Daemon {
         let logger = Logger(label: "agentd")
         // Tools run as the same user: without this they could read the API key from /proc/<agentd>/environ.
         _ = agent_set_non_dumpable()
+        // Tool processes that escape their group (setsid, double forks) are re-parented here, not to init, so
+        // the tool runtime can find, kill and reap them (see EscapeContainment).
+        _ = agent_set_child_subreaper()
 
         let apiKey = try APIKeySource.resolve(environment: environment, keyFile: configuration.upstream.apiKeyFile)
         let upstreamConfiguration = try makeUpstreamConfiguration(apiKey: apiKey)

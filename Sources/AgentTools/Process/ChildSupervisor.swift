@@ -23,6 +23,11 @@ final class ChildSupervisor: @unchecked Sendable {
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private let startedAt: UInt64
+    private let containment: CallContainment
+    private let adopted: Bool
+    /// Signalled by the waiter once the call's escaped processes are dead; the I/O thread reports only after it.
+    private let containmentDone = DispatchSemaphore(value: 0)
+    private var killedEscapees: [pid_t] = []
 
     // Guarded by `lock`.
     private let lock = NSLock()
@@ -35,8 +40,10 @@ final class ChildSupervisor: @unchecked Sendable {
 
     init(
         pid: pid_t, request: ProcessRequest, stdoutFD: Int32, stderrFD: Int32, wake: (read: Int32, write: Int32),
-        startedAt: UInt64
+        startedAt: UInt64, containment: CallContainment, adopted: Bool
     ) {
+        self.containment = containment
+        self.adopted = adopted
         self.pid = pid
         self.request = request
         self.stdoutFD = stdoutFD
@@ -86,6 +93,13 @@ final class ChildSupervisor: @unchecked Sendable {
         // still an unreaped zombie, so the group id cannot have been recycled.
         if !reaped { kill(-pid, SIGKILL) }
         lock.unlock()
+        // Then whatever left the group: the call's cgroup, or the marked processes and their descendants. Their
+        // death closes the pipes they held, so the I/O thread need not wait out the drain grace.
+        let escaped = containment.killRemaining(excluding: pid, adopted: adopted)
+        lock.lock()
+        killedEscapees = escaped
+        lock.unlock()
+        containmentDone.signal()
         wake()
     }
 
@@ -168,12 +182,14 @@ final class ChildSupervisor: @unchecked Sendable {
         }
 
         for stream in streams { close(stream.fd) }
+        containmentDone.wait()
         let termination = reap()
         lock.lock()
         wakeClosed = true
         close(wakeRead)
         close(wakeWrite)
         let reason = stopReason
+        let escapees = killedEscapees
         lock.unlock()
         return ProcessResult(
             pid: pid,
@@ -183,7 +199,8 @@ final class ChildSupervisor: @unchecked Sendable {
             timedOut: reason == .timeout,
             cancelled: reason == .cancelled,
             outputAbandoned: abandoned,
-            durationMillis: Double(LinuxCalls.monotonicNanos() - startedAt) / 1_000_000
+            durationMillis: Double(LinuxCalls.monotonicNanos() - startedAt) / 1_000_000,
+            killedEscapees: escapees
         )
     }
 

@@ -16,12 +16,16 @@ public struct ProcessResult: Sendable, Hashable {
     public var outputAbandoned: Bool
     /// Wall-clock time from spawn until the result was ready.
     public var durationMillis: Double
+    /// Processes of the call that had left its process group (`setsid`, double forks) and were killed after the
+    /// shell ended (see ``EscapeContainment``).
+    public var killedEscapees: [Int32]
 
     /// Creates a result.
     public init(
         pid: Int32, termination: Termination, stdout: CapturedOutput, stderr: CapturedOutput, timedOut: Bool,
-        cancelled: Bool, outputAbandoned: Bool, durationMillis: Double
+        cancelled: Bool, outputAbandoned: Bool, durationMillis: Double, killedEscapees: [Int32] = []
     ) {
+        self.killedEscapees = killedEscapees
         self.pid = pid
         self.termination = termination
         self.stdout = stdout

@@ -11,24 +11,33 @@ import Glibc
 ///   pipe);
 /// - timeout or task cancellation: SIGTERM to the group, SIGKILL after ``ProcessRequest/killGrace``;
 /// - when the shell exits, every process still in its group is SIGKILLed (background jobs do not outlive the call);
-/// - processes that left the group (`setsid`, daemons that double-fork into a new session) are *not* killed:
-///   reading stops ``ProcessRequest/drainGrace`` after the exit and ``ProcessResult/outputAbandoned`` is set.
-///   Catching those needs a per-call cgroup (`cgroup.kill`) or the daemon's subreaper to collect them.
-/// - only the runner's own child is waited for (`waitid`/`waitpid` on its pid). If the daemon is a child subreaper,
-///   its orphan reaper must not call `waitpid(-1)`, or it can steal this status (``Termination/unknown``).
+/// - processes that left the group (`setsid`, daemons that double-fork into a new session) are killed too, by
+///   ``EscapeContainment``: the call's own cgroup v2 (`cgroup.kill`) when the daemon's cgroup is delegated, else
+///   every process carrying the call's marker variable (`AGENTD_TOOL_CALL`) and its descendants. They are waited
+///   for through pidfds before the result is reported, and reaped when they were re-parented to this process
+///   (the daemon is a child subreaper, `PR_SET_CHILD_SUBREAPER`).
+/// - only the runner's own children are waited for, each by pid (`waitid`/`waitpid`), never `waitpid(-1)`, which
+///   could steal a shell's status from its supervisor (``Termination/unknown``).
 public struct ProcessRunner: Sendable {
     /// The shell every command runs under.
     public static let shellPath = "/bin/sh"
 
+    /// How processes that escaped a call's process group are found and killed.
+    public let containment: EscapeContainment
+
     /// Creates a runner.
-    public init() {}
+    ///
+    /// - Parameter containment: per-call cgroups when this process's cgroup is delegated, else the marker sweep.
+    public init(containment: EscapeContainment = .detected) {
+        self.containment = containment
+    }
 
     /// Runs `request` to completion and returns what happened.
     ///
     /// - Throws: ``ProcessLaunchError`` when the child could not be started (missing working directory,
     ///   no `/bin/sh`, resource exhaustion); once started, every outcome is a ``ProcessResult``.
     public func run(_ request: ProcessRequest) async throws(ProcessLaunchError) -> ProcessResult {
-        let supervisor = try Self.spawn(request)
+        let supervisor = try Self.spawn(request, call: containment.prepareCall())
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 supervisor.start { continuation.resume(returning: $0) }
@@ -42,7 +51,20 @@ public struct ProcessRunner: Sendable {
     // with fd 3 closed. `$1` is the command, so `$0`, `$@` and the shell's state match a plain `sh -c`.
     private static let gateScript = "IFS= read -r _ <&3 || exit 125; exec /bin/sh -c \"$1\" 3<&-"
 
-    private static func spawn(_ request: ProcessRequest) throws(ProcessLaunchError) -> ChildSupervisor {
+    private static func spawn(_ request: ProcessRequest, call: CallContainment) throws(ProcessLaunchError)
+        -> ChildSupervisor
+    {
+        do {
+            return try spawnContained(request, call: call)
+        } catch {
+            call.discard()
+            throw error
+        }
+    }
+
+    private static func spawnContained(_ request: ProcessRequest, call: CallContainment)
+        throws(ProcessLaunchError) -> ChildSupervisor
+    {
         // C strings end at NUL: a command or path with one would silently run something shorter.
         guard !request.command.utf8.contains(0), !request.workingDirectory.utf8.contains(0) else {
             throw ProcessLaunchError(
@@ -70,7 +92,8 @@ public struct ProcessRunner: Sendable {
         let out = try makePipe()
         let err = try makePipe()
         let wake = try makePipe(nonBlocking: true)
-        let gated = !request.resourceLimits.isEmpty
+        // The gate holds the shell until its cgroup and rlimits are in place, so the command never runs outside them.
+        let gated = !request.resourceLimits.isEmpty || call.cgroup != nil
         let gate = gated ? try makePipe() : nil
 
         var actions = posix_spawn_file_actions_t()
@@ -108,7 +131,9 @@ public struct ProcessRunner: Sendable {
             ? [shellPath, "-c", gateScript, shellPath, request.command]
             : [shellPath, "-c", request.command]
         // Entries that cannot be represented as `NAME=value` C strings are dropped.
-        let environment = request.environment
+        var childEnvironment = request.environment
+        childEnvironment[call.environmentEntry.name] = call.environmentEntry.value
+        let environment = childEnvironment
             .filter {
                 !$0.key.isEmpty && !$0.key.utf8.contains(0) && !$0.key.contains("=") && !$0.value.utf8.contains(0)
             }
@@ -133,8 +158,10 @@ public struct ProcessRunner: Sendable {
         close(out.write)
         close(err.write)
 
+        var adopted = false
         if let gate {
             close(gate.read)
+            adopted = call.adopt(pid)
             if case .failure(let failure) = request.resourceLimits.apply(to: pid) {
                 kill(-pid, SIGKILL)
                 var status: Int32 = 0
@@ -147,7 +174,8 @@ public struct ProcessRunner: Sendable {
             close(gate.write)
         }
         return ChildSupervisor(
-            pid: pid, request: request, stdoutFD: out.read, stderrFD: err.read, wake: wake, startedAt: startedAt)
+            pid: pid, request: request, stdoutFD: out.read, stderrFD: err.read, wake: wake, startedAt: startedAt,
+            containment: call, adopted: adopted)
     }
 }
 

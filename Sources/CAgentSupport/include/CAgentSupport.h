@@ -12,4 +12,7 @@ int agent_set_non_dumpable(void);
 /// Makes this process a child subreaper so orphaned tool grandchildren are re-parented to it.
 int agent_set_child_subreaper(void);
 
+/// A pidfd for `pid` (pidfd_open(2)): readable once the process has exited. Returns -1 with errno set.
+int agent_pidfd_open(pid_t pid);
+
 #endif
