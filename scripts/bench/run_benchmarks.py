@@ -230,7 +230,8 @@ def side_by_side_table(sbs: dict, command: str, split: str = "") -> list[str]:
         f"One `responses-emulator` process, model `emu-tools-{sbs['calls']}` ({sbs['calls']} `shell` calls "
         f"`echo step-k …`, then an answer with the digest of all outputs, checked for every run), "
         f"**{sbs['latency_ms']} ms** injected before each response (model time {sbs['latency_ms'] * (sbs['calls'] + 1)}"
-        f" ms per run); {sbs['runs']} measured runs of each, interleaved, after one warm-up each. Command: {command}.",
+        f" ms per run); {sbs['runs']} measured runs of each, interleaved, after one warm-up each (the SDK warm-ups validate "
+        f"every event strictly against the SDK's models). Command: {command}.",
         "",
         "| Implementation | End-to-end (median, min–max) | Tool time per call | Overhead per tool round trip "
         "(median, min–max) | Client gap p50 | End-to-end ÷ SDK WS | Overhead ÷ SDK WS |",

@@ -14,7 +14,8 @@ Definitions, identical for the three:
   model time  the emulator's injected latency (first-event + inter-event delays), 0 unless --latency-ms is given;
   overhead per tool round trip = (end-to-end − tool time − model time) / number of tool calls.
 
-Runs are interleaved (ws, sse, agentd, ws, …) after one warm-up run each, so machine noise hits all three alike.
+Runs are interleaved (ws, sse, agentd, ws, …) after one warm-up run each, so machine noise hits all three alike;
+the warm-up runs validate every event strictly against the SDK's pydantic models (not timed).
 Every run must end with the digest of the 30 step outputs; a wrong digest is an error, not a number.
 Needs `openai[realtime]==3.57.0` (scripts/bench.sh runs this with its throwaway venv). Prints one JSON document.
 """
@@ -30,7 +31,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 import common  # noqa: E402
+from typing import get_args  # noqa: E402
+
 from openai import OpenAI  # noqa: E402
+from openai.types.responses.responses_server_event import ResponsesServerEvent  # noqa: E402
 
 SHELL_TOOL = {
     "type": "function",
@@ -40,6 +44,15 @@ SHELL_TOOL = {
                    "additionalProperties": False},
     "strict": True,
 }
+
+
+# The SDK's union of server events, by `type` literal (as scripts/emulator_sdk_check.py does): the warm-up runs
+# validate every event strictly against its model, so the timed runs are known to be served without errors.
+BY_TYPE = {get_args(c.model_fields["type"].annotation)[0]: c for c in get_args(get_args(ResponsesServerEvent)[0])}
+
+
+def validate(event) -> None:
+    BY_TYPE[event.type].model_validate(event.model_dump(mode="json", exclude_unset=True))
 
 
 def run_tool(arguments: str, cwd: str) -> tuple[str, float]:
@@ -63,7 +76,7 @@ class Loop:
         self.answer = ""
 
 
-def sdk_websocket(ws_base: str, model: str, cwd: str) -> tuple[float, Loop]:
+def sdk_websocket(ws_base: str, model: str, cwd: str, strict: bool = False) -> tuple[float, Loop]:
     client = OpenAI(api_key=common.API_KEY, websocket_base_url=ws_base)
     loop = Loop()
     began = time.perf_counter()
@@ -76,6 +89,8 @@ def sdk_websocket(ws_base: str, model: str, cwd: str) -> tuple[float, Loop]:
                 loop.gaps[-1] = time.perf_counter() - loop.gaps[-1]
             final = None
             for event in conn:
+                if strict:
+                    validate(event)
                 if event.type == "response.completed":
                     final = event.response
                     break
@@ -98,7 +113,7 @@ def sdk_websocket(ws_base: str, model: str, cwd: str) -> tuple[float, Loop]:
     return time.perf_counter() - began, loop
 
 
-def sdk_sse(http_base: str, model: str, cwd: str, client: OpenAI) -> tuple[float, Loop]:
+def sdk_sse(http_base: str, model: str, cwd: str, client: OpenAI, strict: bool = False) -> tuple[float, Loop]:
     loop = Loop()
     began = time.perf_counter()
     previous, new_input = None, "Run the steps."
@@ -109,6 +124,8 @@ def sdk_sse(http_base: str, model: str, cwd: str, client: OpenAI) -> tuple[float
             loop.gaps[-1] = time.perf_counter() - loop.gaps[-1]
         final = None
         for event in stream:
+            if strict:
+                validate(event)
             if event.type == "response.completed":
                 final = event.response
             elif event.type in ("error", "response.failed", "response.incomplete"):
@@ -211,13 +228,13 @@ def main() -> int:
         control = common.Client(daemon.socket)
         sse_client = OpenAI(api_key=common.API_KEY, base_url=emulator.url)
         runners = {
-            "sdk-ws": lambda: sdk_websocket(emulator.ws_url, model, cwd),
-            "sdk-sse": lambda: sdk_sse(emulator.url, model, cwd, sse_client),
-            "agentd": lambda: agentd_run(control, model, cwd),
+            "sdk-ws": lambda strict: sdk_websocket(emulator.ws_url, model, cwd, strict),
+            "sdk-sse": lambda strict: sdk_sse(emulator.url, model, cwd, sse_client, strict),
+            "agentd": lambda strict: agentd_run(control, model, cwd),
         }
         for index in range(args.runs + 1):
             for name, runner in runners.items():
-                wall, loop = runner()
+                wall, loop = runner(index == 0)
                 if f"digest={digest}" not in loop.answer or loop.calls != args.calls:
                     raise RuntimeError(f"{name}: run {index} answered {loop.answer!r} after {loop.calls} calls")
                 if index == 0:
@@ -230,7 +247,8 @@ def main() -> int:
                     "overhead_ms": (wall - loop.tool_s - model_s) / args.calls * 1000,
                     "client_gap_ms": [gap * 1000 for gap in loop.gaps],
                 })
-        profile = profile_agentd(daemon, lambda: runners["agentd"](), args.profile_runs) if args.profile_runs else None
+        profile = profile_agentd(daemon, lambda: runners["agentd"](False), args.profile_runs) if args.profile_runs \
+            else None
         recording = emulator.recording()
         if recording.get("violations"):
             raise RuntimeError(f"emulator recorded protocol violations: {recording['violations'][:3]}")
