@@ -34,7 +34,10 @@ let package = Package(
         // The append-only SQLite ledger. SQLite types never leak out.
         .target(
             name: "AgentLedger",
-            dependencies: ["AgentModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "AgentModel", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         // Responses API transports (WebSocket) and the connection pool.
         .target(

@@ -38,6 +38,21 @@ extension GroupCommitWriter {
         }
         if let observer, !events.isEmpty { observer(events) }
         for write in writes { write.succeed() }
+        checkpointIfWALTooLarge()
+    }
+
+    /// Checkpoints inline when background checkpoints could not keep the WAL under its hard limit.
+    private func checkpointIfWALTooLarge() {
+        guard let checkpointer, checkpointer.needsInlineCheckpoint else { return }
+        checkpointer.needsInlineCheckpoint = false
+        do {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.restart) }
+            checkpointer.noteInlineCheckpoint()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            // A reader or the background checkpoint is in the way; the next commit tries again.
+        } catch {
+            poison(LedgerFailure.from(error, path: path))
+        }
     }
 
     /// One transaction inserting every row of `writes`, in order.
@@ -47,9 +62,7 @@ extension GroupCommitWriter {
                 if let code = takeInjectedFault() {
                     throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "injected fault")
                 }
-                let insertEvent = try db.cachedStatement(
-                    sql: "INSERT INTO events (run_id, seq, ts_ms, kind, type, payload) VALUES (?, ?, ?, ?, ?, ?)"
-                )
+                let inserter = try EventInserter(db)
                 let insertCommand = try db.cachedStatement(
                     sql: """
                         INSERT INTO commands (ts_ms, method, params, client_name, peer_uid, peer_pid)
@@ -59,13 +72,7 @@ extension GroupCommitWriter {
                 for write in writes {
                     switch write.content {
                     case .events(let events):
-                        for event in events {
-                            insertEvent.setUncheckedArguments([
-                                event.runID.rawValue, event.seq, event.timestampMillis, event.kind.rawValue,
-                                event.type, event.payload,
-                            ])
-                            try insertEvent.execute()
-                        }
+                        for event in events { try inserter.insert(event) }
                     case .command(let command):
                         insertCommand.setUncheckedArguments([
                             command.timestampMillis, command.method, command.params, command.clientName,

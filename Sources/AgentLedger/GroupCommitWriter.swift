@@ -35,6 +35,9 @@ final class GroupCommitWriter: @unchecked Sendable {
     private var isClosed = false
     private var injectedFaults: [Int32] = []
 
+    /// Set once by the ledger right after init; moves the WAL into the main file off the commit path.
+    var checkpointer: WALCheckpointer?
+
     // Owned by `queue`.
     /// Writes taken from `pending` and not yet processed, from `backlogHead` on.
     private var backlog: [PendingWrite] = []

@@ -86,3 +86,37 @@ extension Ledger {
 func sqliteError(_ code: Int32) -> any Error {
     DatabaseError(resultCode: ResultCode(rawValue: code), message: "test")
 }
+
+extension Ledger {
+    /// Waits for a background checkpoint in progress, then returns how many ran (background, inline).
+    func checkpointsForTesting() -> (background: Int, inline: Int) {
+        guard let checkpointer = writer.checkpointer else { return (0, 0) }
+        checkpointer.waitForRunningCheckpoint()
+        return checkpointer.completedCheckpoints
+    }
+
+    /// Creates a ledger file at `path` with only the `v1-…` migrations applied (as the first release wrote it)
+    /// and `events` in it.
+    static func createVersion1LedgerForTesting(path: String, events: [LedgerEvent]) throws {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        try LedgerSchema.migrator.migrate(queue, upTo: "v1-commands")
+        try queue.write { db in
+            for event in events {
+                try db.execute(
+                    sql: "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        event.runID.rawValue, event.seq, event.timestampMillis, event.kind.rawValue, event.type,
+                        event.payload,
+                    ])
+            }
+        }
+    }
+
+    /// The `CREATE TABLE` statement of `events` as stored in the schema.
+    func eventsTableSQLForTesting() throws -> String {
+        try readNow { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'events'") ?? ""
+        }
+    }
+}

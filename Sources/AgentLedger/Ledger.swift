@@ -22,11 +22,36 @@ public final class Ledger: EventStore, Sendable {
     ///   - observer: Called on the writer thread with each batch of events right after it commits, in commit
     ///     order; never with uncommitted events. Keep it cheap and never call ``close()`` from it.
     /// - Throws: ``LedgerOpenError`` when the file cannot be opened, is damaged, or was written by a newer agentd.
-    public init(path: String, sync: LedgerSync = .full, observer: (@Sendable ([LedgerEvent]) -> Void)? = nil) throws {
+    public convenience init(
+        path: String, sync: LedgerSync = .full, observer: (@Sendable ([LedgerEvent]) -> Void)? = nil
+    ) throws {
+        try self.init(
+            path: path, sync: sync, observer: observer, checkpointThreshold: WALCheckpointer.defaultThreshold,
+            checkpointHardLimit: WALCheckpointer.defaultHardLimit)
+    }
+
+    /// ``init(path:sync:observer:)`` with the WAL sizes (in pages) that start a background and an inline checkpoint.
+    init(
+        path: String, sync: LedgerSync, observer: (@Sendable ([LedgerEvent]) -> Void)?,
+        checkpointThreshold: Int32, checkpointHardLimit: Int32
+    ) throws {
         self.path = path
         self.sync = sync
         pool = try LedgerOpener(path: path, sync: sync).openDatabase()
-        writer = GroupCommitWriter(pool: pool, path: path, observer: observer)
+        let writer = GroupCommitWriter(pool: pool, path: path, observer: observer)
+        self.writer = writer
+        do {
+            let checkpointer = try WALCheckpointer(
+                path: path, threshold: checkpointThreshold, hardLimit: checkpointHardLimit
+            ) { [weak writer] error in
+                writer?.poison(LedgerFailure.from(error, path: path))
+            }
+            try pool.writeWithoutTransaction { db in try checkpointer.install(on: db) }
+            writer.checkpointer = checkpointer
+        } catch {
+            try? pool.close()
+            throw LedgerOpenError(code: .cannotOpen, path: path, message: "cannot open the checkpoint connection: \(error)")
+        }
     }
 
     /// The I/O error that stopped the ledger taking writes, or nil while it is healthy.
@@ -72,6 +97,10 @@ public final class Ledger: EventStore, Sendable {
     public func close() {
         guard !writer.closed else { return }
         writer.close()
+        if let checkpointer = writer.checkpointer {
+            checkpointer.stop()
+            try? pool.writeWithoutTransaction { db in checkpointer.uninstall(from: db) }
+        }
         if writer.failure == nil {
             // Move the WAL into the main file now: the pool closes its writer before its (read-only) readers, and a
             // read-only connection closing last cannot checkpoint. Never write again after an I/O error.

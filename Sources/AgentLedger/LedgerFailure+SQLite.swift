@@ -33,8 +33,9 @@ extension LedgerFailure {
 
     /// The failure every write reports once an I/O error has poisoned the ledger.
     static func poisoned(by cause: LedgerFailure) -> LedgerFailure {
+        // Still an I/O error: whoever sees it must stop the daemon as the first one did.
         LedgerFailure(
-            code: .unavailable,
+            code: .ioError,
             message: "the ledger stopped taking writes after an I/O error (a failed fsync is never retried); "
                 + "restart agentd to recover from the last durable commit. Cause: \(cause.message)"
         )

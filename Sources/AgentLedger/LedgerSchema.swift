@@ -60,6 +60,7 @@ enum LedgerSchema {
                     """
             )
         }
+        registerKindCheckMigration(&migrator)
         return migrator
     }()
 

@@ -101,9 +101,9 @@ import Testing
 
         #expect(first?.code == .ioError)
         #expect(ledger.failure?.code == .ioError)
-        #expect(later?.code == .unavailable)
+        #expect(later?.code == .ioError)
         #expect(later?.message.contains("restart agentd") == true)
-        #expect(command?.code == .unavailable)
+        #expect(command?.code == .ioError)
         #expect(log.events == [Fixture.delta(run, 0)])
         // Reads keep working for diagnosis.
         #expect(try await ledger.allEvents(of: run) == [Fixture.delta(run, 0)])
