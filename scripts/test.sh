@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test suite: every Swift test target (unit, socket and real-process integration tests), the systemd
-# units' verification, the emulator's conformance check against the official OpenAI Python SDK models, then
+# units' verification, install.sh/uninstall.sh in temporary directories, the emulator's conformance check against the official OpenAI Python SDK models, then
 # `agentctl stats --prometheus` parsed by the official prometheus_client parser after a real run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,9 +10,10 @@ trap 'rm -f "$log"' EXIT
 swift build --build-tests --explicit-target-dependency-import-check error
 swift test --skip-build 2>&1 | tee "$log"
 scripts/check-units.sh
+scripts/check-install.sh
 scripts/emulator-sdk-check.sh
 scripts/metrics-check.sh
 
 # Every step passed (set -e): close with the totals on one line.
 swift_tests=$(grep -oE 'Test run with [0-9]+ tests' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
-echo "all: $((swift_tests + 3)) passed, 0 failed"
+echo "all: $((swift_tests + 4)) passed, 0 failed"
