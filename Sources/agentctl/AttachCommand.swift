@@ -14,13 +14,16 @@ struct AttachCommand: AsyncParsableCommand {
     @Flag(help: "Print one ledger event per line as JSON.")
     var json = false
 
+    @Flag(help: "On a terminal, do not ask about calls waiting for approval (approve them with agentctl approve).")
+    var noPrompt = false
+
     @Argument(help: "The run id.")
     var run: String
 
     func run() async throws {
         let id = try Session.runID(run)
         let session = try await Session.open(global)
-        let final = try await session.follow(id, fromSeq: fromSeq, json: json)
+        let final = try await session.follow(id, fromSeq: fromSeq, json: json, prompts: !noPrompt)
         throw final.status.isTerminal ? ExitCodes.forRun(final.status) : .success
     }
 }

@@ -10,6 +10,8 @@ struct EventRenderer {
     struct Rendered: Equatable {
         var output = ""
         var diagnostics = ""
+        /// For `tool.finished`: the call's label (`shell: echo hi`), for a terminal's own tool line.
+        var toolLabel: String?
     }
 
     private var atLineStart = true
@@ -29,6 +31,7 @@ struct EventRenderer {
         case (.tool, ToolEventType.finished):
             guard let finished = try? JSONCoding.decode(ToolFinished.self, from: event.payload) else { break }
             let label = toolArguments.removeValue(forKey: finished.callID) ?? finished.callID
+            rendered.toolLabel = label
             let outcome =
                 finished.timedOut
                 ? "timed out" : finished.exitCode.map { "exit \($0)" } ?? "error"

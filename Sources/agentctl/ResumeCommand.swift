@@ -15,6 +15,9 @@ struct ResumeCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON: the run with --detach, else one ledger event per line.")
     var json = false
 
+    @Flag(help: "On a terminal, do not ask about calls waiting for approval (approve them with agentctl approve).")
+    var noPrompt = false
+
     @Argument(help: "The run id.")
     var run: String
 
@@ -28,7 +31,7 @@ struct ResumeCommand: AsyncParsableCommand {
         }
         Console.err("run \(info.id) resumed (model \(info.model))\n")
         // From the last event the resume saw (normally `run.resumed`): nothing after it is missed.
-        let final = try await session.follow(info.id, fromSeq: max(0, info.lastSeq), json: json)
+        let final = try await session.follow(info.id, fromSeq: max(0, info.lastSeq), json: json, prompts: !noPrompt)
         let code = ExitCodes.forRun(final.status)
         if code != .success {
             Console.err("agentctl: run \(final.id) \(final.status.rawValue): \(final.endReason ?? "no reason given")\n")

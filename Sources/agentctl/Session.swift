@@ -47,8 +47,26 @@ struct Session {
 
     /// Follows a run from `fromSeq` until it ends, rendering events; reattaches when cut off as a slow client.
     ///
+    /// On a terminal (and without `json`) it draws live: spinners, and approval prompts when `prompts` is set
+    /// and stdin is a terminal too.
+    ///
     /// - Returns: the run's state after the feed ended.
-    func follow(_ runID: RunID, fromSeq: Int64, json: Bool) async throws -> RunInfo {
+    func follow(_ runID: RunID, fromSeq: Int64, json: Bool, prompts: Bool = false) async throws -> RunInfo {
+        let style = TerminalStyle.detect()
+        let live =
+            json || !style.live
+            ? nil : LiveView(session: self, runID: runID, style: style, prompts: prompts && KeyReader.stdinIsTerminal)
+        do {
+            try await stream(runID, fromSeq: fromSeq, json: json, live: live)
+        } catch {
+            await live?.finish()
+            throw error
+        }
+        await live?.finish()
+        return try await perform { try await $0.call(RunGet.self, RunGet.Params(runID: runID)).run }
+    }
+
+    private func stream(_ runID: RunID, fromSeq: Int64, json: Bool, live: LiveView?) async throws {
         var renderer = EventRenderer()
         var next = fromSeq
         while true {
@@ -60,6 +78,8 @@ struct Session {
                     next = event.seq + 1
                     if json {
                         Console.out(try JSONCoding.encode(event) + "\n")
+                    } else if let live {
+                        await live.show(event, renderer.render(event))
                     } else {
                         let rendered = renderer.render(event)
                         Console.out(rendered.output)
@@ -72,7 +92,6 @@ struct Session {
             }
             guard endReason == .slowConsumer else { break }
         }
-        return try await perform { try await $0.call(RunGet.self, RunGet.Params(runID: runID)).run }
     }
 
     /// Prints the events committed so far, from `fromSeq`, as JSON lines, and returns (no live events).

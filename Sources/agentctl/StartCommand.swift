@@ -19,8 +19,15 @@ struct StartCommand: AsyncParsableCommand {
     @Option(help: "Instructions (system prompt) for the run.")
     var instructions: String?
 
-    @Option(name: .customLong("tool"), help: "A tool the run may use (repeatable; default: the daemon's run.tools).")
+    @Option(
+        name: .customLong("tool"),
+        help: "A tool added to the daemon's default set (run.tools) for this run (repeatable).")
     var tools: [String] = []
+
+    @Option(
+        name: .customLong("no-tool"),
+        help: "A tool taken out of the run's set (repeatable; wins over --tool).")
+    var noTools: [String] = []
 
     @Option(
         name: .customLong("require-approval"),
@@ -33,6 +40,9 @@ struct StartCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON: the run id with --detach, else one ledger event per line.")
     var json = false
 
+    @Flag(help: "On a terminal, do not ask about calls waiting for approval (approve them with agentctl approve).")
+    var noPrompt = false
+
     @Argument(help: "The prompt.")
     var prompt: [String]
 
@@ -43,15 +53,16 @@ struct StartCommand: AsyncParsableCommand {
             ?? FileManager.default.currentDirectoryPath
         let session = try await Session.open(global)
         let params = RunStart.Params(
-            prompt: text, model: model, cwd: directory, instructions: instructions, tools: tools.isEmpty ? nil : tools,
-            requireApproval: requireApproval.isEmpty ? nil : requireApproval)
+            prompt: text, model: model, cwd: directory, instructions: instructions,
+            requireApproval: requireApproval.isEmpty ? nil : requireApproval,
+            addTools: tools.isEmpty ? nil : tools, removeTools: noTools.isEmpty ? nil : noTools)
         let run = try await session.perform { try await $0.call(RunStart.self, params).run }
         if detach {
             Console.out(json ? try JSONCoding.encode(["id": run.id.rawValue]) + "\n" : "\(run.id)\n")
             return
         }
         Console.err("run \(run.id) started (model \(run.model))\n")
-        let final = try await session.follow(run.id, fromSeq: 0, json: json)
+        let final = try await session.follow(run.id, fromSeq: 0, json: json, prompts: !noPrompt)
         let code = ExitCodes.forRun(final.status)
         if code != .success {
             Console.err("agentctl: run \(final.id) \(final.status.rawValue): \(final.endReason ?? "no reason given")\n")
