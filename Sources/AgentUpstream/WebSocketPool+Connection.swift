@@ -9,6 +9,9 @@ extension WebSocketPool {
     private enum AttemptEnd: Error {
         case connectTimeout
         case killed
+        /// An open connection ended with no close frame from the server: our ping went unanswered for a whole
+        /// ping interval (a frozen or half-open peer), or the TCP connection dropped.
+        case endedWithoutCloseFrame
     }
 
     private enum ChildResult: Sendable {
@@ -76,7 +79,8 @@ extension WebSocketPool {
                         logger: wsLogger,
                         handler: handler
                     )
-                    try await client.run()
+                    let closeFrame = try await client.run()
+                    if closeFrame == nil, await self.isOpen(c, attempt: attempt) { throw AttemptEnd.endedWithoutCloseFrame }
                     return .clientEnded
                 }
                 group.addTask {
@@ -156,6 +160,10 @@ extension WebSocketPool {
                 slots[c].lastError = "connect timed out after \(configuration.connectTimeout)"
             case AttemptEnd.killed:
                 break
+            case AttemptEnd.endedWithoutCloseFrame:
+                slots[c].lastError =
+                    "the connection ended without a close frame (no pong within the ping interval, or a dropped TCP connection)"
+                    + (configuration.pingInterval.map { "; ping interval \($0)" } ?? "")
             case _ where refusal != nil:
                 slots[c].lastError = refusal?.description
             default:

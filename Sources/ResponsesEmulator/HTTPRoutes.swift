@@ -6,12 +6,15 @@ import Logging
 struct HTTPRoutes {
     let engine: ResponseEngine
     let logger: Logger
+    let outage: EmulatorOutage
 
     func register(on router: Router<EmulatorRequestContext>) {
         router.post("/v1/responses") { request, context in
-            try await self.create(request, context: context)
+            if outage.isActive { return Self.error(EmulatorOutage.unavailable) }
+            return try await self.create(request, context: context)
         }
         router.get("/v1/responses/{id}") { request, context in
+            if outage.isActive { return Self.error(EmulatorOutage.unavailable) }
             if let failure = self.authorizationFailure(request) { return failure }
             let id = context.parameters.get("id") ?? ""
             guard let record = self.engine.store.get(id) else {
@@ -29,12 +32,21 @@ struct HTTPRoutes {
             return Self.json(record.responseObject, status: 200)
         }
         router.get("/v1/responses") { request, _ in
+            if outage.isActive { return Self.error(EmulatorOutage.unavailable) }
             if let failure = self.authorizationFailure(request) { return failure }
             return Self.error(.upgradeRequired)
         }
         // Not part of the OpenAI API: lets tests in another process see what the emulator received.
         router.get("/emulator/recording") { _, _ in
             Self.json(self.recording(), status: 200)
+        }
+        // Not part of the OpenAI API: starts an outage of `ms` milliseconds (see ``EmulatorOutage``).
+        router.post("/emulator/outage") { request, _ in
+            guard let ms = request.uri.queryParameters.get("ms", as: Int.self), ms > 0 else {
+                return Self.json(.object([("error", .string("give the outage length as ?ms=N (N > 0)"))]), status: 400)
+            }
+            self.outage.begin(for: .milliseconds(ms))
+            return Self.json(.object([("outage_ms", .int(ms))]), status: 200)
         }
     }
 
@@ -52,6 +64,7 @@ struct HTTPRoutes {
             ("connections", .array(connections)),
             ("http_requests", .number(Double(recorder.httpRequests().count))),
             ("violations", .array(recorder.violations().map { .string($0) })),
+            ("outage_refused_upgrades_ms", .array(outage.refusedUpgrades().map { .number($0 / .milliseconds(1)) })),
         ])
     }
 

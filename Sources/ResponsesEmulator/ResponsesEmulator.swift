@@ -14,6 +14,8 @@ public final class ResponsesEmulator: Sendable {
     public let configuration: EmulatorConfiguration
     /// Every frame and request seen, and every broken request invariant.
     public let recorder: EmulatorRecorder
+    /// Switch for an upstream outage at run time (connections dropped, upgrades refused and counted).
+    public let outage = EmulatorOutage()
     private let logger: Logger
     private let ready = ReadySignal()
     private let store = ResponseStore()
@@ -41,7 +43,7 @@ public final class ResponsesEmulator: Sendable {
     public func run() async throws {
         let engine = ResponseEngine(configuration: configuration, recorder: recorder, store: store)
         let router = Router(context: EmulatorRequestContext.self)
-        HTTPRoutes(engine: engine, logger: logger).register(on: router)
+        HTTPRoutes(engine: engine, logger: logger, outage: outage).register(on: router)
 
         let host = configuration.host
         let ready = self.ready
@@ -70,11 +72,15 @@ public final class ResponsesEmulator: Sendable {
             )
         } else {
             let webSocketRouter = Router(context: EmulatorRequestContext.self)
-            let connection = WebSocketConnection(engine: engine, logger: logger)
+            let connection = WebSocketConnection(engine: engine, logger: logger, outage: outage)
             let requireAuthorization = configuration.requireAuthorization
+            let outage = self.outage
             webSocketRouter.ws(
                 "/v1/responses",
                 shouldUpgrade: { request, _ in
+                    if outage.refuseUpgradeIfDown() {
+                        throw HTTPError(.serviceUnavailable, message: EmulatorOutage.unavailable.message)
+                    }
                     guard !requireAuthorization || HTTPRoutes.isAuthorized(request.headers[.authorization]) else {
                         return .dontUpgrade
                     }

@@ -10,6 +10,7 @@ struct WebSocketConnection {
 
     let engine: ResponseEngine
     let logger: Logger
+    let outage: EmulatorOutage
 
     func serve(
         inbound: WebSocketInboundStream,
@@ -40,6 +41,8 @@ struct WebSocketConnection {
         )
         let closeAbruptly = context.requestContext.closeConnectionAbruptly
         let maxAge = engine.configuration.maxConnectionAge
+        outage.register(connectionID) { Task { await session.drop(reason: "outage") } }
+        defer { outage.unregister(connectionID) }
 
         await withDiscardingTaskGroup { group in
             group.addTask {

@@ -205,6 +205,14 @@ actor WebSocketSession {
         output.yield(.close)
     }
 
+    /// Closes the TCP connection without a close frame (an outage), recording `reason`.
+    func drop(reason: String) {
+        guard !closed else { return }
+        closed = true
+        recorder.closeConnection(connectionID, reason: reason)
+        output.yield(.drop)
+    }
+
     /// The client's side ended (close frame, TCP close or cancellation): stop everything.
     func inboundEnded() {
         if !closed {

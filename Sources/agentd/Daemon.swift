@@ -143,6 +143,9 @@ struct Daemon {
             pingInterval: .milliseconds(upstream.pingIntervalMillis),
             idleStreamTimeout: .milliseconds(upstream.idleStreamTimeoutMillis),
             maxConnectionAge: .seconds(upstream.maxConnectionAgeSeconds),
+            backoff: .init(
+                base: .milliseconds(upstream.reconnectBackoffBaseMillis),
+                cap: .milliseconds(upstream.reconnectBackoffMaxMillis)),
             transport: UpstreamTransport(rawValue: upstream.transport) ?? .websocket,
             fallbackAfterConnectFailures: upstream.fallbackAfterConnectFailures)
     }

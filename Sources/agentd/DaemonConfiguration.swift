@@ -23,6 +23,8 @@ struct DaemonConfiguration: Equatable {
         var idleStreamTimeoutMillis = 300_000
         var maxConnectionAgeSeconds = 3_300
         var maxFrameBytes = 64 << 20
+        var reconnectBackoffBaseMillis = 500
+        var reconnectBackoffMaxMillis = 8_000
     }
 
     struct Run: Equatable {
@@ -123,6 +125,10 @@ struct DaemonConfiguration: Equatable {
         config.upstream.maxConnectionAgeSeconds = upstream.int(
             "max_connection_age_s", default: 3_300, range: 1...3_600)
         config.upstream.maxFrameBytes = upstream.int("max_frame_bytes", default: 64 << 20, range: 1 << 16...1 << 30)
+        config.upstream.reconnectBackoffBaseMillis = upstream.int(
+            "reconnect_backoff_base_ms", default: 500, range: 10...60_000)
+        config.upstream.reconnectBackoffMaxMillis = upstream.int(
+            "reconnect_backoff_max_ms", default: 8_000, range: 10...600_000)
         errors += upstream.finish()
 
         let run = section("run")

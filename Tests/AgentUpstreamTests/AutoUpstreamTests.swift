@@ -25,7 +25,9 @@ import Testing
                 #expect(reason?.contains("WebSocket mode is not available") == true)
                 #expect(await auto.status().map(\.lastError).contains { $0?.contains("HTTP 426") == true })
                 // Sticky: the pool stopped and no new upgrade is tried.
-                try await eventually("the pool stopped") { await auto.status().allSatisfy { $0.state == .stopped } }
+                try await untilConnectionEvent(auto.pool, "the pool stopped") {
+                    await auto.status().allSatisfy { $0.state == .stopped }
+                }
                 #expect(host.recorder.httpRequests().count == 2)
                 #expect(host.recorder.violations() == [])
             }
@@ -41,7 +43,8 @@ import Testing
         configuration.connections = 1
         let auto = AutoUpstream(configuration: configuration, logger: LogCapture().logger())
         try await whileRunning({ try await auto.run() }) {
-            try await eventually("fallback", within: .seconds(30)) { await auto.transportStatus().active == "sse" }
+            // The fallback stops the pool, which ends its event stream.
+            try await untilConnectionEvent(auto.pool, "fallback") { await auto.transportStatus().active == "sse" }
             let reason = await auto.transportStatus().reason
             #expect(reason?.hasPrefix("3 WebSocket connect attempts failed in a row") == true)
         }
@@ -53,7 +56,7 @@ import Testing
             let configuration = testConfiguration(baseURL) { $0.transport = .websocket }
             let auto = AutoUpstream(configuration: configuration, logger: LogCapture().logger())
             try await whileRunning({ try await auto.run() }) {
-                try await eventually("the refusal is recorded", within: .seconds(60)) {
+                try await untilConnectionEvent(auto.pool, "the refusal is recorded", within: .seconds(60)) {
                     await auto.status().first?.lastError?.contains("HTTP 426") == true
                 }
                 #expect(await auto.transportStatus() == ("websocket", nil))

@@ -40,6 +40,26 @@ func eventually(
     }
 }
 
+/// Waits until `condition` holds, checking it now and again after every connection event of `pool` (opened,
+/// connect failed, closed) and when the pool stops: no polling. Fails after `limit`, or when the pool stopped and
+/// `condition` still does not hold.
+///
+/// Subscribes before the first check, so a change between the check and the wait is never missed.
+func untilConnectionEvent(
+    _ pool: WebSocketPool,
+    _ what: String,
+    within limit: Duration = .seconds(30),
+    _ condition: @escaping @Sendable () async -> Bool
+) async throws {
+    let events = await pool.connectionEvents()
+    try await withTimeout(limit, what) {
+        if await condition() { return }
+        for await _ in events where await condition() { return }
+        if await condition() { return }
+        throw TestTimeout(what: what + " (the pool stopped first)")
+    }
+}
+
 /// Collects every frame of a response stream.
 func collect(_ stream: AsyncThrowingStream<String, any Error>, limit: Duration = .seconds(60)) async throws -> [String] {
     try await withTimeout(limit, "response stream") {

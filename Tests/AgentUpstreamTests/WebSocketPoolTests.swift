@@ -116,7 +116,7 @@ import Testing
         try await withEmulatorAndPool(emulator: emulator) { pool, host in
             let old = try await pool.lease(for: run)
             #expect(old.isUsable)
-            try await eventually("old lease becomes unusable") { !old.isUsable }
+            try await untilConnectionEvent(pool, "old lease becomes unusable") { !old.isUsable }
             await old.release()
             let fresh = try await pool.lease(for: run)
             #expect(fresh.isUsable)
@@ -138,7 +138,7 @@ import Testing
                 try await lane.send(createFrame(model: "emu-text", lane: lane.streamID, input: #""one""#))
             )
             #expect(try frames.types().last == "response.completed")
-            try await eventually("lease goes stale after rotation") { !lane.isUsable }
+            try await untilConnectionEvent(pool, "lease goes stale after rotation") { !lane.isUsable }
             await lane.release()
             let fresh = try await pool.lease(for: run)
             #expect(fresh.isUsable)
@@ -156,7 +156,9 @@ import Testing
             $0.useLanes = false
             $0.connections = 2
         }) { pool, host in
-            try await eventually("both connections open") { await pool.status().allSatisfy { $0.state == .connected } }
+            try await untilConnectionEvent(pool, "both connections open") {
+                await pool.status().allSatisfy { $0.state == .connected }
+            }
             let a = try await pool.lease(for: RunID(rawValue: "run_a"))
             let b = try await pool.lease(for: RunID(rawValue: "run_b"))
             #expect(a.streamID == nil && b.streamID == nil)
@@ -213,7 +215,9 @@ import Testing
             $0.connections = 2
             $0.lanesPerConnection = 2
         }) { pool, host in
-            try await eventually("both connections open") { await pool.status().allSatisfy { $0.state == .connected } }
+            try await untilConnectionEvent(pool, "both connections open") {
+                await pool.status().allSatisfy { $0.state == .connected }
+            }
             let started = ContinuousClock.now
             let runs = 24
             let turnsPerRun = 3
@@ -287,7 +291,9 @@ import Testing
             #expect(failure.message.contains("ws://127.0.0.1:1/v1/responses"))
             #expect(!failure.description.contains("SECRET"))
             // The lease may give up before the first attempt reports its error on a loaded machine.
-            try await eventually("the connect error is reported in the status") { await pool.status()[0].lastError != nil }
+            try await untilConnectionEvent(pool, "the connect error is reported in the status") {
+                await pool.status()[0].lastError != nil
+            }
         }
         #expect(!logs.all.isEmpty)
         #expect(logs.all.allSatisfy { !$0.contains("SECRET") })

@@ -1,0 +1,197 @@
+import AgentModel
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The upstream pool's fault handling with real processes: agentd against a `responses-emulator` process that is
+/// frozen, forgets every cached response, or goes down for a while.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct UpstreamFaultsEndToEndTests {
+    @Test func aFrozenUpstreamIsDetectedByThePingAndItsRunsMoveToAFreshConnection() async throws {
+        // The idle-stream timeout is a minute, so within this test only an unanswered ping can end the connection.
+        let harness = try await DaemonHarness(
+            emulatorArguments: ["--event-delay-ms", "15"],
+            daemonConfig: """
+                [upstream]
+                connections = 1
+                ping_interval_ms = 300
+                connect_timeout_ms = 20000
+                idle_stream_timeout_ms = 60000
+                """)
+        defer { Task { await harness.stop() } }
+        let runs = try (0..<3).map { try harness.startRun(model: "emu-tools-6", prompt: "frozen \($0)") }
+        for run in runs { _ = try await run.waitForLine { $0.hasPrefix("[tool] shell: echo step-1") } }
+
+        // SIGSTOP: the kernel still holds the TCP connection open, but nothing answers pings any more.
+        harness.emulator.signal(SIGSTOP)
+        let closed = try await harness.daemon.waitForLine(timeout: .seconds(30)) {
+            $0.contains("upstream connection closed")
+        }
+        harness.emulator.signal(SIGCONT)
+        #expect(closed.contains("without a close frame"), "\(closed)")
+
+        let digest = try toolLoopDigest(steps: 6)
+        for run in runs {
+            let status = try await run.waitForExit(timeout: .seconds(60))
+            #expect(status == 0, "stderr: \(run.stderr)")
+            #expect(run.stdout.contains("digest=\(digest)"))
+            let id = try #require(run.runID)
+            let log = try await harness.agentctl(["log", id])
+            let types = try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0).type }
+            // The run noticed the lost connection only as a restarted chain.
+            #expect(types.contains(RunEventType.chainReset))
+            #expect(types.filter { $0 == "tool.started" }.count == 6)
+        }
+        let recording = try await harness.faultRecording()
+        #expect(recording.violations.isEmpty)
+        #expect(recording.connections.filter { !$0.inbound.isEmpty }.count >= 2)
+    }
+
+    @Test func aThousandForgottenResponsesEachCostExactlyOneFullContextRetry() async throws {
+        // read_file (called with no path: a quick error output) keeps 1,000 tool calls cheap; sync = normal keeps
+        // 2,020 requests from waiting on fsync. Neither changes what is checked.
+        let harness = try await DaemonHarness(
+            emulatorArguments: ["--forget-cached"],
+            daemonConfig: """
+                [ledger]
+                sync = "normal"
+                [run]
+                tools = ["read_file"]
+                """)
+        defer { Task { await harness.stop() } }
+        let runs = try (0..<20).map {
+            try harness.startRun(model: "emu-tools-50-tool-read_file", prompt: "forgetful \($0)")
+        }
+        var digests: Set<String> = []
+        for run in runs {
+            let status = try await run.waitForExit(timeout: .seconds(150))
+            #expect(status == 0, "stderr: \(run.stderr.suffix(5))")
+            digests.formUnion(run.stdout.filter { $0.hasPrefix("digest=") })
+        }
+        // The same fifty outputs in every run, each answered once (the emulator checks the pairing).
+        #expect(digests.count == 1)
+
+        // On every lane, each continuation (all refused with previous_response_not_found) is followed by exactly
+        // one request that carries the whole conversation and no previous_response_id.
+        let recording = try await harness.faultRecording()
+        #expect(recording.violations.isEmpty)
+        var continuations = 0
+        var lanesWithTwoContinuationsInARow = 0
+        var unansweredContinuations = 0
+        for connection in recording.connections {
+            let creates = try connection.inbound.map { try JSONCoding.decode(JSONValue.self, from: $0) }
+                .filter { $0["type"] == "response.create" }
+            for lane in Set(creates.compactMap { $0["stream_id"]?.stringValue }) {
+                let onLane = creates.filter { $0["stream_id"]?.stringValue == lane }.map { $0["previous_response_id"] != nil }
+                continuations += onLane.filter { $0 }.count
+                if zip(onLane, onLane.dropFirst()).contains(where: { $0 && $1 }) { lanesWithTwoContinuationsInARow += 1 }
+                if onLane.last == true { unansweredContinuations += 1 }
+            }
+        }
+        #expect(continuations == 1000)
+        #expect(lanesWithTwoContinuationsInARow == 0)
+        #expect(unansweredContinuations == 0)
+
+        // The ledger: fifty restarts and fifty tool calls per run, no call run twice.
+        for run in runs {
+            let id = try #require(run.runID)
+            let log = try await harness.agentctl(["log", id])
+            let events = try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
+            let started = try events.filter { $0.type == "tool.started" }
+                .compactMap { try JSONCoding.decode(JSONValue.self, from: $0.payload)["call_id"]?.stringValue }
+            #expect(started.count == 50)
+            #expect(Set(started).count == 50)
+            #expect(events.filter { $0.type == RunEventType.chainReset }.count == 50)
+            #expect(events.filter { $0.kind == .upstreamOut }.count == 101)
+        }
+    }
+
+    @Test func anOutageWithTwentyRunsWaitingCausesNoReconnectStorm() async throws {
+        let backoff = (base: 100.0, cap: 400.0, jitterMin: 0.75)
+        let outageMillis = 2_000.0
+        let harness = try await DaemonHarness(
+            daemonConfig: """
+                [upstream]
+                connections = 2
+                connect_timeout_ms = 30000
+                reconnect_backoff_base_ms = \(Int(backoff.base))
+                reconnect_backoff_max_ms = \(Int(backoff.cap))
+                """)
+        defer { Task { await harness.stop() } }
+        try await harness.beginOutage(milliseconds: Int(outageMillis))
+        let runs = try (0..<20).map { try harness.startRun(model: "emu-tools-2", prompt: "patient \($0)") }
+        let digest = try toolLoopDigest(steps: 2)
+        for run in runs {
+            let status = try await run.waitForExit(timeout: .seconds(60))
+            #expect(status == 0, "stderr: \(run.stderr.suffix(5))")
+            #expect(run.stdout.contains("digest=\(digest)"))
+        }
+
+        // Each connection retries at most once per backoff step: the k-th retry comes at least
+        // Σ_{i<k} jitterMin·min(cap, base·2^i) after the drop, however many runs wait. Slowness only lowers the count.
+        var steps = 0
+        var earliest = 0.0
+        while true {
+            earliest += backoff.jitterMin * min(backoff.cap, backoff.base * pow(2, Double(steps)))
+            if earliest >= outageMillis { break }
+            steps += 1
+        }
+        let recording = try await harness.faultRecording()
+        let attempts = recording.outageRefusedUpgradesMs
+        print("outage: refused upgrade attempts at \(attempts) ms; bound \(2 * steps)")
+        #expect(attempts.count >= 1, "the outage refused no attempt: it did not happen")
+        #expect(attempts.count <= 2 * steps, "attempts at \(attempts) ms exceed \(steps) steps per connection")
+        #expect(recording.violations.isEmpty)
+    }
+}
+
+extension DaemonHarness {
+    /// Starts `agentctl start` (following the run until it ends) as a child process.
+    func startRun(model: String, prompt: String) throws -> ChildProcess {
+        try ChildProcess(
+            "agentctl", ["start", "--model", model, prompt], environment: ["AGENTD_SOCKET": socket], cwd: workDirectory)
+    }
+
+    /// The emulator's recording, with the upgrade attempts refused during the latest outage.
+    func faultRecording() async throws -> FaultRecording {
+        let base = emulatorURL.replacingOccurrences(of: "/v1", with: "")
+        let (data, _) = try await URLSession.shared.data(from: URL(string: base + "/emulator/recording")!)
+        return try JSONDecoder().decode(FaultRecording.self, from: data)
+    }
+
+    /// Makes the emulator drop its connections and refuse upgrades for `milliseconds`.
+    func beginOutage(milliseconds: Int) async throws {
+        let base = emulatorURL.replacingOccurrences(of: "/v1", with: "")
+        var request = URLRequest(url: URL(string: base + "/emulator/outage?ms=\(milliseconds)")!)
+        request.httpMethod = "POST"
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+    }
+}
+
+extension ChildProcess {
+    /// The run id `agentctl start` printed on stderr (`run run_… started`).
+    var runID: String? {
+        stderr.first { $0.hasPrefix("run run_") }.map { String($0.split(separator: " ")[1]) }
+    }
+}
+
+/// The emulator's `/emulator/recording` document, with the outage counters.
+struct FaultRecording: Decodable {
+    var connections: [EmulatorRecording.Connection]
+    var violations: [String]
+    var outageRefusedUpgradesMs: [Double]
+
+    enum CodingKeys: String, CodingKey {
+        case connections, violations
+        case outageRefusedUpgradesMs = "outage_refused_upgrades_ms"
+    }
+}
+
+/// The digest `emu-tools-N` reports for the outputs of its N shell steps, computed independently.
+func toolLoopDigest(steps: Int) throws -> String {
+    try sha256sum((0..<steps).map { "step-\($0) \($0 * 7 + 3)\n\n" }.joined())
+}
