@@ -44,13 +44,25 @@ def _crashed(daemon: common.Daemon, row: Row, context: str) -> bool:
     return True
 
 
+def _stuck(run: JournalRun, daemon: common.Daemon) -> str:
+    """What a run that does not end is doing: its status and the calls waiting for a decision."""
+    try:
+        client = common.Client(daemon.socket)
+        info = client.call("run/get", {"run_id": run.id})["run"]
+        waiting = client.call("approval/list", {"run_id": run.id})["approvals"]
+        client.close()
+        return f"status {info['status']}, last seq {info['last_seq']}, waiting approvals {waiting}"
+    except Exception as error:  # noqa: BLE001 — a description, whatever happened
+        return f"state unknown ({error})"
+
+
 def _finish(run: JournalRun, daemon: common.Daemon, row: Row, seed: int, timeout: float = 120) -> None:
     """Follows `run` to its end (restarting a daemon that died) and records what its check finds."""
     for _ in range(3):
         try:
             outcome = run.follow(daemon, timeout=timeout)
         except TimeoutError as error:
-            row.failures.append(f"seed {seed}: {error}")
+            row.failures.append(f"seed {seed}: {error}: {_stuck(run, daemon)}; kills after {run.kills}")
             return
         if outcome == "ended":
             break
@@ -62,9 +74,9 @@ def _finish(run: JournalRun, daemon: common.Daemon, row: Row, seed: int, timeout
 def sigkill(work: str, seed: int, target: int, calls: int = 30) -> Row:
     row = Row("kills", "SIGKILL of agentd at a random point of an `emu-journal-30` run (a third each: after a random "
                        "event seq + 0–3 ms; 0–20 ms after a random `tool.started`; the moment a random step's line "
-                       "reaches journal.log), restart on the same ledger",
+                       "reaches journal.log), with 0–2 other runs in flight; restart on the same ledger",
               unit="kills",
-              checked="run completes; each step's journal line exactly once (uncertain calls decided from the "
+              checked="every run completes; each step's journal line exactly once (uncertain calls decided from the "
                       "journal); every event a client had received is in the ledger unchanged; seqs gap-free; "
                       "digest; `PRAGMA integrity_check`; daemon never dies on its own")
     rng = random.Random(seed)
@@ -81,9 +93,14 @@ def sigkill(work: str, seed: int, target: int, calls: int = 30) -> Row:
         while row.injected < target:
             run = JournalRun(os.path.join(work, f"run-{runs}"), calls)
             runs += 1
+            companions = [JournalRun(os.path.join(work, f"run-{runs}-{i}"), calls) for i in range(rng.randint(0, 2))]
             client = common.Client(daemon.socket)
-            run.start(client)
+            for one in [run] + companions:
+                one.start(client)
             client.close()
+            threads = [threading.Thread(target=_companion, args=(one, daemon, row, seed)) for one in companions]
+            for thread in threads:
+                thread.start()
             for _ in range(rng.randint(1, 4)):
                 low = max(run.seen, default=0) + 1
                 if low >= length - 2 or row.injected >= target:
@@ -93,16 +110,13 @@ def sigkill(work: str, seed: int, target: int, calls: int = 30) -> Row:
                 # later); a third the moment a tool's line reaches journal.log (its effect happened, its result may
                 # not be committed): where exactly-once is at stake.
                 mode = rng.randrange(3)
-                if mode == 0:
-                    outcome = run.follow(daemon, kill_at_seq=at, kill_delay=rng.choice([0.0, rng.uniform(0, 0.003)]))
-                elif mode == 1:
-                    outcome = run.follow(daemon, kill_at_seq=at, kill_delay=rng.uniform(0, 0.02),
-                                         kill_on_type="tool.started")
-                else:
-                    lines = len(run.journal_lines()) + 1
-                    if lines > calls:
-                        break
-                    outcome = run.follow(daemon, kill_at_lines=lines)
+                try:
+                    outcome = _kill_follow(run, daemon, rng, mode, at, calls)
+                except TimeoutError as error:
+                    row.failures.append(f"seed {seed}: {error}: {_stuck(run, daemon)}; kills after {run.kills}")
+                    break
+                if outcome == "skip":
+                    break
                 if outcome == "killed":
                     row.injected += 1
                     restarts.append(daemon.start())
@@ -111,7 +125,11 @@ def sigkill(work: str, seed: int, target: int, calls: int = 30) -> Row:
                 elif _crashed(daemon, row, f"in run {run.id} (seed {seed})"):
                     daemon.start()
             _finish(run, daemon, row, seed)
-            uncertain += run.uncertain
+            for thread in threads:
+                thread.join()
+            for one in companions:
+                row.failures += [f"seed {seed}: {p}" for p in one.check(daemon)]
+            uncertain += sum(one.uncertain for one in [run] + companions)
             if runs % 10 == 0:
                 _integrity(daemon, row)
         _integrity(daemon, row)
@@ -124,6 +142,28 @@ def sigkill(work: str, seed: int, target: int, calls: int = 30) -> Row:
     row.notes.append(f"{runs} runs, {uncertain} calls reported uncertain and decided from the journal; restart to a ready socket p50 {common.quantile(restarts, 0.5) * 1000:.0f} ms, "
                      f"max {max(restarts, default=0) * 1000:.0f} ms")
     return row
+
+
+def _kill_follow(run: JournalRun, daemon: common.Daemon, rng: random.Random, mode: int, at: int, calls: int) -> str:
+    if mode == 0:
+        return run.follow(daemon, kill_at_seq=at, kill_delay=rng.choice([0.0, rng.uniform(0, 0.003)]))
+    if mode == 1:
+        return run.follow(daemon, kill_at_seq=at, kill_delay=rng.uniform(0, 0.02), kill_on_type="tool.started")
+    lines = len(run.journal_lines()) + 1
+    return "skip" if lines > calls else run.follow(daemon, kill_at_lines=lines)
+
+
+def _companion(run: JournalRun, daemon: common.Daemon, row: Row, seed: int) -> None:
+    """Follows another run in flight through the kills aimed at the main one, until it ends."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            if run.follow(daemon, timeout=120) == "ended":
+                return
+        except (OSError, common.RPCError, TimeoutError):
+            pass
+        time.sleep(0.05)  # killed: wait for the restart
+    row.failures.append(f"seed {seed}: run {run.id} (in flight alongside) did not end within 300 s")
 
 
 def _integrity(daemon: common.Daemon, row: Row) -> None:

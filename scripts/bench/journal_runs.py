@@ -25,7 +25,8 @@ class JournalRun:
     calls: int
     id: str = ""
     seen: dict = field(default_factory=dict)  # seq → event received by a client (acknowledged)
-    decided: dict = field(default_factory=dict)  # call_id → approved
+    decided: dict = field(default_factory=dict)  # call_id → approved (the last decision)
+    handled: set = field(default_factory=set)  # seqs of the approval.requested events decided
     uncertain: int = 0
     kills: list = field(default_factory=list)  # seq after which the daemon was killed
     outcome: str = ""
@@ -84,7 +85,9 @@ class JournalRun:
                     return "ended" if message["params"].get("reason") == "run_ended" else "disconnected"
                 event = message["params"]["event"]
                 self.seen[event["seq"]] = event
-                if event["type"] == "approval.requested":
+                if event["type"] == "approval.requested" and event["seq"] not in self.handled:
+                    # Per request, not per call: an approved call killed again before it finished is uncertain again.
+                    self.handled.add(event["seq"])
                     self.decide(client, json.loads(event["payload"]))
                 if kill_at_seq is not None and event["seq"] >= kill_at_seq and (
                         kill_on_type is None or event["type"] == kill_on_type):
@@ -119,8 +122,6 @@ class JournalRun:
 
     def decide(self, client: common.Client, request: dict) -> None:
         call_id = request["call_id"]
-        if call_id in self.decided:
-            return
         if request.get("reason") != "uncertain":
             raise RuntimeError(f"run {self.id}: unexpected approval request {request}")
         step = common.step_of(request.get("arguments", ""))
