@@ -61,9 +61,11 @@ public actor RunManager {
         }
         let prompt = request.prompt
         guard !prompt.isEmpty else { throw EngineError(.invalidRequest, "the prompt is empty") }
-        let toolNames = request.tools ?? configuration.defaultTools
+        let toolNames = ToolSelection.resolve(
+            base: request.tools ?? configuration.defaultTools, adding: request.addTools, removing: request.removeTools)
         let definitions: [JSONValue]
         do {
+            _ = try tools.definitions(for: request.removeTools)
             definitions = try tools.definitions(for: toolNames)
         } catch {
             throw EngineError(.invalidRequest, "\(error)")

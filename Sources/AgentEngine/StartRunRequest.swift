@@ -7,6 +7,10 @@ public struct StartRunRequest: Sendable, Hashable {
     public var cwd: String
     public var instructions: String?
     public var tools: [String]?
+    /// Tools added to ``tools`` (or to the default set) for this run.
+    public var addTools: [String] = []
+    /// Tools taken out of the run's set (see ``ToolSelection``).
+    public var removeTools: [String] = []
     /// Name of the client that started the run, for the record.
     public var client: String?
     /// Tools whose calls wait for a person's approval in this run (added to the configured ones).

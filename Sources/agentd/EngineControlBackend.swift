@@ -19,12 +19,14 @@ struct EngineControlBackend: ControlBackend {
 
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
         let defaults = live?.runDefaults
-        let request = StartRunRequest(
+        var request = StartRunRequest(
             prompt: params.prompt, model: params.model ?? defaults?.model,
             cwd: params.cwd ?? FileManager.default.homeDirectoryForCurrentUser.path,
             instructions: params.instructions ?? defaults?.instructions, tools: params.tools ?? defaults?.tools,
             client: "\(client.name) (uid \(client.uid))",
             requireApproval: params.requireApproval ?? [])
+        request.addTools = params.addTools ?? []
+        request.removeTools = params.removeTools ?? []
         return try await mapped { try await manager.start(request) }
     }
 

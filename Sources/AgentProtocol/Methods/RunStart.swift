@@ -13,6 +13,10 @@ public enum RunStart: ControlMethod {
         public var instructions: String?
         /// Names of the tools the run may use; the daemon's default set when absent.
         public var tools: [String]?
+        /// Tools added to `tools` (or to the daemon's default set) for this run (`agentctl start --tool`).
+        public var addTools: [String]?
+        /// Tools taken out of the run's set (`agentctl start --no-tool`); a name both added and removed is removed.
+        public var removeTools: [String]?
         /// Tools whose calls wait for a person's approval in this run (added to the daemon's configured ones).
         public var requireApproval: [String]?
         /// A client-chosen idempotency key: the same key twice returns the same run.
@@ -20,8 +24,11 @@ public enum RunStart: ControlMethod {
 
         public init(
             prompt: String, model: String? = nil, cwd: String? = nil, instructions: String? = nil,
-            tools: [String]? = nil, requireApproval: [String]? = nil, requestID: String? = nil
+            tools: [String]? = nil, requireApproval: [String]? = nil, requestID: String? = nil,
+            addTools: [String]? = nil, removeTools: [String]? = nil
         ) {
+            self.addTools = addTools
+            self.removeTools = removeTools
             self.requireApproval = requireApproval
             self.prompt = prompt
             self.model = model
@@ -35,6 +42,8 @@ public enum RunStart: ControlMethod {
             case prompt, model, cwd, instructions, tools
             case requireApproval = "require_approval"
             case requestID = "request_id"
+            case addTools = "add_tools"
+            case removeTools = "remove_tools"
         }
     }
 
