@@ -68,7 +68,17 @@ class JournalRun:
             self.poll_stop.clear()
             poller.start()
         try:
-            subscription = client.attach(self.id, 0)
+            try:
+                subscription = client.attach(self.id, 0)
+            except (ConnectionError, OSError):
+                if poller is not None:
+                    poller.join(2)  # a kill in progress finishes; otherwise the close was not ours
+                    self.poll_stop.set()
+                if self.killed_by_poller:
+                    return "killed"
+                if not daemon.alive():
+                    return "disconnected"
+                raise
             deadline = time.monotonic() + timeout
             while True:
                 try:
@@ -77,7 +87,8 @@ class JournalRun:
                     raise TimeoutError(f"run {self.id}: not ended within {timeout} s") from None
                 if message is None:
                     if poller is not None:
-                        poller.join()
+                        poller.join(2)  # a kill in progress finishes; otherwise the close was not ours
+                        self.poll_stop.set()
                     return "killed" if self.killed_by_poller else "disconnected"
                 if message["method"] == "run/attach_ended":
                     subscription.end = message["params"]
