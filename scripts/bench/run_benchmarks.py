@@ -32,6 +32,7 @@ class Bench:
     what: str
     full: list[str]
     quick: list[str]
+    reps: int | None = None  # full-mode repetitions when not the default (quick mode: always 1)
 
 
 KNOWN = [
@@ -43,6 +44,16 @@ KNOWN = [
           ["--runs", "10", "--sync", "none"], ["--runs", "2", "--sync", "none"]),
     Bench("ledger", "Ledger append, commit latency, read-back", ["--events", "200000"], ["--events", "20000"]),
     Bench("tool-spawn", "`shell` tool running `true`", ["--iterations", "500"], ["--iterations", "100"]),
+    Bench("ledger-replay", "Replay of a ledger through the reducer (best of 3 replays)",
+          ["--events", "1000000"], ["--events", "50000", "--repeats", "1"]),
+    Bench("ledger-startup", "agentd start-up to an answering socket on a large ledger (median of 5)",
+          ["--events", "1000000"], ["--events", "50000", "--repeats", "2"]),
+    Bench("upstream-transport", "One 30-tool-call run, WebSocket vs HTTP+SSE transport, 20 ms emulated latency",
+          ["--runs", "5"], ["--runs", "1"]),
+    Bench("upstream-queue", "Lane wait of 200 concurrent runs over 4 pooled connections, 20 ms latency",
+          ["--runs", "200", "--connections", "4"], ["--runs", "40", "--connections", "4"]),
+    Bench("upstream-outage", "Reconnect attempts during an upstream outage with runs waiting",
+          ["--outage-s", "30"], ["--outage-s", "3", "--runs", "5"], reps=2),
 ]
 
 # What the issues promise; a topic is covered by any subcommand whose name or abstract contains a keyword.
@@ -125,7 +136,7 @@ def run_subcommands(bench: str, quick: bool, reps: int, log) -> tuple[list[dict]
         units: dict[str, str] = {}
         errors = []
         began = time.monotonic()
-        for _ in range(reps):
+        for _ in range(reps if quick or entry.reps is None else entry.reps):
             metrics, output, error = run_once(command, 90 if quick else 600)
             if error:
                 errors.append(error)
