@@ -113,7 +113,9 @@ class Daemon:
         deadline = began + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"agentd exited with {self.proc.returncode} during start-up; see {self.log_path}")
+                with open(self.log_path, errors="replace") as file:
+                    tail = " | ".join(line.strip() for line in file.read().splitlines()[-3:])
+                raise RuntimeError(f"agentd exited with {self.proc.returncode} during start-up: {tail}")
             try:
                 client = Client(self.socket, name="bench-probe")
                 client.close()
