@@ -7,8 +7,10 @@ Every event received is validated strictly against the SDK's per-type pydantic m
 literal from `ResponsesServerEvent`, as reference/ws_sdk_probe.py does), in addition to the SDK's own lenient
 parsing. Scenarios:
   1. sync client, WebSocket: an `emu-tools-3` chain to completion (previous_response_id + only new items),
-     then checks the final `digest=` line; an unknown previous_response_id (error frame); `response.steer`;
-     `emu-fail` (in-stream error + response.failed).
+     then checks the final `digest=` line; an unknown previous_response_id (error frame); `response.steer` on a
+     completed response (steer.failed); `emu-fail` (in-stream error + response.failed); steering a streaming
+     text response (steer.accepted, response.incomplete `steered`, successor) and a tool-call response
+     (steer.pending with required_input, then the continuation).
   2. async client, WebSocket: an `emu-text` turn on the named lane "lane-a" (stream_id echoed on every event),
      and an `emu-tools-1` chain through the SDK's AsyncResponsesWebSocketSession lane helper.
   3. HTTP/SSE: `client.responses.create(stream=True)` `emu-tools-1` chain via the stored response, an HTTP
@@ -184,6 +186,59 @@ def sync_websocket(ws_base: str) -> None:
         check(events[-1].response.error is not None and events[-1].response.error.code == "server_error",
               "ws-sync emu-fail: response.error")
         print("[ws-sync] error frame, steer.failed and emu-fail ok")
+        steering(conn, receive_response)
+
+
+def steering(conn: Any, receive_response: Callable[..., list[Any]]) -> None:
+    """`response.steer` accepted mid-text (incomplete `steered` + successor) and mid-tool-call (`steer.pending`)."""
+
+    def read_until(where: str, seq: SequenceChecker, stop: Callable[[dict], bool]) -> list[dict]:
+        seen = []
+        while True:
+            raw = conn.recv_bytes()
+            obj = json.loads(raw)
+            strict_validate(obj, where)
+            seq.see(obj)
+            conn.parse_event(raw)
+            seen.append(obj)
+            if stop(obj):
+                return seen
+
+    conn.response.create(model="emu-text-wait-steer", store=False, input="first words")
+    seq = SequenceChecker("ws-steer text", None)
+    head = read_until("ws-steer text", seq, lambda o: o["type"] == "response.output_text.delta")
+    first_id = head[0]["response"]["id"]
+    conn.response.steer(previous_response_id=first_id, input="change course")
+    rest = read_until("ws-steer text", seq, lambda o: o["type"] in ("response.incomplete", "response.completed"))
+    types = [o["type"] for o in rest]
+    check(types[0] == "response.steer.accepted", f"ws-steer: first answer {types[0]}")
+    check(types[-1] == "response.incomplete", f"ws-steer: steered response ended with {types[-1]}")
+    check(rest[-1]["response"]["incomplete_details"] == {"reason": "steered"}, "ws-steer: incomplete_details")
+    successor = receive_response("ws-steer successor")
+    final = successor[-1]
+    check(successor[0].type == "response.created", "ws-steer: successor starts with response.created")
+    check(final.type == "response.completed" and final.response.output_text == "You said: change course",
+          f"ws-steer: successor {final.type} {getattr(final, 'response', None)}")
+    check(final.response.previous_response_id == first_id, "ws-steer: successor continues the steered response")
+
+    conn.response.create(model="emu-tools-1-wait-steer", store=False, input="go", tools=[SHELL_TOOL])
+    seq = SequenceChecker("ws-steer tool", None)
+    head = read_until("ws-steer tool", seq, lambda o: o["type"] == "response.function_call_arguments.delta")
+    tool_id = head[0]["response"]["id"]
+    conn.response.steer(previous_response_id=tool_id, input=[{"role": "user", "content": "then say hi"}])
+    rest = read_until("ws-steer tool", seq, lambda o: o["type"] == "response.steer.pending")
+    completed = next((o for o in rest if o["type"] == "response.completed"), None)
+    check(completed is not None, "ws-steer: the tool-call response completes before steer.pending")
+    call = next(i for i in (completed or {"response": {"output": []}})["response"]["output"]
+                if i["type"] == "function_call")
+    check(rest[-1]["required_input"] == [{"type": "function_call_output", "call_id": call["call_id"],
+                                          "name": call["name"]}], f"ws-steer: required_input {rest[-1]}")
+    conn.response.create(model="emu-tools-1-wait-steer", store=False, previous_response_id=tool_id,
+                         tools=[SHELL_TOOL],
+                         input=[{"type": "function_call_output", "call_id": call["call_id"], "output": tool_output(0)}])
+    done = receive_response("ws-steer after pending")[-1]
+    check(done.type == "response.completed", f"ws-steer: continuation after pending ended with {done.type}")
+    print("[ws-sync] steer accepted/incomplete/successor and steer.pending ok")
 
 
 # --- 2. async WebSocket ----------------------------------------------------------------------------------------

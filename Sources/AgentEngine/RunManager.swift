@@ -139,13 +139,17 @@ public actor RunManager {
         return state
     }
 
-    /// Injects user input into an active run; it goes into the next request. A repeated `inputID` is ignored.
+    /// Injects user input into an active run: steered into the response that is streaming when the upstream can
+    /// steer, else queued for the next request. A repeated `inputID` is not applied twice.
     public func addInput(_ id: RunID, _ input: InputAdded) async throws -> RunState {
         guard let driver = drivers[id] else {
             let state = try await replay(id)
+            // A retry of input the run already has is answered (not applied again), even after the run ended.
+            if state.inputIDs.contains(input.inputID) { return state }
             throw EngineError(.invalidRequest, "run \(id) is \(state.status.rawValue); input goes only to active runs")
         }
         try await driver.addInput(input)
+        try await driver.steerIfStreaming(input)
         return await driver.state
     }
 

@@ -25,9 +25,12 @@ public enum RunReducer {
             guard let frame = parsed ?? (try? JSONValue.parse(event.payload)) else { return }
             applyOutbound(&state, event, frame)
         case .upstreamIn:
-            guard let frame = (parsed ?? (try? JSONValue.parse(event.payload))).flatMap(UpstreamEvent.init(json:))
-            else { return }
-            applyInbound(&state, frame)
+            // Streamed deltas never change run state (text is taken from the completed response), so replay does
+            // not parse them: they are most of a ledger. Live, the engine passes them parsed and nothing happens.
+            if parsed == nil && event.type.hasSuffix(".delta") { return }
+            let json = parsed ?? (try? JSONValue.parse(event.payload))
+            guard let frame = json.flatMap(UpstreamEvent.init(json:)) else { return }
+            applyInbound(&state, frame, rawFrame: json)
         case .tool: applyTool(&state, event)
         case .control: applyControl(&state, event)
         }
@@ -53,6 +56,7 @@ public enum RunReducer {
             state.awaitingResponse = false
             state.currentResponseID = nil
             state.lastError = nil
+            requeueSteers(&state)
         case RunEventType.resumed:
             state.status = .running
             state.endReason = nil
@@ -63,6 +67,7 @@ public enum RunReducer {
                 event.type == RunEventType.failed
                 ? .failed : event.type == RunEventType.cancelled ? .cancelled : .interrupted
             state.endReason = (try? JSONCoding.decode(RunEnded.self, from: event.payload))?.reason
+            requeueSteers(&state)
             if state.awaitingResponse {
                 // The response that was streaming is abandoned: a resume asks again with the whole conversation.
                 state.needsResend = true
@@ -75,13 +80,16 @@ public enum RunReducer {
     }
 
     private static func applyOutbound(_ state: inout RunState, _ event: LedgerEvent, _ frame: JSONValue) {
+        if event.type == SteerEventType.steer { return applySteerSent(&state, frame) }
         guard event.type == UpstreamEventType.create else { return }
         let input = Items.normalize(frame["input"])
-        if frame["previous_response_id"]?.stringValue == nil {
+        let continuing = frame["previous_response_id"]?.stringValue != nil
+        let held = takeHeldSteers(&state, continuing: continuing)
+        if !continuing {
             // A request without a parent carries the whole conversation.
             state.conversation = input
         } else {
-            state.conversation += input
+            state.conversation += held + input
         }
         state.pendingInput = []
         state.needsResend = false
@@ -90,20 +98,31 @@ public enum RunReducer {
         state.lastError = nil
     }
 
-    private static func applyInbound(_ state: inout RunState, _ frame: UpstreamEvent) {
+    private static func applyInbound(_ state: inout RunState, _ frame: UpstreamEvent, rawFrame: JSONValue?) {
         switch frame.type {
         case UpstreamEventType.created:
             state.currentResponseID = frame.response?.id
+            // A successor the server started itself (after a steer) is awaited like a requested one.
+            state.awaitingResponse = true
+            applySteeredSuccessor(&state)
+        case UpstreamEventType.incomplete where isSteeredIncomplete(frame.response):
+            guard let response = frame.response else { return }
+            applySteeredIncomplete(&state, response)
+        case SteerEventType.accepted, SteerEventType.pending, SteerEventType.failed:
+            guard let json = rawFrame else { return }
+            applySteerAnswer(&state, frame.type, json)
         case UpstreamEventType.completed, UpstreamEventType.done:
             guard let response = frame.response else { return }
             completeResponse(&state, response)
         case UpstreamEventType.failed, UpstreamEventType.incomplete:
+            requeueSteers(&state)
             state.awaitingResponse = false
             state.currentResponseID = nil
             state.lastError =
                 frame.response?.error
                 ?? UpstreamError(code: frame.type, message: "response ended with status \(frame.response?.status ?? "?")")
         case UpstreamEventType.error:
+            requeueSteers(&state)
             state.awaitingResponse = false
             state.currentResponseID = nil
             state.lastError = frame.error ?? UpstreamError(message: "upstream error")
@@ -145,6 +164,7 @@ public enum RunReducer {
                 let index = state.toolCalls.lastIndex(where: { $0.callID == request.callID })
             else { return }
             state.toolCalls[index].approval = .pending
+            state.toolCalls[index].approvalReason = request.reason
             state.status = .awaitingApproval
         case ControlEventType.approvalResolved:
             guard let decision = try? JSONCoding.decode(ApprovalResolved.self, from: event.payload),
@@ -168,6 +188,8 @@ public enum RunReducer {
             else { return }
             state.inputIDs.insert(input.inputID)
             state.pendingInput.append(Items.userMessage(input.text))
+        case ControlEventType.inputRequeued:
+            applySteerRequeued(&state)
         default:
             break
         }

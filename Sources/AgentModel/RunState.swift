@@ -35,6 +35,10 @@ public struct RunState: Codable, Hashable, Sendable {
     public var conversation: [JSONValue]
     /// Items not yet sent upstream (the first prompt, then tool outputs).
     public var pendingInput: [JSONValue]
+    /// Injected input handed to the upstream with `response.steer` and not yet applied (see ``SteeringInput``).
+    public var steering: [SteeringInput]
+    /// The upstream answered `steering_not_supported`: injected input is only queued from then on.
+    public var steeringUnsupported: Bool
     /// Tokens reported by completed responses.
     public var inputTokens: Int
     public var outputTokens: Int
@@ -66,6 +70,8 @@ public struct RunState: Codable, Hashable, Sendable {
         toolCalls = []
         conversation = []
         pendingInput = []
+        steering = []
+        steeringUnsupported = false
         inputTokens = 0
         outputTokens = 0
         lastError = nil

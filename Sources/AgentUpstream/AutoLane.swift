@@ -35,6 +35,10 @@ final class AutoLane: UpstreamLane {
         }
     }
 
+    func steer(_ frame: String) async -> SteerSubmission {
+        await inner.steer(frame)
+    }
+
     func release() async {
         await inner.release()
     }

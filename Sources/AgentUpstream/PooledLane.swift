@@ -28,6 +28,11 @@ final class PooledLane: UpstreamLane {
         return try await pool.send(frame, on: ticket)
     }
 
+    func steer(_ frame: String) async -> SteerSubmission {
+        guard isUsable else { return .notStreaming }
+        return await pool.steer(frame, on: ticket)
+    }
+
     func release() async {
         guard !released.exchange(true) else { return }
         await pool.release(ticket)

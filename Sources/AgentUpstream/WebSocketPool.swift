@@ -34,6 +34,8 @@ public actor WebSocketPool: ResponsesUpstream {
         var ticketID: UInt64
         var continuation: AsyncThrowingStream<String, any Error>.Continuation
         var frames = 0
+        /// Steers sent on this response that keep its stream open until answered.
+        var steer = SteerHold()
     }
 
     let configuration: UpstreamConfiguration
@@ -248,7 +250,9 @@ public actor WebSocketPool: ResponsesUpstream {
         }
         response.frames += 1
         response.continuation.yield(text)
-        if header.isTerminal {
+        let steered = header.type == UpstreamEventType.incomplete && Self.isSteeredIncomplete(text)
+        let hardEnd = header.isInStreamError || header.type == UpstreamEventType.failed
+        if response.steer.observe(header.type, steeredIncomplete: steered, endsResponseHard: hardEnd) {
             if header.isInStreamError { slots[c].expectingTrailer.insert(lane) }
             response.continuation.finish()
             slots[c].active[lane] = nil

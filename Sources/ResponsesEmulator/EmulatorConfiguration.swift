@@ -18,6 +18,9 @@ public struct EmulatorConfiguration: Sendable {
     public var maxConnectionAge: Duration? = nil
     /// Faults to inject.
     public var faults: EmulatorFaults = .init()
+    /// Whether `response.steer` is supported; when false every steer gets `steering_not_supported` (so does any
+    /// steer of a response whose model name ends in `-nosteer`).
+    public var steering: Bool = true
 
     /// Creates a configuration; every parameter has the default documented on its property.
     /// - Parameters:

@@ -19,16 +19,20 @@ actor WebSocketSession {
     /// The real API's limit of distinct named `stream_id`s per connection.
     static let maxNamedStreams = 32
 
-    private let connectionID: Int
-    private let engine: ResponseEngine
+    let connectionID: Int
+    let engine: ResponseEngine
     private let logger: Logger
     private let output: AsyncStream<Outbound>.Continuation
     private let jobs: AsyncStream<Job>.Continuation
     private var scheduler = LaneScheduler<CreateRequest>()
     private var namedStreams: Set<String> = []
-    private var cache: [LaneID: ResponseRecord] = [:]
+    var cache: [LaneID: ResponseRecord] = [:]
+    /// Responses streaming now, per lane (what `response.steer` can target).
+    var live: [LaneID: LiveResponse] = [:]
+    /// Steered input the server holds for the next `response.create` on a lane (after `response.steer.pending`).
+    var heldSteers: [LaneID: HeldSteers] = [:]
     private var framesSent = 0
-    private var closed = false
+    private(set) var closed = false
 
     init(
         connectionID: Int,
@@ -44,8 +48,8 @@ actor WebSocketSession {
         self.jobs = jobs
     }
 
-    private var configuration: EmulatorConfiguration { engine.configuration }
-    private var recorder: EmulatorRecorder { engine.recorder }
+    var configuration: EmulatorConfiguration { engine.configuration }
+    var recorder: EmulatorRecorder { engine.recorder }
 
     // MARK: Inbound
 
@@ -99,26 +103,6 @@ actor WebSocketSession {
         launch(scheduler.enqueue(request, on: LaneID(streamID: request.streamID)))
     }
 
-    private func receiveSteer(_ frame: JSONValue) {
-        let previous = frame["previous_response_id"] ?? .null
-        let lane = cache.first { $0.value.id == previous.stringValue }?.key.streamID
-        var members: [(String, JSONValue)] = [
-            ("type", .string("response.steer.failed")),
-            ("sequence_number", .int(0)),
-            (
-                "error",
-                .object([
-                    ("type", .string("invalid_request_error")),
-                    ("code", .string("steering_not_supported")),
-                    ("message", .string("Steering is not supported for this model.")),
-                ])
-            ),
-            ("steer", .object([("input", frame["input"] ?? .null), ("previous_response_id", previous)])),
-        ]
-        if let lane { members.append(("stream_id", .string(lane))) }
-        send(.object(members))
-    }
-
     // MARK: Running responses
 
     private func launch(_ starts: [LaneScheduler<CreateRequest>.Start]) {
@@ -153,36 +137,56 @@ actor WebSocketSession {
             }
         }
 
-        let prepared: PreparedResponse
-        do {
-            prepared = try engine.prepare(request, parent: parent)
-        } catch {
-            // A same-lane continuation that fails evicts its parent; a failed fork keeps it.
-            if parentIsSameLane { cache[lane] = nil }
-            send(error.webSocketFrame(streamID: lane.streamID))
-            return
+        var current = request
+        if let held = heldSteers.removeValue(forKey: lane), held.parentID == request.previousResponseID {
+            // Input steered into the parent while it waited for tool outputs goes first, in submission order.
+            current.input = held.items + current.input
         }
-        logger.debug(
-            "response started",
-            metadata: ["emu.conn": "\(connectionID)", "emu.lane": "\(lane)", "emu.response": "\(prepared.responseID)"]
-        )
-
-        for (index, event) in prepared.events.enumerated() {
-            let delay = index == 0 ? configuration.firstEventDelay : configuration.interEventDelay
-            if delay > .zero { try? await Task.sleep(for: delay) }
-            if Task.isCancelled || closed { return }
-            send(event)
-        }
-        if let record = prepared.record {
-            cache[lane] = record
-        } else if parentIsSameLane {
-            cache[lane] = nil
+        var currentParent = parent
+        // Only the first response of a chain waits (see `play`), so the run's later turns stream normally.
+        var waitForSteer = current.model.contains("wait-steer") && request.previousResponseID == nil
+        while true {
+            let prepared: PreparedResponse
+            do {
+                prepared = try engine.prepare(current, parent: currentParent)
+            } catch {
+                // A same-lane continuation that fails evicts its parent; a failed fork keeps it.
+                if parentIsSameLane { cache[lane] = nil }
+                send(error.webSocketFrame(streamID: lane.streamID))
+                return
+            }
+            logger.debug(
+                "response started",
+                metadata: [
+                    "emu.conn": "\(connectionID)", "emu.lane": "\(lane)", "emu.response": "\(prepared.responseID)",
+                ]
+            )
+            let played = await play(
+                prepared, request: current, parent: currentParent, lane: lane, waitForSteer: waitForSteer)
+            switch played {
+            case .ended:
+                return
+            case .finished(let record):
+                if let record {
+                    cache[lane] = record
+                } else if parentIsSameLane {
+                    cache[lane] = nil
+                }
+                return
+            case .successor(let next, let record):
+                // Steered: the server starts the successor itself, on the same lane, continuing `record`.
+                cache[lane] = record
+                current = next
+                currentParent = ResolvedParent(record: record, fromConnectionCache: true)
+                parentIsSameLane = true
+                waitForSteer = false
+            }
         }
     }
 
     // MARK: Outbound and lifetime
 
-    private func send(_ frame: JSONValue) {
+    func send(_ frame: JSONValue) {
         guard !closed else { return }
         let text = frame.serialized
         framesSent += 1

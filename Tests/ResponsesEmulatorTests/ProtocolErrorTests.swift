@@ -147,15 +147,17 @@ struct ProtocolErrorTests {
         }
     }
 
-    @Test("response.steer is answered with response.steer.failed (steering_not_supported)")
+    @Test("response.steer for no active response is answered with response.steer.failed (response_not_found)")
     func steer() async throws {
         try await withEmulator { _, url in
             try await withSocket(url) { socket in
                 try await socket.sendRaw(#"{"type":"response.steer","previous_response_id":"resp_x","input":"faster"}"#)
                 let frame = try #require(try await socket.next())
                 #expect(frame["type"] == .string("response.steer.failed"))
-                #expect(frame["error"]?["code"] == .string("steering_not_supported"))
+                #expect(frame["error"]?["code"] == .string("response_not_found"))
                 #expect(frame["steer"]?["input"] == .string("faster"))
+                // Refused before allocation: no steer id.
+                #expect(frame["steer"]?["id"] == nil)
             }
         }
     }

@@ -19,6 +19,10 @@ public protocol UpstreamLane: Sendable {
     ///   whether any frame of the response had arrived (then the request must not be replayed as is).
     func send(_ frame: String) async throws -> AsyncThrowingStream<String, any Error>
 
+    /// Sends a `response.steer` frame for the response streaming on this lane (exactly these bytes), keeping
+    /// that response's stream open until the server accepts, holds or refuses the steer.
+    func steer(_ frame: String) async -> SteerSubmission
+
     /// Gives the lane back to the pool.
     func release() async
 }

@@ -1,9 +1,12 @@
 import AgentModel
 
-/// `run/input`: adds user input to an active run; it goes into the run's next `response.create`.
+/// `run/input`: adds user input to an active run.
 ///
-/// Steering a response that is already streaming is not possible over the upstream's WebSocket mode: the input
-/// waits for the next request (after the current response and its tool calls).
+/// While a response streams over the WebSocket transport the input is sent as `response.steer` (the server ends
+/// the response at a safe boundary and continues with the input); while tools run, over HTTP+SSE, or when the
+/// upstream answers `steering_not_supported`, it is queued for the next `response.create`. Either way it reaches
+/// the model once. A retry with an `input_id` the run already has answers `applied: false`, even after the run
+/// ended.
 public enum RunInput: ControlMethod {
     public static let name = "run/input"
 
