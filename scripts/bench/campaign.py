@@ -101,6 +101,24 @@ def write(args, rows, started, elapsed, seed) -> None:
             lines.append(f"  - FAILURE: {failure}")
         if len(row.failures) > 25:
             lines.append(f"  - … and {len(row.failures) - 25} more (rerun the command to see them all)")
+    lines += [
+        "",
+        "## How the checks decide",
+        "",
+        "- *Acknowledged event*: one a client received on the control socket before the fault. After the fault the "
+        "run's ledger (read back through `run/attach` from seq 0) must hold it with the same seq, type, timestamp "
+        "and payload bytes, and seqs must run 0, 1, 2, … without a gap.",
+        "- *Exactly once*: `emu-journal-30`'s calls run `echo step-k … | tee -a journal.log`. A call that started "
+        "before a crash and did not finish is reported `uncertain` and waits; the campaign decides as a person "
+        "would, from the journal (line present → deny, absent → approve). Afterwards each of the 30 lines must be "
+        "in the journal exactly once. A negative control (approving every uncertain call blindly) makes this check "
+        "report duplicated steps, so it can fail.",
+        "- *Daemon crash*: agentd exiting or dying without the campaign's own SIGKILL, or a non-zero status on "
+        "SIGTERM. A documented stop (exit 75 on a ledger I/O error) is reported in the details, not counted.",
+        "",
+        "Not covered here: power loss (SIGKILL leaves the page cache intact, so fsync is not exercised), drops on the "
+        "HTTP/SSE transport, and kills of the emulator itself.",
+    ]
     total = sum(len(row.failures) for row in rows)
     lines += ["", f"Total failures: **{total}**." + (" Target met: zero." if total == 0 else
                                                      " Target (zero) not met: see the failures above.")]
