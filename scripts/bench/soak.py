@@ -95,6 +95,7 @@ def main() -> int:
     in_flight: set[str] = set()
     completed, failed, sampled = [], [], []
     deadline = began + args.minutes * 60
+    window_end, metrics_text, overheads, alive = None, None, [], False
     try:
         while True:
             now = time.monotonic()
@@ -116,17 +117,18 @@ def main() -> int:
                     else:
                         failed.append(f"{run_id}: {status}")
         window_end = time.monotonic()
-        metrics_text = None
         try:
             metrics_text = client.call("daemon/metrics", {})["text"]
         except common.RPCError:
             pass
-        overheads = []
         for run_id in sampled:
             subscription = client.attach(run_id, 0)
             subscription.follow(timeout=60)
             overheads += turn_overheads(subscription.events)
         alive = daemon.alive()
+    except (OSError, common.RPCError) as error:  # the daemon went away or refused: report it, do not hide it
+        failed.append(f"soak stopped early: {error!r}; daemon alive: {daemon.alive()}")
+        window_end = window_end or time.monotonic()
     finally:
         stop.set()
         sampler.join()
@@ -134,7 +136,7 @@ def main() -> int:
         status = daemon.stop()
         emulator.stop()
     in_window = [t for t in completed if t <= deadline]
-    seconds = min(window_end, deadline) - began
+    seconds = max(0.001, min(window_end, deadline) - began)
     result = {
         "minutes": args.minutes, "runs": args.runs, "completed": len(completed), "failed": failed,
         "runs_per_s": len(in_window) / seconds, "round_trips_per_s": len(in_window) * 30 / seconds,
