@@ -38,7 +38,7 @@ extension ControlConnection {
             return true
         }
         guard accepted else { return WireEncoding.errorLine(id: id, .alreadyInitialized) }
-        logger.info("client initialized")
+        logger.debug("client initialized")
         let result = Initialize.Result(
             protocolVersion: ProtocolVersion.current.description,
             daemon: Initialize.DaemonInfo(version: configuration.daemonVersion),
