@@ -84,8 +84,9 @@ def write(args, rows, started, elapsed, seed) -> None:
         "call executed twice, no daemon crash. Every row can be rerun alone with the command beside it (same seed, "
         "same random choices; timing still varies).",
         "",
-        f"Machine: {report.machine()}. Taken {started}, mode `{'--quick' if args.quick else 'full'}`, base seed "
-        f"{seed}, {elapsed / 60:.1f} min in all.",
+        f"Machine: {report.machine()}. Taken {started}, mode `{'--quick' if args.quick else 'full'}`, binaries "
+        f"from `{os.path.relpath(common.bin_dir(), common.ROOT) if common.bin_dir().startswith(common.ROOT) else common.bin_dir()}`"
+        f", base seed {seed}, {elapsed / 60:.1f} min in all.",
         "",
         "| Fault injected | Times | What was checked | Failures | Time | Reproduce |",
         "|---|---|---|---|---|---|",
