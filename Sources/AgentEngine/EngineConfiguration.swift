@@ -16,6 +16,8 @@ public struct EngineConfiguration: Sendable {
     public var includeEncryptedReasoning: Bool
     /// Tools whose calls always wait for a person's approval.
     public var requireApproval: [String]
+    /// Tool calls a run may make before it pauses for a person's approval to go on (`nil`: no limit).
+    public var maxToolCalls: Int? = nil
     /// Called when the ledger fails with an I/O error: the daemon must stop taking work and exit (a failed
     /// fsync is never retried; the restart re-verifies the file and recovers the runs).
     public var onLedgerIOError: @Sendable (LedgerFailure) -> Void

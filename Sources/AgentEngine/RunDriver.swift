@@ -115,6 +115,7 @@ actor RunDriver {
                 try await record(.run, RunEventType.cancelled, RunEnded(reason: cancellation.reason, code: "cancelled"))
                 return
             }
+            if try await endIfContinuationDenied() { return }
             switch state.nextStep {
             case .sendRequest:
                 guard state.responsesCompleted < configuration.maxResponses else {
@@ -124,7 +125,7 @@ actor RunDriver {
                 }
                 try await performTurn()
             case .runTools(let calls):
-                for call in calls { try await runTool(call) }
+                try await runToolsWithinLimit(calls)
             case .complete:
                 try await record(.run, RunEventType.completed, RunEnded())
                 return

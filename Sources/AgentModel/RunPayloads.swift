@@ -104,6 +104,8 @@ public struct ApprovalRequested: Codable, Hashable, Sendable {
         case policy
         /// The call started before a crash and did not finish: it may or may not have had its effect.
         case uncertain
+        /// The run made `run.max_tool_calls` calls: approving lets it go on (with as many again), denying ends it.
+        case toolCallLimit = "tool_call_limit"
     }
 
     public var callID: String

@@ -16,6 +16,8 @@ public struct ToolCallRecord: Codable, Hashable, Sendable {
     public var status: Status
     /// Whether the call waits for, or got, a person's decision.
     public var approval: Approval?
+    /// Why the call waits (or waited) for a person, once asked.
+    public var approvalReason: ApprovalRequested.Reason?
     public var exitCode: Int32?
     public var durationMillis: Double?
 
@@ -42,6 +44,7 @@ public struct ToolCallRecord: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case callID = "call_id"
         case name, arguments, status, approval
+        case approvalReason = "approval_reason"
         case exitCode = "exit_code"
         case durationMillis = "duration_ms"
     }

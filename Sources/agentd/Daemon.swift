@@ -152,7 +152,7 @@ struct Daemon {
 
     private func engineConfiguration() -> EngineConfiguration {
         let run = configuration.run
-        return EngineConfiguration(
+        var engine = EngineConfiguration(
             defaultModel: run.model, defaultTools: run.tools, defaultInstructions: run.instructions,
             maxResponses: run.maxResponses, maxTurnAttempts: run.maxTurnAttempts,
             includeEncryptedReasoning: run.includeEncryptedReasoning,
@@ -162,6 +162,8 @@ struct Daemon {
                 FileHandle.standardError.write(Data("agentd: fatal ledger error, exiting: \(failure)\n".utf8))
                 exit(75)
             })
+        engine.maxToolCalls = run.maxToolCalls > 0 ? run.maxToolCalls : nil
+        return engine
     }
 
     static func toolLimits(for configuration: DaemonConfiguration) -> ToolLimits {

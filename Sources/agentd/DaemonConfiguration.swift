@@ -33,6 +33,7 @@ struct DaemonConfiguration: Equatable {
         var instructions: String?
         var maxResponses = 200
         var maxTurnAttempts = 5
+        var maxToolCalls = 500
         var includeEncryptedReasoning = true
     }
 
@@ -137,6 +138,7 @@ struct DaemonConfiguration: Equatable {
         config.run.instructions = run.optionalString("instructions")
         config.run.maxResponses = run.int("max_responses", default: 200, range: 1...100_000)
         config.run.maxTurnAttempts = run.int("max_turn_attempts", default: 5, range: 1...100)
+        config.run.maxToolCalls = run.int("max_tool_calls", default: 500, range: 0...1_000_000)
         config.run.includeEncryptedReasoning = run.bool("include_encrypted_reasoning", default: true)
         errors += run.finish()
 

@@ -48,8 +48,8 @@ extension ApprovalInfo {
     public init(runID: RunID, record: ToolCallRecord) {
         self.init(
             runID: runID, callID: record.callID, name: record.name, arguments: record.arguments,
-            reason: record.status == .running
-                ? ApprovalRequested.Reason.uncertain.rawValue : ApprovalRequested.Reason.policy.rawValue)
+            reason: (record.approvalReason
+                ?? (record.status == .running ? ApprovalRequested.Reason.uncertain : .policy)).rawValue)
     }
 }
 
