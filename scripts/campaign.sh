@@ -35,12 +35,15 @@ if [[ -n "${AGENTD_BIN_DIR:-}" ]]; then
 else
     export AGENTD_BIN_DIR="$ROOT/.build-release/release"
 fi
+BUILD_LOG="${TMPDIR:-/tmp}/agentd-release-build.log"
 if $build; then
     for product in agentd agentctl responses-emulator; do
         echo "campaign: swift build -c release --scratch-path .build-release --product $product" >&2
-        swift build -c release --scratch-path .build-release --product "$product" 2>&1 \
-            | grep -E "error|Build complete" | tail -5 >&2
-        [[ -x "$AGENTD_BIN_DIR/$product" ]] || { echo "campaign: $product did not build" >&2; exit 1; }
+        if ! swift build -c release --scratch-path .build-release --product "$product" >"$BUILD_LOG" 2>&1; then
+            grep -E "error" "$BUILD_LOG" | head -20 >&2
+            echo "campaign: $product did not build (full log: $BUILD_LOG)" >&2
+            exit 1
+        fi
     done
 fi
 exec python3 "$ROOT/scripts/bench/campaign.py" "${args[@]}"
