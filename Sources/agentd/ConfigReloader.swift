@@ -25,24 +25,30 @@ final class ConfigReloader: Sendable {
     private let notifier: SystemdNotifier
     private let logger: Logger
     private let started: DaemonConfiguration
+    private let signals: AsyncStream<Void>
+    /// Kept alive for the daemon's life; cancelled when ``run()`` ends.
+    private let source: Mutex<(any DispatchSourceSignal)?>
 
+    /// Starts catching SIGHUP at once (before readiness is announced), so a reload asked for early is not lost.
     init(path: String?, live: LiveSettings, notifier: SystemdNotifier, logger: Logger) {
         self.path = path
         self.live = live
         self.notifier = notifier
         self.logger = logger
         self.started = live.configuration
-        // Until the handler runs, SIGHUP's default action would end the daemon.
+        // SIGHUP's default action would end the daemon; the signal source below sees it anyway.
         signal(SIGHUP, SIG_IGN)
+        let (signals, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        self.signals = signals
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler { continuation.yield() }
+        source.resume()
+        self.source = Mutex(source)
     }
 
     /// Reloads on every SIGHUP until cancelled.
     func run() async {
-        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        let (signals, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        source.setEventHandler { continuation.yield() }
-        source.resume()
-        defer { source.cancel() }
+        defer { source.withLock { $0?.cancel() } }
         for await _ in signals {
             reload()
         }
