@@ -162,6 +162,10 @@ if [ "$scope" = system ]; then
         useradd --system --user-group --home-dir /var/lib/agentd --no-create-home --shell /usr/sbin/nologin agentd
         echo "install.sh: created the system account agentd"
     fi
+    if [ ! -d /srv/agentd-workspaces ]; then
+        install -d -m 0750 -o agentd -g agentd /srv/agentd-workspaces
+        echo "install.sh: created /srv/agentd-workspaces (writable by agentd; add other roots to ReadWritePaths=)"
+    fi
     if [ ! -f "$config_dir/openai-api-key" ]; then
         echo "install.sh: put the API key in $config_dir/openai-api-key (mode 0600, root) before the first run"
     fi
