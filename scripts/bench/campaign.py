@@ -21,7 +21,7 @@ import report  # noqa: E402
 SECTIONS = {
     "kills": (200, 8, lambda work, seed, n: sections.sigkill(work, seed, n)),
     "drops": (200, 8, lambda work, seed, n: sections.drops(work, seed, n)),
-    "expiry": (5, 1, lambda work, seed, n: sections.expiry(work, seed, n)),
+    "expiry": (10, 1, lambda work, seed, n: sections.expiry(work, seed, n)),
     "fuzz": (100_000, 4_000, lambda work, seed, n: sections.fuzzing(work, seed, n)),
     "disk": (2, 1, lambda work, seed, n: disk_full.disk_full(work, seed, n)),
     "leak": (1000, 100, lambda work, seed, n: sections.leak(work, seed, n // 10, n)),

@@ -227,10 +227,11 @@ def drops(work: str, seed: int, target: int, calls: int = 30) -> Row:
     return row
 
 
-def expiry(work: str, seed: int, episodes: int, runs_per: int = 4, calls: int = 30) -> Row:
+def expiry(work: str, seed: int, episodes: int, runs_per: int = 6, calls: int = 30) -> Row:
     row = Row("expiry", "connection expiry storm: every WebSocket connection gets `websocket_connection_limit_"
                         "reached` and is closed at a random age of 100–600 ms (`--max-connection-age-ms`; the real limit is 60 min), "
-                        f"{runs_per} concurrent runs on 2 pooled connections", unit="expired connections",
+                        f"{runs_per} concurrent runs on 2 pooled connections, 10 ms before each response",
+              unit="expired connections",
               checked="every run completes with the right digest; each journal line exactly once; acknowledged "
                       "events kept; no emulator violation; daemon never dies")
     rng = random.Random(seed)
@@ -238,7 +239,8 @@ def expiry(work: str, seed: int, episodes: int, runs_per: int = 4, calls: int = 
         directory = os.path.join(work, f"ep-{episode}")
         os.makedirs(directory)
         age = rng.randint(100, 600)
-        emulator = common.Emulator(["--max-connection-age-ms", str(age)],
+        # 10 ms before each response keeps the runs on the wire long enough for several expiries each.
+        emulator = common.Emulator(["--max-connection-age-ms", str(age), "--first-event-delay-ms", "10"],
                                    log_path=os.path.join(directory, "emulator.log"))
         daemon = common.Daemon(directory, emulator.url, connections=2)
         try:
