@@ -229,8 +229,9 @@ def drops(work: str, seed: int, target: int, calls: int = 30) -> Row:
 
 def expiry(work: str, seed: int, episodes: int, runs_per: int = 6, calls: int = 30) -> Row:
     row = Row("expiry", "connection expiry storm: every WebSocket connection gets `websocket_connection_limit_"
-                        "reached` and is closed at a random age of 100–600 ms (`--max-connection-age-ms`; the real limit is 60 min), "
-                        f"{runs_per} concurrent runs on 2 pooled connections, 10 ms before each response",
+                        "reached` and is closed at a random age of 100–600 ms (`--max-connection-age-ms`; the real "
+                        f"limit is 60 min), {runs_per} concurrent runs on 2 pooled connections, 10 ms before each "
+                        "response",
               unit="expired connections",
               checked="every run completes with the right digest; each journal line exactly once; acknowledged "
                       "events kept; no emulator violation; daemon never dies")
