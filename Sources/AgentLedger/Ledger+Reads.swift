@@ -73,23 +73,7 @@ extension Ledger {
     }
 
     static func fetchEvents(_ db: Database, run: RunID, fromSeq: Int64, limit: Int) throws -> [LedgerEvent] {
-        let statement = try db.cachedStatement(
-            sql: "SELECT seq, ts_ms, kind, type, payload FROM events WHERE run_id = ? AND seq >= ? ORDER BY seq LIMIT ?"
-        )
-        statement.setUncheckedArguments([run.rawValue, fromSeq, limit])
-        var events: [LedgerEvent] = []
-        events.reserveCapacity(min(limit, 4096))
-        let rows = try Row.fetchCursor(statement)
-        while let row = try rows.next() {
-            let kindText: String = row[2]
-            guard let kind = EventKind(rawValue: kindText) else {
-                throw LedgerFailure(code: .ioError, message: "unknown event kind \(kindText) in \(run)")
-            }
-            events.append(
-                LedgerEvent(runID: run, seq: row[0], timestampMillis: row[1], kind: kind, type: row[3], payload: row[4])
-            )
-        }
-        return events
+        try EventReader.fetch(db, run: run, fromSeq: fromSeq, limit: limit)
     }
 
     /// The run listing query; `paged` adds the `:before` cursor.

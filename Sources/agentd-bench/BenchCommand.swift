@@ -8,7 +8,7 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agentd-bench", abstract: "agentd benchmarks.",
-        subcommands: [TurnOverhead.self, LedgerThroughput.self, ToolSpawn.self])
+        subcommands: [TurnOverhead.self, LedgerThroughput.self, ToolSpawn.self, LedgerReplay.self, LedgerStartup.self])
 
     struct TurnOverhead: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -1,0 +1,108 @@
+import AgentLedger
+import ArgumentParser
+import Foundation
+
+extension BenchCommand {
+    /// `ledger-replay`: replay speed of a large ledger through the reducer.
+    struct LedgerReplay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ledger-replay",
+            abstract: "Replay every run of a 1,000,000-event ledger through the reducer (events/s).")
+
+        @Option(help: "Events in the ledger (runs of about 1,000 events).") var events = 1_000_000
+        @Option(help: "Replays to time (the best is reported; the first warms the page cache).") var repeats = 3
+        @Option(help: "Replay this ledger instead of writing a fresh one (it is created there if missing).")
+        var ledger: String?
+
+        func run() async throws {
+            let directory = try BenchDirectory()
+            let path = ledger ?? directory.path + "/ledger.sqlite"
+            if !FileManager.default.fileExists(atPath: path) {
+                let fixture = try await LedgerFixtureSpec(events: events).write(to: path)
+                print("ledger-replay: wrote \(fixture.events) events in \(fixture.runs.count) runs")
+            }
+            var best: LedgerReplayBenchmark.Result?
+            for attempt in 1...max(1, repeats) {
+                let result = try await LedgerReplayBenchmark.replayAll(path: path)
+                print(
+                    "  replay \(attempt): \(result.events) events of \(result.runs) runs in "
+                        + "\(String(format: "%.3f", result.seconds)) s = \(Int(result.eventsPerSecond)) events/s "
+                        + "(CPU \(String(format: "%.3f", result.cpuSeconds)) s)")
+                if best == nil || result.eventsPerSecond > best!.eventsPerSecond { best = result }
+            }
+            MetricLine.emit("ledger_replay", best?.eventsPerSecond ?? .nan, "events/s")
+        }
+    }
+
+    /// `ledger-startup`: time from spawning agentd to a control socket that answers, with a large ledger.
+    struct LedgerStartup: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ledger-startup",
+            abstract: "Start agentd on a 1,000,000-event ledger; time until its socket answers `initialize`.")
+
+        @Option(help: "Events in the ledger (runs of about 1,000 events).") var events = 1_000_000
+        @Option(help: "Runs left unfinished (recovered at start-up).") var unfinished = 10
+        @Option(help: "Start-ups to time.") var repeats = 5
+        @Option(help: "The agentd binary (default: next to agentd-bench).") var agentd: String?
+        @Option(help: "Copy this ledger into the state directory instead of writing a fresh one.") var ledger: String?
+
+        func run() async throws {
+            let binary = agentd ?? Self.siblingBinary("agentd")
+            let directory = try BenchDirectory()
+            let state = directory.path + "/state"
+            try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
+            // The daemon's ledger file in its state directory (DaemonPaths.ledger).
+            let target = state + "/agentd.sqlite"
+            if let ledger {
+                try FileManager.default.copyItem(atPath: ledger, toPath: target)
+                print("ledger-startup: copied \(ledger)")
+            } else {
+                let spec = LedgerFixtureSpec(events: events, unfinished: unfinished)
+                let fixture = try await spec.write(to: target)
+                print("ledger-startup: \(fixture.events) events, \(fixture.unfinished.count) unfinished runs")
+            }
+            var samples: [Double] = []
+            for attempt in 1...max(1, repeats) {
+                let probe = try DaemonStartupProbe(binary: binary, directory: directory.path, stateDirectory: state)
+                let millis = try probe.timeUntilReady()
+                samples.append(millis)
+                print("  start-up \(attempt): \(String(format: "%.1f", millis)) ms to a socket that answers")
+            }
+            let sorted = samples.sorted()
+            MetricLine.emit("ledger_startup_median", sorted[sorted.count / 2], "ms")
+            MetricLine.emit("ledger_startup_max", sorted.last ?? .nan, "ms")
+        }
+
+        static func siblingBinary(_ name: String) -> String {
+            let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            return me.deletingLastPathComponent().appendingPathComponent(name).path
+        }
+    }
+}
+
+/// A fixture ledger of about `events` events: runs of 20 tool round trips with 45 deltas each.
+struct LedgerFixtureSpec {
+    var events: Int
+    var unfinished = 0
+
+    func write(to path: String) async throws -> LedgerFixture.Summary {
+        let turns = 20
+        let deltas = 45
+        let perRun = 2 + turns * (deltas + 5)
+        let runs = max(1, (events + perRun - 1) / perRun)
+        return try await LedgerFixture.write(
+            to: path, runs: runs, turnsPerRun: turns, deltasPerTurn: deltas, unfinishedRuns: min(unfinished, runs))
+    }
+}
+
+/// A temporary directory (short path: it holds a Unix socket) removed when released.
+final class BenchDirectory {
+    let path: String
+
+    init() throws {
+        path = "/tmp/agentd-bench-" + String(UInt32.random(in: .min ... .max), radix: 36)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
