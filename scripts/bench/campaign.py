@@ -75,6 +75,8 @@ def reproduce(row, quick: bool) -> str:
 
 
 def write(args, rows, started, elapsed, seed) -> None:
+    where = common.bin_dir()
+    binaries = os.path.relpath(where, common.ROOT) if where.startswith(common.ROOT) else where
     lines = [
         "# Reliability: the fault campaign",
         "",
@@ -85,8 +87,7 @@ def write(args, rows, started, elapsed, seed) -> None:
         "same random choices; timing still varies).",
         "",
         f"Machine: {report.machine()}. Taken {started}, mode `{'--quick' if args.quick else 'full'}`, binaries "
-        f"from `{os.path.relpath(common.bin_dir(), common.ROOT) if common.bin_dir().startswith(common.ROOT) else common.bin_dir()}`"
-        f", base seed {seed}, {elapsed / 60:.1f} min in all.",
+        f"from `{binaries}`, base seed {seed}, {elapsed / 60:.1f} min in all.",
         "",
         "| Fault injected | Times | What was checked | Failures | Time | Reproduce |",
         "|---|---|---|---|---|---|",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
@@ -139,7 +138,8 @@ def sigkill(work: str, seed: int, target: int, calls: int = 30) -> Row:
     finally:
         daemon.stop()
         emulator.stop()
-    row.notes.append(f"{runs} runs, {uncertain} calls reported uncertain and decided from the journal; restart to a ready socket p50 {common.quantile(restarts, 0.5) * 1000:.0f} ms, "
+    row.notes.append(f"{runs} runs, {uncertain} calls reported uncertain and decided from the journal; restart "
+                     f"to a ready socket p50 {common.quantile(restarts, 0.5) * 1000:.0f} ms, "
                      f"max {max(restarts, default=0) * 1000:.0f} ms")
     return row
 

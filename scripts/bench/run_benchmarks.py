@@ -241,8 +241,8 @@ def side_by_side_table(sbs: dict, command: str, split: str = "") -> list[str]:
         f"One `responses-emulator` process, model `emu-tools-{sbs['calls']}` ({sbs['calls']} `shell` calls "
         f"`echo step-k …`, then an answer with the digest of all outputs, checked for every run), "
         f"**{sbs['latency_ms']} ms** injected before each response (model time {sbs['latency_ms'] * (sbs['calls'] + 1)}"
-        f" ms per run); {sbs['runs']} measured runs of each, interleaved, after one warm-up each (the SDK warm-ups validate "
-        f"every event strictly against the SDK's models). Command: {command}.",
+        f" ms per run); {sbs['runs']} measured runs of each, interleaved, after one warm-up each (the SDK "
+        f"warm-ups validate every event strictly against the SDK's models). Command: {command}.",
         "",
         "| Implementation | End-to-end (median, min–max) | Tool time per call | Overhead per tool round trip "
         "(median, min–max) | Overhead with the SDK WS loop's tool time | Client gap p50 | End-to-end ÷ SDK WS "
@@ -263,7 +263,8 @@ def side_by_side_table(sbs: dict, command: str, split: str = "") -> list[str]:
             f"| {names[key]} | **{common.fmt(common.median(wall), 1)} ms** ({common.fmt(min(wall), 1)}–"
             f"{common.fmt(max(wall), 1)}) | {common.fmt(tool)} ms "
             f"| **{common.fmt(common.median(over))} ms** ({common.fmt(min(over))}–"
-            f"{common.fmt(max(over))}) | {common.fmt(common_over[key])} ms | {gap} | {common.median(wall) / base_wall:.2f} | "
+            f"{common.fmt(max(over))}) | {common.fmt(common_over[key])} ms | {gap} "
+            f"| {common.median(wall) / base_wall:.2f} | "
             f"{common.median(over) / base_over:.2f} |")
     agentd_over = common.median([r["overhead_ms"] for r in results["agentd"]])
     both = common_over["agentd"] <= common_over["sdk-ws"]
