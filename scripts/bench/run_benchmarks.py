@@ -158,6 +158,35 @@ def run_subcommands(bench: str, quick: bool, reps: int, log) -> tuple[list[dict]
     return rows, problems, available
 
 
+# Measurements of the machine that explain agentd's numbers (not agentd-bench subcommands).
+SCRIPTS = [
+    ("Machine: move a process into a cgroup v2 group after 20 ms idle (agentd does this per tool call when its "
+     "cgroup is delegated)", ["scripts/bench/cgroup_migration.py", "--idle-ms", "20"]),
+    ("Machine: the same with no idle time between moves", ["scripts/bench/cgroup_migration.py", "--idle-ms", "0"]),
+]
+
+
+def run_scripts(reps: int, log) -> tuple[list[dict], list[str]]:
+    rows, notes = [], []
+    for what, arguments in SCRIPTS:
+        command = [sys.executable, os.path.join(common.ROOT, arguments[0])] + arguments[1:]
+        display = "python3 " + " ".join(arguments)
+        samples: dict[str, list[float]] = {}
+        units = {}
+        for _ in range(reps):
+            metrics, output, error = run_once(command, 120)
+            if error or not metrics:
+                notes.append(f"`{display}`: {error or output.strip() or 'no output'}")
+                break
+            for name, (value, unit) in metrics.items():
+                samples.setdefault(name, []).append(value)
+                units[name] = unit
+        log(f"bench: {display}: {len(samples)} metrics")
+        rows += [{"what": what, "metric": name, "values": values, "unit": units[name], "command": display}
+                 for name, values in samples.items()]
+    return rows, notes
+
+
 def missing_topics(available: dict[str, str]) -> list[str]:
     missing = []
     for topic, keywords in TOPICS:
@@ -271,11 +300,22 @@ def side_by_side_table(sbs: dict, command: str, split: str = "") -> list[str]:
     verdict = ("agentd's overhead per tool round trip is **no worse** than the bare SDK WebSocket loop"
                + (" with either tool-time attribution" if both else
                   f", but it is worse ({common_over['agentd']:.2f} against {common_over['sdk-ws']:.2f} ms) when both "
-                  "are charged the SDK loop's tool time: agentd's own tool runs take longer (containment: rlimit "
-                  "gate, process group, cgroup)")
+                  "are charged the SDK loop's tool time, because agentd's own tool runs take longer")
                if agentd_over <= base_over else
                f"agentd's overhead per tool round trip is **worse** than the bare SDK WebSocket loop by "
                f"{agentd_over - base_over:.2f} ms.{split}")
+    ratio = common.median([r["wall_ms"] for r in results["agentd"]]) / base_wall
+    agentd_tool = common.median([r["tool_ms"] for r in results["agentd"]]) / sbs["calls"]
+    if ratio > 1 and agentd_tool > ws_tool / sbs["calls"]:
+        verdict += (
+            f". End to end agentd takes {ratio:.2f}× the SDK WebSocket loop's time here, and its tool calls take "
+            f"{agentd_tool:.1f} ms against the loop's {ws_tool / sbs['calls']:.1f} ms: agentd contains each call "
+            "(rlimit gate, process group, and its own cgroup v2 group when the daemon's cgroup is delegated, as "
+            "here as root). Moving a process into a cgroup is slow after idle time, as between turns with model "
+            "latency (the `cgroup_procs_write` rows above; an `strace -f -T` of agentd shows the `cgroup.procs` "
+            "write as the longest step of a call). What would fix it: spawn the shell straight into its group "
+            "(`clone3` with `CLONE_INTO_CGROUP`, no migration), mount cgroup2 with `favordynmods`, or one group "
+            "per run instead of per call")
     lines += ["", f"Result: {verdict}."]
     profile = sbs.get("profile")
     if profile:
@@ -322,6 +362,9 @@ def main() -> int:
         print(message, file=sys.stderr, flush=True)
 
     rows, problems, available = run_subcommands(common.binary("agentd-bench"), args.quick, reps, log)
+    script_rows, script_notes = run_scripts(reps, log)
+    rows += script_rows
+    problems += script_notes
     perf = shutil.which("perf") is not None
     comparisons = [side_by_side(args.venv_python, 1 if args.quick else 5, latency, log,
                                 profile=3 if perf and not args.quick and latency == 0 else 0)
