@@ -3,7 +3,7 @@
 # writes docs/reliability.md (one row per fault: what, how many times, what was checked, failures, how to rerun).
 #
 #   scripts/campaign.sh                       # everything (< 30 min on 2 cores)
-#   scripts/campaign.sh --quick               # small counts, for development (a few minutes)
+#   scripts/campaign.sh --quick               # small counts, for development (under a minute)
 #   scripts/campaign.sh --only kills --seed 42 [--count 20]   # one section again, same random choices
 #
 # Sections: kills (SIGKILL at ≥ 200 random points, exactly-once journal check), drops (≥ 200 upstream drops),
@@ -23,7 +23,7 @@ while [[ $# -gt 0 ]]; do
         --no-build) build=false ;;
         --quick) args+=(--quick) ;;
         --only|--seed|--count|--doc) args+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) echo "campaign.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
     esac
     shift
