@@ -28,7 +28,7 @@ while [[ $# -gt 0 ]]; do
         --runs) soak_runs="$2"; shift ;;
         --no-build) build=false ;;
         --doc) doc="$2"; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
     esac
     shift
