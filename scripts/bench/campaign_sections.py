@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -160,8 +161,9 @@ def _companion(run: JournalRun, daemon: common.Daemon, row: Row, seed: int) -> N
         try:
             if run.follow(daemon, timeout=120) == "ended":
                 return
-        except (OSError, common.RPCError, TimeoutError):
-            pass
+        except (OSError, common.RPCError, TimeoutError) as error:
+            if not isinstance(error, (ConnectionError, FileNotFoundError)):
+                print(f"campaign: following run {run.id}: {error!r}; again", file=sys.stderr)
         time.sleep(0.05)  # killed: wait for the restart
     row.failures.append(f"seed {seed}: run {run.id} (in flight alongside) did not end within 300 s")
 

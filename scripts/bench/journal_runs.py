@@ -99,8 +99,9 @@ class JournalRun:
                 self.seen[event["seq"]] = event
                 if event["type"] == "approval.requested" and event["seq"] not in self.handled:
                     # Per request, not per call: an approved call killed again before it finished is uncertain again.
-                    self.handled.add(event["seq"])
+                    # Marked handled only once the daemon answered: a kill can cut the answer off.
                     self.decide(client, json.loads(event["payload"]))
+                    self.handled.add(event["seq"])
                 if kill_at_seq is not None and event["seq"] >= kill_at_seq and (
                         kill_on_type is None or event["type"] == kill_on_type):
                     if kill_delay:
@@ -154,7 +155,11 @@ class JournalRun:
         try:
             final = client.call("run/get", {"run_id": self.id})["run"]
             subscription = client.attach(self.id, 0)
-            end = subscription.follow(timeout=60)
+            try:
+                end = subscription.follow(timeout=60)
+            except TimeoutError:
+                end = {"reason": f"none within 60 s (status {final['status']}, waiting approvals "
+                                 f"{client.call('approval/list', {'run_id': self.id})['approvals']})"}
         finally:
             client.close()
         if final["status"] != "completed":
@@ -184,7 +189,10 @@ class JournalRun:
         extra = [line for line in lines if line not in {common.step_line(k) for k in range(self.calls)}]
         if extra:
             problems.append(f"run {self.id}: unexpected journal lines {extra[:3]}")
-        if final["status"] == "completed" and not any(not approved for approved in self.decided.values()):
+        # Denials as recorded in the ledger (a kill may have cut off the daemon's answer to our decision).
+        denied = [e for e in ledger.values() if e["type"] == "approval.resolved"
+                  and json.loads(e["payload"]).get("approved") is False]
+        if final["status"] == "completed" and not denied:
             digest = common.expected_digest(self.calls)
             if f"digest={digest}" not in final.get("output_text", ""):
                 problems.append(f"run {self.id}: answer {final.get('output_text', '')[:120]!r} lacks digest={digest}")
