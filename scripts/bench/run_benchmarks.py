@@ -54,6 +54,8 @@ KNOWN = [
           ["--runs", "200", "--connections", "4"], ["--runs", "40", "--connections", "4"]),
     Bench("upstream-outage", "Reconnect attempts during an upstream outage with runs waiting",
           ["--outage-s", "30"], ["--outage-s", "3", "--runs", "5"], reps=2),
+    Bench("upstream-prewarm", "A short tool-loop run with and without the `generate: false` warm-up, 20 ms latency",
+          ["--runs", "10"], ["--runs", "2"]),
 ]
 
 # What the issues promise; a topic is covered by any subcommand whose name or abstract contains a keyword.
