@@ -264,7 +264,8 @@ def split_note(rows: list[dict]) -> str:
 def side_by_side_table(sbs: dict, command: str, split: str = "") -> list[str]:
     results = sbs["results"]
     names = {"sdk-ws": "OpenAI Python SDK 3.57.0, WebSocket mode (`client.responses.connect`), persists nothing",
-             "sdk-sse": "OpenAI Python SDK 3.57.0, HTTP + SSE (`responses.create(stream=True)`), persists nothing",
+             "sdk-sse": "OpenAI Python SDK 3.57.0, HTTP + SSE (`responses.create(stream=True)`, one request per "
+                        "turn with `previous_response_id`), persists nothing",
              "agentd": "agentd (durable ledger `sync = full`, one attached client on the control socket)"}
     base_wall = common.median([r["wall_ms"] for r in results["sdk-ws"]])
     base_over = common.median([r["overhead_ms"] for r in results["sdk-ws"]])
