@@ -4,8 +4,29 @@ import Foundation
 import Testing
 
 /// Thousands of malformed and random lines on several connections at once: every line gets at most an error,
-/// every well-formed request interleaved with them is still answered, and the server keeps serving others.
+/// every well-formed request interleaved with them is still answered, the server keeps serving others, and the
+/// process's resident memory stays bounded.
+///
+/// `AGENTD_FUZZ_LINES` sets the number of random lines (default 4,000; `scripts/campaign.sh` sends 100,000).
 struct FuzzTests {
+    static let connections = 4
+    static let linesPerRound = 100
+    /// Random lines in all, from `AGENTD_FUZZ_LINES`.
+    static var totalLines: Int {
+        ProcessInfo.processInfo.environment["AGENTD_FUZZ_LINES"].flatMap(Int.init).map { max($0, 400) } ?? 4_000
+    }
+    /// How much the resident set may grow over the storm, whatever its length: the server buffers at most one line
+    /// (≤ 1 MiB) and a bounded outbound queue per connection.
+    static let rssGrowthLimit = 64 << 20
+
+    /// The resident set size of this process (the server runs in it), from `/proc/self/statm`.
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
     /// A small deterministic random source, so a failing seed can be replayed.
     struct SplitMix64: RandomNumberGenerator {
         var state: UInt64
@@ -50,15 +71,18 @@ struct FuzzTests {
     }
 
     @Test func randomFramesNeverStopTheServerFromAnswering() async throws {
+        let rounds = Self.totalLines / (Self.connections * Self.linesPerRound)
         try await TestServer.with { server in
+            let baseline = Self.residentBytes()
+            let peak = PeakGauge(baseline)
             try await withThrowingTaskGroup(of: Int.self) { group in
-                for connection in 0..<4 {
+                for connection in 0..<Self.connections {
                     group.addTask {
                         var random = SplitMix64(state: UInt64(connection) &* 7919)
                         let raw = try await server.rawClient()
                         var answered = 0
-                        for round in 0..<10 {
-                            for _ in 0..<100 { try raw.sendRaw(Self.garbage(&random) + [0x0A]) }
+                        for round in 0..<rounds {
+                            for _ in 0..<Self.linesPerRound { try raw.sendRaw(Self.garbage(&random) + [0x0A]) }
                             let id = "probe-\(connection)-\(round)"
                             try raw.send(#"{"jsonrpc":"2.0","id":"\#(id)","method":"daemon/status","params":{}}"#)
                             // Error answers to the garbage come first; the probe's answer must follow.
@@ -70,18 +94,34 @@ struct FuzzTests {
                                 }
                                 #expect(reply["error"] != nil)
                             }
+                            let resident = Self.residentBytes()
+                            peak.observe(resident)
                         }
                         return answered
                     }
                 }
                 var total = 0
                 for try await answered in group { total += answered }
-                #expect(total == 40)
+                #expect(total == Self.connections * rounds)
             }
+            let growth = peak.value - baseline
+            #expect(growth < Self.rssGrowthLimit, "resident memory grew by \(growth >> 20) MiB")
             // A well-behaved client arriving after the storm is served normally.
             let client = try await server.client(name: "after-the-storm")
             let status = try await client.call(DaemonStatus.self, EmptyObject())
             #expect(status.socketPath == server.socketPath)
         }
     }
+}
+
+/// The highest value observed, shared by the fuzzing tasks.
+final class PeakGauge: @unchecked Sendable {
+    private let lock = NSLock()
+    private var peak: Int
+
+    init(_ initial: Int) { peak = initial }
+
+    func observe(_ value: Int) { lock.withLock { peak = max(peak, value) } }
+
+    var value: Int { lock.withLock { peak } }
 }
