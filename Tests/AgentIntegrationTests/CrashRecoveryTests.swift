@@ -8,9 +8,41 @@ import Testing
 @Suite(.serialized)
 struct CrashRecoveryTests {
     /// Kill points: the event whose n-th occurrence the watcher sees just before the kill.
-    static let killPoints: [(type: String, occurrence: Int)] = [
+    ///
+    /// A script runs other points through the environment (see docs/ledger.md, "Crash tests"):
+    /// `AGENTD_KILL_POINTS="tool.started:3,response.create:27"` runs exactly those; `AGENTD_KILL_SEED=42`
+    /// (with `AGENTD_KILL_COUNT`, default 4) draws that many points from the seed, the same ones every time.
+    static let killPoints: [(type: String, occurrence: Int)] = killPoints(
+        environment: ProcessInfo.processInfo.environment)
+
+    static let defaultKillPoints: [(type: String, occurrence: Int)] = [
         ("tool.started", 3), ("response.completed", 11), ("tool.finished", 20), ("response.create", 27),
     ]
+
+    /// The kill points `environment` asks for, or ``defaultKillPoints``.
+    static func killPoints(environment: [String: String]) -> [(type: String, occurrence: Int)] {
+        if let list = environment["AGENTD_KILL_POINTS"], !list.isEmpty {
+            return list.split(separator: ",").compactMap { item in
+                let parts = item.split(separator: ":")
+                guard parts.count == 2, let occurrence = Int(parts[1]), (1...30).contains(occurrence) else { return nil }
+                return (String(parts[0]), occurrence)
+            }
+        }
+        guard let seedText = environment["AGENTD_KILL_SEED"], var state = UInt64(seedText) else {
+            return defaultKillPoints
+        }
+        let count = Int(environment["AGENTD_KILL_COUNT"] ?? "") ?? 4
+        let types = ["tool.started", "tool.finished", "response.completed", "response.create"]
+        func next() -> UInt64 {
+            // SplitMix64: a fixed sequence per seed.
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        return (0..<max(0, count)).map { _ in (types[Int(next() % 4)], 1 + Int(next() % 30)) }
+    }
 
     @Test(arguments: 0..<killPoints.count)
     func runSurvivesSIGKILL(point: Int) async throws {
