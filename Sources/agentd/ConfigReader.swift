@@ -9,10 +9,13 @@ final class ConfigReader {
     private let lines: [Substring]
     private var seen: Set<String> = []
     private(set) var errors: [ConfigError] = []
+    /// For one entry of an array of tables (`[[section]]`): which entry, counting from 0.
+    private let entry: Int?
 
-    init(table: TOMLTable?, section: String, file: String, source: String) {
+    init(table: TOMLTable?, section: String, file: String, source: String, entry: Int? = nil) {
         self.table = table
         self.section = section
+        self.entry = entry
         self.file = file
         self.lines = source.split(separator: "\n", omittingEmptySubsequences: false)
     }
@@ -64,6 +67,23 @@ final class ConfigReader {
         }
     }
 
+    /// The tables of an array of tables (`[[section.key]]`), or none.
+    func tables(_ key: String) -> [TOMLTable] {
+        read(key, expected: "an array of tables ([[\(section).\(key)]])", default: []) { raw in
+            guard let array = raw.array else { return nil }
+            let tables = array.compactMap { $0.table }
+            return tables.count == array.count ? tables : nil
+        }
+    }
+
+    /// The raw value of `key`, marked as read.
+    func raw(_ key: String) -> TOMLValueConvertible? {
+        read(key, expected: "a value", default: nil) { $0 }
+    }
+
+    /// Reports a problem with `key` of this table.
+    func problem(_ key: String, _ message: String) { fail(key, message) }
+
     /// Reports the keys of this table that no reader asked for.
     func finish() -> [ConfigError] {
         for key in table?.keys ?? [] where !seen.contains(key) {
@@ -85,16 +105,23 @@ final class ConfigReader {
     }
 
     private func fail(_ key: String, _ message: String) {
-        errors.append(ConfigError(file: file, line: line(of: key), key: "\(section).\(key)", message: message))
+        let name = entry.map { "\(section)[\($0)].\(key)" } ?? "\(section).\(key)"
+        errors.append(ConfigError(file: file, line: line(of: key), key: name, message: message))
     }
 
     /// The 1-based line where `key` is assigned inside this section, found in the source text.
     private func line(of key: String) -> Int? {
         var inSection = false
+        var entriesSeen = -1
         for (index, raw) in lines.enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("[") {
-                inSection = line == "[\(section)]"
+                if let entry {
+                    if line == "[[\(section)]]" { entriesSeen += 1 }
+                    inSection = line == "[[\(section)]]" && entriesSeen == entry
+                } else {
+                    inSection = line == "[\(section)]"
+                }
                 continue
             }
             guard inSection, line.hasPrefix(key) else { continue }

@@ -53,7 +53,7 @@ struct Daemon {
         let upstream = AutoUpstream(configuration: upstreamConfiguration, logger: logger)
         let environment = environment
         let live = LiveSettings(configuration: configuration, logLevel: logLevel) {
-            BuiltinTools(limits: Self.toolLimits(for: $0), baseEnvironment: environment)
+            ToolSetFactory.make($0, environment: environment)
         }
         let tools = ReloadableTools(live: live)
         let manager = RunManager(
@@ -163,6 +163,7 @@ struct Daemon {
                 exit(75)
             })
         engine.maxToolCalls = run.maxToolCalls > 0 ? run.maxToolCalls : nil
+        engine.requireApproval += ToolSetFactory.alwaysApproved(configuration)
         return engine
     }
 

@@ -1,3 +1,4 @@
+import AgentTools
 import Foundation
 import TOMLKit
 
@@ -50,6 +51,8 @@ struct DaemonConfiguration: Equatable {
         var environment = ["PATH", "HOME", "LANG", "LC_ALL", "TERM", "USER", "LOGNAME", "SHELL", "TMPDIR", "TZ"]
         var confineToWorkspace = true
         var workspaceRoots: [String] = []
+        /// `[[tools.command]]`: programs exposed as named tools.
+        var commands: [CommandToolSpec] = []
     }
 
     struct Control: Equatable {
@@ -155,6 +158,9 @@ struct DaemonConfiguration: Equatable {
         config.tools.environment = tools.strings("environment", default: config.tools.environment)
         config.tools.confineToWorkspace = tools.bool("confine_to_workspace", default: true)
         config.tools.workspaceRoots = tools.strings("workspace_roots", default: [])
+        let commands = CommandToolConfig.read(tools.tables("command"), file: file, source: source)
+        config.tools.commands = commands.0
+        errors += commands.1
         errors += tools.finish()
 
         let control = section("control")

@@ -17,6 +17,9 @@ public struct ProcessRequest: Sendable, Hashable {
     public var capture: CaptureLimits
     /// Resource limits for the child (applied before the command starts; see ``ResourceLimits``).
     public var resourceLimits: ResourceLimits
+    /// When set, this program and arguments run directly instead of `/bin/sh -c command` (no shell parses them);
+    /// a first element without `/` is looked up in the `PATH` of ``environment``.
+    public var argv: [String]? = nil
 
     /// Creates a request; the defaults match ``ToolLimits``'s defaults.
     public init(

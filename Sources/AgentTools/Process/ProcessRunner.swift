@@ -49,7 +49,9 @@ public struct ProcessRunner: Sendable {
 
     // The gate: the shell blocks reading fd 3 until the parent has applied the rlimits, then execs the command
     // with fd 3 closed. `$1` is the command, so `$0`, `$@` and the shell's state match a plain `sh -c`.
+    // With an argv, the gate execs it as given: `sh -c gate sh prog arg…` runs `exec "$@"`, which parses nothing.
     private static let gateScript = "IFS= read -r _ <&3 || exit 125; exec /bin/sh -c \"$1\" 3<&-"
+    private static let gateExecScript = "IFS= read -r _ <&3 || exit 125; exec \"$@\" 3<&-"
 
     private static func spawn(_ request: ProcessRequest, call: CallContainment) throws(ProcessLaunchError)
         -> ChildSupervisor
@@ -66,7 +68,9 @@ public struct ProcessRunner: Sendable {
         throws(ProcessLaunchError) -> ChildSupervisor
     {
         // C strings end at NUL: a command or path with one would silently run something shorter.
-        guard !request.command.utf8.contains(0), !request.workingDirectory.utf8.contains(0) else {
+        guard !request.command.utf8.contains(0), !request.workingDirectory.utf8.contains(0),
+            !(request.argv ?? []).contains(where: { $0.utf8.contains(0) })
+        else {
             throw ProcessLaunchError(
                 code: .invalidRequest, message: "the command or working directory contains a NUL byte")
         }
@@ -76,6 +80,8 @@ public struct ProcessRunner: Sendable {
                 code: .workingDirectoryMissing,
                 message: "working directory '\(request.workingDirectory)' does not exist or is not a directory")
         }
+
+        let program = try ExecutableLookup.program(for: request)
 
         var opened: [Int32] = []
         func closeAll() { for fd in opened { close(fd) } }
@@ -126,10 +132,14 @@ public struct ProcessRunner: Sendable {
         posix_spawnattr_setflags(
             &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
-        let arguments =
-            gated
-            ? [shellPath, "-c", gateScript, shellPath, request.command]
-            : [shellPath, "-c", request.command]
+        let arguments: [String]
+        switch (request.argv, gated) {
+        case (let argv?, true): arguments = [shellPath, "-c", gateExecScript, shellPath, program] + argv.dropFirst()
+        case (let argv?, false): arguments = [program] + argv.dropFirst()
+        case (nil, true): arguments = [shellPath, "-c", gateScript, shellPath, request.command]
+        case (nil, false): arguments = [shellPath, "-c", request.command]
+        }
+        let executable = gated || request.argv == nil ? shellPath : program
         // Entries that cannot be represented as `NAME=value` C strings are dropped.
         var childEnvironment = request.environment
         childEnvironment[call.environmentEntry.name] = call.environmentEntry.value
@@ -148,12 +158,12 @@ public struct ProcessRunner: Sendable {
 
         var pid: pid_t = 0
         let startedAt = LinuxCalls.monotonicNanos()
-        let rc = posix_spawn(&pid, shellPath, &actions, &attributes, argv, envp)
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else {
             closeAll()
             let code: ProcessLaunchError.Code =
                 rc == ENOENT && stat(request.workingDirectory, &info) != 0 ? .workingDirectoryMissing : .spawnFailed
-            throw ProcessLaunchError(code: code, message: "posix_spawn \(shellPath): \(String(cString: strerror(rc)))")
+            throw ProcessLaunchError(code: code, message: "posix_spawn \(executable): \(String(cString: strerror(rc)))")
         }
         close(out.write)
         close(err.write)
@@ -191,6 +201,8 @@ public struct ProcessLaunchError: Error, Hashable, Sendable, CustomStringConvert
         public static let invalidRequest = Code(name: "invalidRequest")
         /// `pipe2` or `posix_spawn` failed (fd or process limits, no `/bin/sh`).
         public static let spawnFailed = Code(name: "spawnFailed")
+        /// The program of an argv request is not an executable file (or not found in `PATH`).
+        public static let programNotFound = Code(name: "programNotFound")
         /// The resource limits could not be applied (the child was killed before running the command).
         public static let resourceLimitsFailed = Code(name: "resourceLimitsFailed")
     }
