@@ -16,8 +16,12 @@ struct Session {
             return Session(client: client)
         } catch let error as ControlClientError {
             Console.err("agentctl: \(error.message)\n")
+            let environment = ProcessInfo.processInfo.environment
             if error.code == .notRunning {
-                Console.err("Start it with `agentd` (or `systemctl --user start agentd`).\n")
+                Console.err(
+                    ConnectionAdvice.notRunning(socketPath: options.socketPath, environment: environment, uid: getuid()))
+            } else if error.code == .permissionDenied {
+                Console.err(ConnectionAdvice.permissionDenied(socketPath: options.socketPath, uid: getuid()))
             }
             throw ExitCodes.unreachable
         } catch let error as ControlError {

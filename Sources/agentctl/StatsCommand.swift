@@ -71,10 +71,7 @@ struct StatsCommand: AsyncParsableCommand {
         facts.add(["clients", "\(summary.connectedClients) connected, \(summary.attachedClients) attached to runs"])
         facts.add(["approvals", "\(summary.approvalsWaiting) waiting"])
         facts.add(["runs", "\(summary.runsActive) active"])
-        // The facts table has an empty header line; drop it.
-        let factLines = facts.render().split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
-        return table.render() + "(percentiles interpolated within histogram buckets)\n\n"
-            + factLines.joined(separator: "\n")
+        return table.render() + "(percentiles interpolated within histogram buckets)\n\n" + facts.render(header: false)
     }
 
     /// `412 µs`, `3.2 ms`, `1.25 s`, or `-` when nothing was measured.

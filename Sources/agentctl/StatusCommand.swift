@@ -21,21 +21,44 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         let uptime = Double(Int64(Date().timeIntervalSince1970 * 1000) - status.startedAtMillis) / 1000
-        var lines = [
-            "agentd    \(status.version) (pid \(status.pid), up \(String(format: "%.0f", uptime)) s)",
-            "socket    \(status.socketPath)",
-            "state     \(status.stateDir)",
-            "runs      \(status.runsActive) active, \(status.clients) clients connected",
-            "upstream  " + (status.upstream["transport"]?.stringValue ?? "?")
+        var facts = TextTable([("", .left), ("", .left)])
+        facts.add(["agentd", "\(status.version) (pid \(status.pid), up \(String(format: "%.0f", uptime)) s)"])
+        facts.add(["socket", status.socketPath])
+        facts.add(["state", status.stateDir])
+        facts.add(["runs", "\(status.runsActive) active"])
+        facts.add(["clients", "\(status.clients) connected"])
+        facts.add([
+            "upstream",
+            (status.upstream["transport"]?.stringValue ?? "?")
                 + (status.upstream["transport_reason"]?.stringValue.map { " (\($0))" } ?? ""),
-        ]
-        for connection in status.upstream["connections"]?.arrayValue ?? status.upstream.arrayValue ?? [] {
-            guard case .object(let fields) = connection else { continue }
-            let shown = fields.keys.sorted().map { key in "\(key)=\(Self.text(fields[key]!))" }
-            lines.append("  " + shown.joined(separator: " "))
+        ])
+        if let queue = status.upstream["queue"] {
+            facts.add([
+                "queue",
+                "\(Self.text(queue["waiting"] ?? .null)) waiting, \(Self.text(queue["leases_granted"] ?? .null)) leases "
+                    + "granted, \(Self.text(queue["leases_queued"] ?? .null)) queued, longest wait "
+                    + "\(Self.text(queue["max_wait_ms"] ?? .null)) ms",
+            ])
         }
-        Console.out(lines.joined(separator: "\n") + "\n")
+        var output = facts.render(header: false)
+        let connections = status.upstream["connections"]?.arrayValue ?? status.upstream.arrayValue ?? []
+        if !connections.isEmpty {
+            var table = TextTable(Self.columns.map { ($0.title, $0.alignment) })
+            for connection in connections {
+                table.add(Self.columns.map { column in connection[column.key].map(Self.text) ?? "-" })
+            }
+            output += "\n" + table.render()
+        }
+        Console.out(output)
     }
+
+    /// The connection table: the pool's status fields, in this order (fields added later are left out).
+    private static let columns: [(key: String, title: String, alignment: TextTable.Alignment)] = [
+        ("id", "CONNECTION", .right), ("state", "STATE", .left), ("age_s", "AGE S", .right),
+        ("lanes_in_use", "LANES", .right), ("responses_in_flight", "IN FLIGHT", .right),
+        ("responses_served", "SERVED", .right), ("reconnects", "RECONNECTS", .right),
+        ("last_error", "LAST ERROR", .left),
+    ]
 
     private static func text(_ value: JSONValue) -> String {
         switch value {

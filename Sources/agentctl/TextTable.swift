@@ -13,9 +13,9 @@ struct TextTable {
 
     mutating func add(_ row: [String]) { rows.append(row) }
 
-    /// The table as lines ending in newlines, header first; trailing spaces trimmed.
-    func render() -> String {
-        let all = [header] + rows
+    /// The table as lines ending in newlines, header first unless `header` is false; trailing spaces trimmed.
+    func render(header showsHeader: Bool = true) -> String {
+        let all = (showsHeader ? [header] : []) + rows
         let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
         return all.map { row in
             let cells = header.indices.map { column -> String in
