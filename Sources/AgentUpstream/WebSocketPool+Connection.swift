@@ -24,20 +24,32 @@ extension WebSocketPool {
     func maintainConnection(_ c: Int) async {
         var backoff = ReconnectBackoff(policy: configuration.backoff)
         var random = SystemRandomNumberGenerator()
+        // The answer to the first declined upgrade of the current failure streak.
+        var lastRefusal: UpgradeRefusal?
+        var probed = false
         while !Task.isCancelled {
             let (killSignal, kill) = AsyncStream.makeStream(of: Void.self)
             let attempt = beginAttempt(c, kill: kill)
             let error = await connectOnce(c, attempt: attempt, killSignal: killSignal)
             var refusal: UpgradeRefusal? = nil
             if let declined = error as? WebSocketClientError, declined == .webSocketUpgradeFailed, !Task.isCancelled {
-                // The client does not say why; ask again over plain HTTP to learn the status (426 ⇒ use SSE).
-                refusal = await UpgradeProbe.run(
-                    configuration: configuration, group: MultiThreadedEventLoopGroup.singleton)
+                if !probed {
+                    probed = true
+                    // The client does not say why; ask again over plain HTTP to learn the status (426 ⇒ use SSE).
+                    // Only once per failure streak: a probe is one more upgrade request for a struggling server.
+                    lastRefusal = await UpgradeProbe.run(
+                        configuration: configuration, group: MultiThreadedEventLoopGroup.singleton)
+                }
+                refusal = lastRefusal
             }
             let (wasUp, planned) = attemptEnded(
                 c, attempt: attempt, error: error, refusal: refusal, cancelled: Task.isCancelled)
             if Task.isCancelled { return }
-            if wasUp { backoff.reset() }
+            if wasUp {
+                backoff.reset()
+                lastRefusal = nil
+                probed = false
+            }
             if planned { continue }
             let delay = backoff.nextDelay(using: &random)
             slots[c].state = .backoff

@@ -8,7 +8,9 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agentd-bench", abstract: "agentd benchmarks.",
-        subcommands: [TurnOverhead.self, LedgerThroughput.self, ToolSpawn.self, LedgerReplay.self, LedgerStartup.self])
+        subcommands: [TurnOverhead.self, LedgerThroughput.self, ToolSpawn.self, LedgerReplay.self, LedgerStartup.self,
+            UpstreamTransportBench.self, UpstreamQueueWaitBench.self, UpstreamOutageBench.self,
+            UpstreamPrewarmBench.self])
 
     struct TurnOverhead: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
