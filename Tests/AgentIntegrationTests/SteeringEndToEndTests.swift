@@ -60,7 +60,8 @@ struct SteeringEndToEndTests {
     @Test func inputWhileAToolRunsGoesIntoTheNextRequestOnce() async throws {
         let harness = try await DaemonHarness()
         defer { Task { await harness.stop() } }
-        let run = try await harness.startDetached(["--model", "emu-slow-1-1500", "one slow step"])
+        // The call sleeps 4 s: ample time for `agentctl input` to land while it runs, even on a loaded machine.
+        let run = try await harness.startDetached(["--model", "emu-slow-1-4000", "one slow step"])
         let follower = try harness.follow(run)
         try await waitForEvent(follower, ToolEventType.started)
 
@@ -68,6 +69,10 @@ struct SteeringEndToEndTests {
         #expect(added.status == 0, "stderr: \(added.stderr)")
         #expect(try await follower.waitForExit(timeout: .seconds(60)) == 0)
 
+        let types = try await harness.ledger(run).map(\.type)
+        let addedAt = types.firstIndex(of: ControlEventType.inputAdded)
+        let finishedAt = types.firstIndex(of: ToolEventType.finished)
+        #expect(addedAt != nil && finishedAt != nil && addedAt! < finishedAt!, "the input must land while the tool runs")
         let message = Items.userMessage("while you wait")
         let upstream = try await inboundFrames(harness)
         #expect(frames(upstream, carrying: message, type: SteerEventType.steer).isEmpty)
