@@ -21,6 +21,9 @@ public struct EngineConfiguration: Sendable {
     /// Called when the ledger fails with an I/O error: the daemon must stop taking work and exit (a failed
     /// fsync is never retried; the restart re-verifies the file and recovers the runs).
     public var onLedgerIOError: @Sendable (LedgerFailure) -> Void
+    /// Send a `generate: false` warm-up with the tools and instructions before a new run's first request
+    /// (`upstream.prewarm`); the first request continues from it.
+    public var prewarm = false
     /// Where the engine's measurements go (by default the process-wide swift-metrics backend).
     public var metrics = EngineMetrics()
 

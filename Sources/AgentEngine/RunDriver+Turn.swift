@@ -11,9 +11,10 @@ extension RunDriver {
             // Time spent waiting on the upstream (a lane, then each frame) is not agentd's overhead.
             var upstreamWait = clock.now - turnStart
             configuration.metrics.leaseWaited(upstreamWait)
-            let request = RequestBuilder.createFrame(
+            var request = RequestBuilder.createFrame(
                 state: state, tools: toolDefinitions, streamID: lane.streamID,
                 includeEncryptedReasoning: configuration.includeEncryptedReasoning)
+            if let warmUp = try await prewarmIfNeeded(on: lane) { request = request.continuing(from: warmUp) }
             let frame = request.serialized
             // Append, then act: the request is durable before it leaves.
             try await record(.upstreamOut, UpstreamEventType.create, rawPayload: frame, parsed: request, commit: .durable)

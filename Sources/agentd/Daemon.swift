@@ -164,6 +164,7 @@ struct Daemon {
             })
         engine.maxToolCalls = run.maxToolCalls > 0 ? run.maxToolCalls : nil
         engine.requireApproval += ToolSetFactory.alwaysApproved(configuration)
+        engine.prewarm = configuration.upstream.prewarm
         return engine
     }
 

@@ -26,6 +26,7 @@ struct DaemonConfiguration: Equatable {
         var maxFrameBytes = 64 << 20
         var reconnectBackoffBaseMillis = 500
         var reconnectBackoffMaxMillis = 8_000
+        var prewarm = false
     }
 
     struct Run: Equatable {
@@ -133,6 +134,7 @@ struct DaemonConfiguration: Equatable {
             "reconnect_backoff_base_ms", default: 500, range: 10...60_000)
         config.upstream.reconnectBackoffMaxMillis = upstream.int(
             "reconnect_backoff_max_ms", default: 8_000, range: 10...600_000)
+        config.upstream.prewarm = upstream.bool("prewarm", default: false)
         errors += upstream.finish()
 
         let run = section("run")
