@@ -21,11 +21,14 @@ struct ConfigChanges: Equatable {
     }
 
     /// Whether a reload applies `key`: the log level, every `[tools]` key, and the run defaults. Removing
-    /// `run.instructions` is the exception: new runs fall back to the start-up default until a restart.
+    /// `run.instructions` is the exception: new runs fall back to the start-up default until a restart. So are the
+    /// `[[tools.command]]` tools: which of them need approval is fixed in the engine at start-up, and a tool added
+    /// live could otherwise run without the approval its table asks for.
     static func isLive(_ key: String, in new: DaemonConfiguration) -> Bool {
         switch key {
         case "daemon.log_level", "run.model", "run.tools": true
         case "run.instructions": new.run.instructions != nil
+        case "tools.command": false
         default: key.hasPrefix("tools.")
         }
     }
@@ -45,11 +48,15 @@ struct ConfigChanges: Equatable {
             guard let sectionName = section.label else { continue }
             for field in Mirror(reflecting: section.value).children {
                 guard let name = field.label else { continue }
-                result[sectionName + "." + tomlName(name)] = String(describing: field.value)
+                let key = sectionName + "." + tomlName(name)
+                result[renamed[key] ?? key] = String(describing: field.value)
             }
         }
         return result
     }
+
+    /// Keys whose TOML name is not their property's (an array of tables is named in the singular).
+    static let renamed = ["tools.commands": "tools.command"]
 
     /// The TOML key of a property: `connectTimeoutMillis` → `connect_timeout_ms`, `baseURL` → `base_url`.
     static func tomlName(_ property: String) -> String {

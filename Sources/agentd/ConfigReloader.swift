@@ -77,7 +77,10 @@ final class ConfigReloader: Sendable {
             return .refused(ConfigErrors(errors: [ConfigError(file: path, line: nil, key: "-", message: "\(error)")]))
         }
         let changes = ConfigChanges(started: started, applied: live.configuration, new: new)
-        live.apply(new)
+        // Restart-only parts that the tool set would otherwise pick up: the command tools stay as started.
+        var effective = new
+        effective.tools.commands = started.tools.commands
+        live.apply(effective)
         logger.notice(
             "configuration reloaded",
             metadata: [

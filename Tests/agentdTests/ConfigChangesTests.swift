@@ -51,6 +51,15 @@ struct ConfigChangesTests {
         #expect(changes == ConfigChanges(live: ["daemon.log_level"], needRestart: ["upstream.connections"]))
     }
 
+    @Test func commandToolsNeedARestartSoTheirApprovalIsNeverSkipped() throws {
+        let started = DaemonConfiguration()
+        let new = try DaemonConfiguration.parse(
+            "[[tools.command]]\nname = \"deploy\"\ndescription = \"Deploy.\"\nargv = [\"true\"]\napproval = \"always\"\n",
+            file: "agentd.toml")
+        let changes = ConfigChanges(started: started, applied: started, new: new)
+        #expect(changes == ConfigChanges(live: [], needRestart: ["tools.command"]))
+    }
+
     @Test func removingTheDefaultInstructionsNeedsARestart() throws {
         var started = DaemonConfiguration()
         started.run.instructions = "be brief"
@@ -67,7 +76,11 @@ struct ConfigChangesTests {
         for raw in text.split(separator: "\n") {
             var line = raw.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("#") { line = String(line.dropFirst()).trimmingCharacters(in: .whitespaces) }
-            if line.hasPrefix("["), line.hasSuffix("]") {
+            if line.hasPrefix("[["), line.hasSuffix("]]") {
+                // An array of tables is itself a key of its parent section (`[[tools.command]]`).
+                section = String(line.dropFirst(2).dropLast(2))
+                keys.append(section)
+            } else if line.hasPrefix("["), line.hasSuffix("]") {
                 section = String(line.dropFirst().dropLast())
             } else if let equals = line.firstIndex(of: "=") {
                 let key = line[..<equals].trimmingCharacters(in: .whitespaces)
