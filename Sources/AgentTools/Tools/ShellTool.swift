@@ -58,7 +58,7 @@ public struct ShellTool: Tool {
         case .success(let value): parsed = value
         case .failure(let error): return error.outcome
         }
-        let request = ProcessRequest(
+        var request = ProcessRequest(
             command: parsed.cmd,
             workingDirectory: context.cwd,
             environment: context.environment,
@@ -68,6 +68,10 @@ public struct ShellTool: Tool {
             capture: context.limits.capture,
             resourceLimits: context.limits.resourceLimits
         )
+        if let sandbox = context.limits.sandbox {
+            let roots = context.limits.workspaceRoots.map { $0.hasPrefix("/") ? $0 : context.cwd + "/" + $0 }
+            request.argv = sandbox.argv(command: parsed.cmd, writable: [context.cwd] + roots)
+        }
         let result: ProcessResult
         do {
             result = try await context.runner.run(request)

@@ -20,6 +20,8 @@ public struct ToolLimits: Sendable, Hashable {
     public var confineToWorkspace: Bool
     /// Output and size caps for the file tools.
     public var files: FileToolLimits
+    /// When set, `shell` runs inside this sandbox (`tools.sandbox = "bwrap"`).
+    public var sandbox: BubblewrapSandbox? = nil
 
     /// Creates limits; the defaults are the daemon's defaults.
     public init(
