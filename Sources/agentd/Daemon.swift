@@ -51,6 +51,9 @@ struct Daemon {
         defer { ledger.close() }
 
         let upstream = AutoUpstream(configuration: upstreamConfiguration, logger: logger)
+        if configuration.tools.sandbox == "bwrap", case .failure(let unavailable) = await BubblewrapSandbox.probe() {
+            throw DaemonError("tools.sandbox = \"bwrap\" cannot be used here: \(unavailable.reason)")
+        }
         let environment = environment
         let live = LiveSettings(configuration: configuration, logLevel: logLevel) {
             ToolSetFactory.make($0, environment: environment)
@@ -178,6 +181,7 @@ struct Daemon {
         limits.environment.allowedNames = tools.environment
         limits.confineToWorkspace = tools.confineToWorkspace
         limits.workspaceRoots = tools.workspaceRoots
+        if tools.sandbox == "bwrap" { limits.sandbox = BubblewrapSandbox() }
         return limits
     }
 

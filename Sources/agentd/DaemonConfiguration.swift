@@ -54,6 +54,8 @@ struct DaemonConfiguration: Equatable {
         var workspaceRoots: [String] = []
         /// `[[tools.command]]`: programs exposed as named tools.
         var commands: [CommandToolSpec] = []
+        /// `"none"` or `"bwrap"`: run `shell` inside bubblewrap.
+        var sandbox = "none"
     }
 
     struct Control: Equatable {
@@ -160,6 +162,7 @@ struct DaemonConfiguration: Equatable {
         config.tools.environment = tools.strings("environment", default: config.tools.environment)
         config.tools.confineToWorkspace = tools.bool("confine_to_workspace", default: true)
         config.tools.workspaceRoots = tools.strings("workspace_roots", default: [])
+        config.tools.sandbox = tools.choice("sandbox", default: "none", allowed: ["none", "bwrap"])
         let commands = CommandToolConfig.read(tools.tables("command"), file: file, source: source)
         config.tools.commands = commands.0
         errors += commands.1
