@@ -23,6 +23,9 @@ actor RunDriver {
     var held: [LedgerEvent] = []
     /// Set by ``requestCancel(_:reason:)``; the loop ends the run as cancelled.
     var cancellation: (mode: CancelMode, reason: String)?
+    /// Set when the ledger refused a write for lack of space: the run stops and waits (in memory only — the
+    /// pause cannot be written to a full disk) for `run/resume`.
+    var pauseReason: String?
     private let cancelSignal: AsyncStream<Void>
     private let cancelContinuation: AsyncStream<Void>.Continuation
     /// Wakes a loop that waits for a person (an approval decision, or a cancel after a tool).
@@ -101,6 +104,9 @@ actor RunDriver {
         } catch let failure as LedgerFailure {
             logger.error("ledger failure, run stops", metadata: ["error": "\(failure)"])
             if failure.code == .ioError { configuration.onLedgerIOError(failure) }
+            if failure.code == .diskFull {
+                pauseReason = "paused: the ledger could not commit (\(failure.message)); free space, then resume the run"
+            }
         } catch {
             await end(RunEventType.failed, RunEnded(reason: "\(error)", code: "internal_error"))
         }

@@ -14,6 +14,9 @@ public actor RunManager {
     let configuration: EngineConfiguration
     let logger: Logger
     private var drivers: [RunID: RunDriver] = [:]
+    /// Runs stopped because the ledger was full, with the reason: kept in memory (the disk cannot take it) and
+    /// shown as `interrupted` until `run/resume`. After a restart such a run is recovered as after a crash.
+    private var paused: [RunID: String] = [:]
     /// Cleared when the service stops; nonisolated so cancellation can clear it at once.
     private let accepting = Mutex(true)
     private let launches: AsyncStream<RunDriver>
@@ -39,7 +42,7 @@ public actor RunManager {
                 for await driver in launches {
                     group.addTask {
                         await driver.drive()
-                        await self.driverFinished(driver.id)
+                        await self.driverFinished(driver.id, pauseReason: await driver.pauseReason)
                     }
                 }
             }
@@ -96,6 +99,12 @@ public actor RunManager {
             throw EngineError(.invalidRequest, "run \(id) is \(state.status.rawValue) and cannot be resumed")
         }
         let definitions = try tools.definitions(for: state.tools)
+        if paused[id] != nil, state.awaitingResponse || state.chainIntact {
+            // The lane died with the paused driver: rebuild the chain from the ledger, as crash recovery does.
+            try await appendLifecycle(
+                &state, RunEventType.chainReset, payload: ChainReset(reason: "resumed after the ledger was full"))
+        }
+        paused[id] = nil
         try await appendLifecycle(&state, RunEventType.resumed, payload: RunEnded())
         launch(state: state, definitions: definitions)
         return state
@@ -174,7 +183,12 @@ public actor RunManager {
     /// The run's current state: live for active runs, else replayed from the ledger.
     public func state(of id: RunID) async throws -> RunState {
         if let driver = drivers[id] { return await driver.state }
-        return try await replay(id)
+        var state = try await replay(id)
+        if let reason = paused[id] {
+            state.status = .interrupted
+            state.endReason = reason
+        }
+        return state
     }
 
     /// Whether a driver is working on `id` in this process.
@@ -221,7 +235,11 @@ public actor RunManager {
         RunReducer.reduce(&state, event)
     }
 
-    private func driverFinished(_ id: RunID) {
+    private func driverFinished(_ id: RunID, pauseReason: String?) {
         drivers[id] = nil
+        if let pauseReason {
+            logger.warning("run paused: the ledger is full", metadata: ["run.id": "\(id)"])
+            paused[id] = pauseReason
+        }
     }
 }
