@@ -47,7 +47,10 @@ enum EngineOverEmulator {
         let directory = NSTemporaryDirectory() + "agentd-upstream-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let emulator = ResponsesEmulator(configuration: emulatorConfiguration, logger: logger)
+        var emulatorLogger = logger
+        // The server library reports its own cancellation at shutdown as an error: not the benchmark's concern.
+        emulatorLogger.logLevel = .critical
+        let emulator = ResponsesEmulator(configuration: emulatorConfiguration, logger: emulatorLogger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await emulator.run() }
             defer { group.cancelAll() }
