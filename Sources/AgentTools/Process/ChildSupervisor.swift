@@ -11,7 +11,7 @@ import Glibc
 ///   reads would never see EOF.
 /// - the *I/O thread* `poll`s both pipes and a wake-up pipe, keeps head and tail of each stream, and runs the
 ///   clock: timeout → SIGTERM to the group, `killGrace` later → SIGKILL. After the exit it reads for at most
-///   `drainGrace` (processes that escaped the group with `setsid` may hold the pipes), then reaps the shell with
+///   `drainGrace` (the waiter kills escaped processes first, see EscapeContainment), then reaps the shell with
 ///   `waitpid(pid)` — never `waitpid(-1)` — and reports.
 final class ChildSupervisor: @unchecked Sendable {
     private enum StopReason { case timeout, cancelled }
