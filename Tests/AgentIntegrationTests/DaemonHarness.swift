@@ -20,13 +20,18 @@ final class DaemonHarness: Sendable {
     var daemon: ChildProcess { currentDaemon.withLock { $0 } }
 
     /// Starts both processes and returns once agentd says it is ready.
-    init(emulatorArguments: [String] = [], daemonConfig: String? = nil) async throws {
+    /// `prepareStateDirectory` is called with the (not yet created) state directory before agentd starts.
+    init(
+        emulatorArguments: [String] = [], daemonConfig: String? = nil,
+        prepareStateDirectory: (String) throws -> Void = { _ in }
+    ) async throws {
         // Short: a Unix socket path has at most 107 bytes.
         directory = "/tmp/agentd-it-" + String(UInt32.random(in: .min ... .max), radix: 36)
         socket = directory + "/agentd.sock"
         stateDirectory = directory + "/state"
         workDirectory = directory + "/work"
         try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+        try prepareStateDirectory(stateDirectory)
         emulator = try ChildProcess("responses-emulator", ["--port", "0"] + emulatorArguments)
         emulatorURL = try await emulator.waitForLine { $0.hasPrefix("http://") }
         var arguments = ["--socket", socket, "--state-dir", stateDirectory]
