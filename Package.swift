@@ -127,6 +127,7 @@ let package = Package(
             name: "agentd-bench",
             dependencies: [
                 "AgentModel", "AgentLedger", "AgentEngine", "AgentTools", "AgentUpstream", "ResponsesEmulator",
+                "AgentControl", "AgentClient", "AgentProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -20,12 +20,20 @@ enum ModelPlan: Sendable, Equatable {
 protocol ScriptedModel: Sendable {
     /// Decides the output from the whole chain (earlier turns and this request's input).
     func plan(conversation: [JSONValue]) -> ModelPlan
+
+    /// When set, the WebSocket session paces the response's events at this interval from its first event
+    /// (deadline-based, so sleep overshoot does not accumulate) instead of the configured inter-event delay.
+    var eventInterval: Duration? { get }
+}
+
+extension ScriptedModel {
+    var eventInterval: Duration? { nil }
 }
 
 /// Maps model names to scripted models.
 ///
 /// Names: `emu-text` (and anything starting with `emu-text`), `emu-tools-N` and `emu-tools-N-tool-NAME`,
-/// `emu-journal-N`, `emu-slow-N-MS`, `emu-fail`. Anything else is unknown (`model_not_found`).
+/// `emu-journal-N`, `emu-slow-N-MS`, `emu-text-deltas-N-RATE`, `emu-fail`. Anything else is unknown (`model_not_found`).
 /// Over WebSocket, a name containing `wait-steer` makes the first response of a chain hold its stream after the
 /// first text delta until a `response.steer` arrives (10 s at most), and a name ending in `-nosteer` refuses
 /// steering with `steering_not_supported`.
@@ -33,6 +41,7 @@ enum ModelCatalog {
     static func model(named name: String) -> (any ScriptedModel)? {
         // The steering knobs are session behaviour, not part of the model's script.
         let name = name.replacingOccurrences(of: "-wait-steer", with: "").replacingOccurrences(of: "-nosteer", with: "")
+        if name.hasPrefix("emu-text-deltas-") { return TextDeltaStreamModel(name: name) }
         if name.hasPrefix("emu-text") { return TextModel() }
         if name == "emu-fail" { return FailingModel() }
         if name.hasPrefix("emu-journal-"), let n = Int(name.dropFirst("emu-journal-".count)), n >= 0 {

@@ -72,9 +72,16 @@ extension WebSocketSession {
         var openItems = 0
         var doneItems: [JSONValue] = []
         var calledTool = false
+        let pacing = ModelCatalog.model(named: request.model)?.eventInterval
+        var paceStart = ContinuousClock.now
         for (index, event) in prepared.events.enumerated() {
             let delay = index == 0 ? configuration.firstEventDelay : configuration.interEventDelay
-            if delay > .zero { try? await Task.sleep(for: delay) }
+            if let pacing, index > 0 {
+                try? await Task.sleep(until: paceStart + pacing * index, clock: .continuous)
+            } else if delay > .zero {
+                try? await Task.sleep(for: delay)
+            }
+            if index == 0 { paceStart = ContinuousClock.now }
             if Task.isCancelled || closed { return .ended }
             announceSteers(lane)
             let steerable = index >= 2 && openItems == 0 && !calledTool && prepared.record != nil

@@ -56,6 +56,9 @@ KNOWN = [
           ["--outage-s", "30"], ["--outage-s", "3", "--runs", "5"], reps=2),
     Bench("upstream-prewarm", "A short tool-loop run with and without the `generate: false` warm-up, 20 ms latency",
           ["--runs", "10"], ["--runs", "2"]),
+    Bench("fanout", "One run streaming 5,000 text deltas/s to 32 clients on the control socket, ledger `sync = full`",
+          ["--clients", "32", "--rate", "5000", "--deltas", "50000"],
+          ["--clients", "32", "--rate", "5000", "--deltas", "10000"]),
 ]
 
 # What the issues promise; a topic is covered by any subcommand whose name or abstract contains a keyword.

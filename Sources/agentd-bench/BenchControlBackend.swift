@@ -1,0 +1,90 @@
+import AgentControl
+import AgentEngine
+import AgentModel
+import AgentProtocol
+
+/// The control-server backend of the fan-out benchmark: starts, reads and attaches to runs of a real
+/// ``RunManager`` exactly as the daemon's `EngineControlBackend` does (that type lives in the `agentd`
+/// executable and cannot be imported); every other method answers "not served by the benchmark".
+struct BenchControlBackend: ControlBackend {
+    let manager: RunManager
+
+    func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
+        try await mapped {
+            try await manager.start(StartRunRequest(prompt: params.prompt, model: params.model, cwd: params.cwd ?? "/"))
+        }
+    }
+
+    func runState(_ id: RunID) async throws -> RunState {
+        try await mapped { try await manager.state(of: id) }
+    }
+
+    func attach(_ id: RunID, fromSeq: Int64) async throws -> AsyncStream<AttachItem> {
+        _ = try await runState(id)
+        let feed = manager.feed(id, fromSeq: fromSeq)
+        let (stream, continuation) = AsyncStream.makeStream(of: AttachItem.self)
+        let task = Task {
+            do {
+                for try await item in feed {
+                    switch item {
+                    case .event(let event):
+                        continuation.yield(.event(event))
+                    case .ended(let reason, let nextSeq):
+                        continuation.yield(.ended(reason: AttachEndReason(rawValue: reason.rawValue), nextSeq: nextSeq))
+                    }
+                }
+            } catch {
+                // A ledger read failed: the client reattaches from the last seq it saw.
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    func lastSeq(_ id: RunID) async throws -> Int64 {
+        try await runState(id).lastSeq
+    }
+
+    func listRuns(limit: Int, before: RunID?) async throws -> [RunSummary] { throw Self.notServed("run/list") }
+
+    func addInput(_ id: RunID, text: String, inputID: String, client: ClientIdentity) async throws -> InputOutcome {
+        throw Self.notServed("run/input")
+    }
+
+    func cancelRun(_ id: RunID, mode: RunCancel.Mode, reason: String, client: ClientIdentity) async throws
+        -> RunState
+    {
+        throw Self.notServed("run/cancel")
+    }
+
+    func resumeRun(_ id: RunID, client: ClientIdentity) async throws -> RunState { throw Self.notServed("run/resume") }
+
+    func pendingApprovals(_ run: RunID?) async throws -> [ApprovalInfo] { throw Self.notServed("approval/list") }
+
+    func resolveApproval(_ params: ApprovalResolve.Params, client: ClientIdentity) async throws
+        -> ApprovalResolve.Result
+    {
+        throw Self.notServed("approval/resolve")
+    }
+
+    func daemonStatus() async -> BackendStatus {
+        BackendStatus(stateDir: "", runsActive: await manager.activeRunCount, upstream: .null)
+    }
+
+    func metricsText(connectedClients: Int) async -> String { "" }
+
+    func recordCommand(_ record: CommandRecord) async {}
+
+    private static func notServed(_ method: String) -> ControlError {
+        ControlError.invalidRequest("\(method) is not served by the fan-out benchmark")
+    }
+
+    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as EngineError {
+            throw ControlError(code: .invalidParams, message: error.message)
+        }
+    }
+}
