@@ -21,7 +21,9 @@ final class ChildProcess: Sendable {
 
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], cwd: String? = nil) throws {
         process = Process()
-        process.executableURL = Self.binDirectory.appendingPathComponent(executable)
+        // A built product by name, or a system tool by absolute path.
+        process.executableURL =
+            executable.hasPrefix("/") ? URL(fileURLWithPath: executable) : Self.binDirectory.appendingPathComponent(executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "OPENAI_API_KEY")
