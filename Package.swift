@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
     ],
     targets: [
         // Pure vocabulary: ids, ledger events, upstream event shapes, the run reducer. No I/O.
@@ -54,6 +55,14 @@ let package = Package(
         ),
         // Tool runtime: built-in tools run as real child processes under limits.
         .target(name: "AgentTools", dependencies: ["AgentModel", "CAgentSupport"]),
+        // MCP servers as tool sources: child processes over stdio, their tools offered as `server__tool`.
+        .target(
+            name: "AgentMCP",
+            dependencies: [
+                "AgentModel", "AgentTools", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Runs, turns, the tool loop. Depends on narrow protocols, never on NIO or the wire protocol.
         .target(
             name: "AgentEngine",
@@ -99,7 +108,7 @@ let package = Package(
             name: "agentd",
             dependencies: [
                 "AgentModel", "AgentProtocol", "AgentLedger", "AgentUpstream", "AgentTools", "AgentEngine",
-                "AgentControl", "CAgentSupport",
+                "AgentControl", "CAgentSupport", "AgentMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -108,6 +117,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // A small MCP server over stdio for the tests and the mcp-roundtrip benchmark.
+        .executableTarget(name: "mcp-test-server", dependencies: [.product(name: "MCP", package: "swift-sdk")]),
         .executableTarget(
             name: "agentctl",
             dependencies: [
@@ -126,6 +137,7 @@ let package = Package(
         .executableTarget(
             name: "agentd-bench",
             dependencies: [
+                "AgentMCP", "mcp-test-server",
                 "AgentModel", "AgentLedger", "AgentEngine", "AgentTools", "AgentUpstream", "ResponsesEmulator",
                 "AgentControl", "AgentClient", "AgentProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -142,6 +154,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AgentToolsTests", dependencies: ["AgentTools", "AgentModel"]),
+        .testTarget(
+            name: "AgentMCPTests",
+            dependencies: [
+                "AgentMCP", "AgentTools", "AgentModel", "mcp-test-server", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "AgentEngineTests",
             dependencies: [
@@ -168,7 +186,7 @@ let package = Package(
         .testTarget(name: "agentdTests", dependencies: ["agentd", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "AgentIntegrationTests",
-            dependencies: ["agentd", "agentctl", "responses-emulator", "AgentModel"]
+            dependencies: ["agentd", "agentctl", "responses-emulator", "mcp-test-server", "AgentModel"]
         ),
     ]
 )

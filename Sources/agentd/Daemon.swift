@@ -55,12 +55,15 @@ struct Daemon {
             throw DaemonError("tools.sandbox = \"bwrap\" cannot be used here: \(unavailable.reason)")
         }
         let environment = environment
+        let mcp = try await startMCPServers(logger: logger)
+        let mcpTools: [any Tool] = mcp.tools
         let live = LiveSettings(configuration: configuration, logLevel: logLevel) {
-            ToolSetFactory.make($0, environment: environment)
+            ToolSetFactory.make($0, environment: environment, extraTools: mcpTools)
         }
         let tools = ReloadableTools(live: live)
         let manager = RunManager(
-            store: ledger, upstream: upstream, tools: tools, hub: hub, configuration: engineConfiguration(),
+            store: ledger, upstream: upstream, tools: tools, hub: hub,
+            configuration: engineConfiguration(alsoApproved: Self.mcpAlwaysApproved(mcp, configuration: configuration)),
             logger: logger)
         var backend = EngineControlBackend(
             manager: manager, ledger: ledger, upstream: upstream, stateDirectory: paths.stateDirectory,
@@ -106,6 +109,7 @@ struct Daemon {
             ])
         notifier.notify("READY=1\nSTATUS=listening on \(paths.socket)")
         try await group.run()
+        await mcp.shutdown()
         hub.finishAll()
         logger.info("agentd stopped")
     }
@@ -153,7 +157,7 @@ struct Daemon {
             fallbackAfterConnectFailures: upstream.fallbackAfterConnectFailures)
     }
 
-    private func engineConfiguration() -> EngineConfiguration {
+    private func engineConfiguration(alsoApproved: [String] = []) -> EngineConfiguration {
         let run = configuration.run
         var engine = EngineConfiguration(
             defaultModel: run.model, defaultTools: run.tools, defaultInstructions: run.instructions,
@@ -166,7 +170,7 @@ struct Daemon {
                 exit(75)
             })
         engine.maxToolCalls = run.maxToolCalls > 0 ? run.maxToolCalls : nil
-        engine.requireApproval += ToolSetFactory.alwaysApproved(configuration)
+        engine.requireApproval += ToolSetFactory.alwaysApproved(configuration) + alsoApproved
         engine.prewarm = configuration.upstream.prewarm
         return engine
     }

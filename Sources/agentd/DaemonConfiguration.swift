@@ -1,3 +1,4 @@
+import AgentMCP
 import AgentTools
 import Foundation
 import TOMLKit
@@ -65,12 +66,18 @@ struct DaemonConfiguration: Equatable {
         var allowedUIDs: [Int] = []
     }
 
+    struct MCP: Equatable {
+        /// The `[[mcp.servers]]` entries: servers started at start-up whose tools are offered as `server__tool`.
+        var servers: [MCPServerSpec] = []
+    }
+
     var daemon = Daemon()
     var upstream = Upstream()
     var run = Run()
     var ledger = Ledger()
     var tools = Tools()
     var control = Control()
+    var mcp = MCP()
 
     /// Reads `path`; every problem in the file is reported at once.
     static func load(path: String) throws -> DaemonConfiguration {
@@ -102,7 +109,7 @@ struct DaemonConfiguration: Equatable {
             return ConfigReader(table: value?.table, section: name, file: file, source: source)
         }
         var config = DaemonConfiguration()
-        let known = ["daemon", "upstream", "run", "ledger", "tools", "control"]
+        let known = ["daemon", "upstream", "run", "ledger", "tools", "control", "mcp"]
         for key in root.keys where !known.contains(key) {
             errors.append(ConfigError(file: file, line: nil, key: key, message: "unknown section"))
         }
@@ -174,6 +181,12 @@ struct DaemonConfiguration: Equatable {
         config.control.maxConnections = control.int("max_connections", default: 256, range: 1...65_536)
         config.control.allowedUIDs = control.ints("allowed_uids", default: [])
         errors += control.finish()
+
+        let mcp = section("mcp")
+        let servers = MCPServerConfig.read(mcp.tables("servers"), file: file, source: source)
+        config.mcp.servers = servers.0
+        errors += servers.1
+        errors += mcp.finish()
 
         if !errors.isEmpty { throw ConfigErrors(errors: errors) }
         return config

@@ -3,11 +3,15 @@ import AgentTools
 /// Builds the daemon's tool executor from the configuration: the built-ins plus the `[[tools.command]]` tools.
 enum ToolSetFactory {
     /// The executor for `configuration` (rebuilt on reload); child environments are filtered from `environment`.
-    static func make(_ configuration: DaemonConfiguration, environment: [String: String]) -> BuiltinTools {
+    /// `extraTools` (the MCP servers' tools, listed once at start-up) follow the command tools.
+    static func make(
+        _ configuration: DaemonConfiguration, environment: [String: String], extraTools: [any Tool] = []
+    ) -> BuiltinTools {
         let limits = Daemon.toolLimits(for: configuration)
         let commands: [any Tool] = configuration.tools.commands.map { CommandTool(spec: $0) }
         return BuiltinTools(
-            limits: limits, tools: BuiltinTools.standardTools(limits: limits) + commands, baseEnvironment: environment)
+            limits: limits, tools: BuiltinTools.standardTools(limits: limits) + commands + extraTools,
+            baseEnvironment: environment)
     }
 
     /// Names of configured tools whose every call waits for approval.

@@ -59,6 +59,8 @@ KNOWN = [
     Bench("fanout", "One run streaming 5,000 text deltas/s to 32 clients on the control socket, ledger `sync = full`",
           ["--clients", "32", "--rate", "5000", "--deltas", "50000"],
           ["--clients", "32", "--rate", "5000", "--deltas", "10000"]),
+    Bench("mcp-roundtrip", "MCP tool call (test server's echo) through the AgentMCP tool over stdio pipes",
+          ["--calls", "5000"], ["--calls", "500"]),
 ]
 
 # What the issues promise; a topic is covered by any subcommand whose name or abstract contains a keyword.
