@@ -179,7 +179,7 @@ public final class ControlServer: Sendable {
             .bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: false) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: maxLineBytes))
+                        ByteToMessageHandler(BoundedLineFrameDecoder(maxLineBytes: maxLineBytes)))
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
@@ -193,7 +193,7 @@ public final class ControlServer: Sendable {
             .bind(descriptor) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: maxLineBytes))
+                        ByteToMessageHandler(BoundedLineFrameDecoder(maxLineBytes: maxLineBytes)))
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
