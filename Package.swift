@@ -118,7 +118,10 @@ let package = Package(
             ]
         ),
         // A small MCP server over stdio for the tests and the mcp-roundtrip benchmark.
-        .executableTarget(name: "mcp-test-server", dependencies: [.product(name: "MCP", package: "swift-sdk")]),
+        .executableTarget(
+            name: "mcp-test-server",
+            dependencies: ["AgentMCP", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "agentctl",
             dependencies: [

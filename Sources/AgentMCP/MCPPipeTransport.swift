@@ -3,29 +3,30 @@ import Glibc
 import Logging
 import MCP
 
-/// An MCP transport over a child's stdout (read) and stdin (write): newline-delimited JSON-RPC, as the MCP stdio
+/// An MCP transport over a child's stdout (read) and stdin (write), or a server's stdin and stdout: newline-delimited JSON-RPC, as the MCP stdio
 /// transport specifies.
 ///
 /// The SDK's `StdioTransport` polls a non-blocking descriptor with 10 ms sleeps; this one reads on a dedicated
 /// thread with blocking `read`, so a reply is seen as soon as it is written and EOF (the server exited) ends the
 /// stream at once. The reader thread owns and closes the read descriptor; the owner closes the write descriptor.
-actor MCPPipeTransport: Transport {
-    nonisolated let logger: Logger
+public actor MCPPipeTransport: Transport {
+    /// Where the transport logs.
+    public nonisolated let logger: Logger
     private let readFD: Int32
     private let writeFD: Int32
     private let stream: AsyncThrowingStream<Data, Swift.Error>
     private let continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
     private var started = false
 
-    /// Creates a transport reading `readFD` and writing `writeFD`.
-    init(readFD: Int32, writeFD: Int32, logger: Logger) {
+    /// Creates a transport reading `readFD` and writing `writeFD` (a server passes 0 and 1).
+    public init(readFD: Int32, writeFD: Int32, logger: Logger) {
         self.readFD = readFD
         self.writeFD = writeFD
         self.logger = logger
         (stream, continuation) = AsyncThrowingStream.makeStream(of: Data.self)
     }
 
-    func connect() async throws {
+    public func connect() async throws {
         guard !started else { return }
         started = true
         let fd = readFD
@@ -35,11 +36,11 @@ actor MCPPipeTransport: Transport {
         thread.start()
     }
 
-    func disconnect() async {
+    public func disconnect() async {
         continuation.finish()
     }
 
-    func send(_ data: Data) async throws {
+    public func send(_ data: Data) async throws {
         var bytes = [UInt8](data)
         bytes.append(UInt8(ascii: "\n"))
         var offset = 0
@@ -53,7 +54,7 @@ actor MCPPipeTransport: Transport {
         }
     }
 
-    func receive() -> AsyncThrowingStream<Data, Swift.Error> { stream }
+    public func receive() -> AsyncThrowingStream<Data, Swift.Error> { stream }
 
     /// Reads lines until EOF or an error, yielding each non-empty line; then closes `fd` and ends the stream.
     private static func readLoop(fd: Int32, continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation) {

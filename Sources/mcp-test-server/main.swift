@@ -1,9 +1,13 @@
+import AgentMCP
 import Foundation
+import Logging
 import MCP
 
 // A small MCP server for agentd's tests and benchmark, speaking MCP over stdin/stdout with the SDK's own
 // Server and StdioTransport: `echo` (read-only) returns its `text`, `add` sums `a` and `b`, `fail` answers with
-// an error result, and `crash` exits the process without answering.
+// an error result, and `crash` exits the process without answering. With `--pipe-transport` it reads stdin with
+// AgentMCP's blocking pipe transport instead of the SDK's StdioTransport, which polls with 10 ms sleeps (the
+// mcp-roundtrip benchmark reports both).
 
 let tools = [
     Tool(
@@ -43,5 +47,10 @@ _ = await server.withMethodHandler(CallTool.self) { params in
         throw MCPError.invalidParams("unknown tool \(params.name)")
     }
 }
-try await server.start(transport: StdioTransport())
+let logger = Logger(label: "mcp-test-server", factory: { _ in SwiftLogNoOpLogHandler() })
+if CommandLine.arguments.contains("--pipe-transport") {
+    try await server.start(transport: MCPPipeTransport(readFD: 0, writeFD: 1, logger: logger))
+} else {
+    try await server.start(transport: StdioTransport(logger: logger))
+}
 await server.waitUntilCompleted()
