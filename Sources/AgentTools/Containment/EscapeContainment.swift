@@ -20,7 +20,7 @@ public enum EscapeContainment: Sendable, Hashable {
     func prepareCall() -> CallContainment {
         let marker = "\(getpid())-\(CallContainment.nextNumber())-\(UInt32.random(in: .min ... .max))"
         switch self {
-        case .cgroup(let base): return CallContainment(marker: marker, cgroup: ToolCgroup.create(under: base))
+        case .cgroup(let base): return CallContainment(marker: marker, cgroup: ToolCgroupPool.shared.acquire(under: base))
         case .markerSweep: return CallContainment(marker: marker, cgroup: nil)
         }
     }
@@ -43,21 +43,14 @@ final class CallContainment: Sendable {
     /// The `NAME=value` entry added to the child's environment.
     var environmentEntry: (name: String, value: String) { (MarkerSweep.variable, marker) }
 
-    /// Puts the (gated, not yet running) shell into the call's cgroup; without one, or when the move fails, the
-    /// marker sweep is used at the end instead.
-    func adopt(_ pid: pid_t) -> Bool {
-        guard let cgroup else { return false }
-        if cgroup.add(pid) { return true }
-        cgroup.remove()
-        return false
-    }
-
     /// Kills whatever of the call is still running (the shell `excluded`), and returns the killed pids.
     func killRemaining(excluding shell: pid_t, adopted: Bool) -> [pid_t] {
         if adopted, let cgroup { return cgroup.killAll(excluding: shell) }
         return MarkerSweep.killAll(marker: marker, excluding: shell)
     }
 
-    /// Releases the cgroup of a call that never started.
-    func discard() { cgroup?.remove() }
+    /// Hands back the cgroup of a call that never started.
+    func discard() {
+        if let cgroup { ToolCgroupPool.shared.release(cgroup) }
+    }
 }

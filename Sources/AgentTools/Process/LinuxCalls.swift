@@ -2,21 +2,14 @@ import Glibc
 
 /// GNU extensions the Swift `Glibc` module does not import, resolved once from the running libc with `dlsym`.
 ///
-/// `pipe2`, `prlimit` and the `posix_spawn_file_actions_add*_np` family sit behind `_GNU_SOURCE` in the headers,
-/// so Swift cannot see them; they are present in every glibc this daemon supports (2.34+, Debian 12 ships 2.36).
+/// `pipe2` sits behind `_GNU_SOURCE` in the headers, so Swift cannot see it; it is present in every glibc this
+/// daemon supports (2.34+, Debian 12 ships 2.36).
 enum LinuxCalls {
     typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-    typealias AddChdir =
-        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-    typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    typealias Prlimit = @convention(c) (pid_t, Int32, UnsafePointer<rlimit>?, UnsafeMutablePointer<rlimit>?) -> Int32
 
     nonisolated(unsafe) private static let handle = dlopen(nil, RTLD_NOW)
 
     static let pipe2: Pipe2? = symbol("pipe2")
-    static let addChdir: AddChdir? = symbol("posix_spawn_file_actions_addchdir_np")
-    static let addClosefrom: AddClosefrom? = symbol("posix_spawn_file_actions_addclosefrom_np")
-    static let prlimit: Prlimit? = symbol("prlimit")
 
     private static func symbol<F>(_ name: String) -> F? {
         guard let pointer = dlsym(handle, name) else { return nil }

@@ -1,12 +1,14 @@
+import CAgentSupport
 import Glibc
 
 /// Runs `/bin/sh -c` commands as real child processes, each in its own process group, under a wall-clock limit.
 ///
 /// Behaviour, in order:
-/// - spawn with `posix_spawn`: new process group (pgid = pid), signal mask cleared and every signal reset to its
-///   default (the daemon may ignore SIGPIPE), stdin from `/dev/null`, stdout and stderr to pipes, every other fd
-///   closed, the working directory set by the spawn itself, the environment exactly ``ProcessRequest/environment``;
-/// - with ``ResourceLimits``, the shell first waits on a gate pipe while the parent applies them with `prlimit`;
+/// - spawn with `agent_spawn` (CAgentSupport): new process group (pgid = pid), signal mask cleared and every signal
+///   reset to its default (the daemon may ignore SIGPIPE), ``ResourceLimits`` set in the child before `execve`,
+///   stdin from `/dev/null`, stdout and stderr to pipes, every other fd closed, the working directory set by the
+///   spawn itself, the environment exactly ``ProcessRequest/environment``, and — with per-call cgroups — started
+///   inside the call's cgroup (`clone3` with `CLONE_INTO_CGROUP`), so the command never runs outside its limits;
 /// - both pipes are drained concurrently to EOF, keeping head and tail of each (the child never blocks on a full
 ///   pipe);
 /// - timeout or task cancellation: SIGTERM to the group, SIGKILL after ``ProcessRequest/killGrace``;
@@ -46,12 +48,6 @@ public struct ProcessRunner: Sendable {
             supervisor.cancel()
         }
     }
-
-    // The gate: the shell blocks reading fd 3 until the parent has applied the rlimits, then execs the command
-    // with fd 3 closed. `$1` is the command, so `$0`, `$@` and the shell's state match a plain `sh -c`.
-    // With an argv, the gate execs it as given: `sh -c gate sh prog arg…` runs `exec "$@"`, which parses nothing.
-    private static let gateScript = "IFS= read -r _ <&3 || exit 125; exec /bin/sh -c \"$1\" 3<&-"
-    private static let gateExecScript = "IFS= read -r _ <&3 || exit 125; exec \"$@\" 3<&-"
 
     private static func spawn(_ request: ProcessRequest, call: CallContainment) throws(ProcessLaunchError)
         -> ChildSupervisor
@@ -98,48 +94,16 @@ public struct ProcessRunner: Sendable {
         let out = try makePipe()
         let err = try makePipe()
         let wake = try makePipe(nonBlocking: true)
-        // The gate holds the shell until its cgroup and rlimits are in place, so the command never runs outside them.
-        let gated = !request.resourceLimits.isEmpty || call.cgroup != nil
-        let gate = gated ? try makePipe() : nil
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, out.write, 1)
-        posix_spawn_file_actions_adddup2(&actions, err.write, 2)
-        if let gate { posix_spawn_file_actions_adddup2(&actions, gate.read, 3) }
-        // Everything else (the pipes' original fds, the daemon's sockets and database) stays out of the child.
-        if let addClosefrom = LinuxCalls.addClosefrom {
-            _ = addClosefrom(&actions, gated ? 4 : 3)
-        }
-        guard let addChdir = LinuxCalls.addChdir else {
+        let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        guard devNull >= 0 else {
+            let failure = ErrnoFailure(errno: errno, call: "open /dev/null")
             closeAll()
-            throw ProcessLaunchError(code: .spawnFailed, message: "posix_spawn_file_actions_addchdir_np is unavailable")
+            throw ProcessLaunchError(code: .spawnFailed, message: failure.message)
         }
-        _ = addChdir(&actions, request.workingDirectory)
+        opened.append(devNull)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let arguments: [String]
-        switch (request.argv, gated) {
-        case (let argv?, true): arguments = [shellPath, "-c", gateExecScript, shellPath, program] + argv.dropFirst()
-        case (let argv?, false): arguments = [program] + argv.dropFirst()
-        case (nil, true): arguments = [shellPath, "-c", gateScript, shellPath, request.command]
-        case (nil, false): arguments = [shellPath, "-c", request.command]
-        }
-        let executable = gated || request.argv == nil ? shellPath : program
+        let arguments = request.argv.map { [program] + $0.dropFirst() } ?? [shellPath, "-c", request.command]
+        let executable = request.argv == nil ? shellPath : program
         // Entries that cannot be represented as `NAME=value` C strings are dropped.
         var childEnvironment = request.environment
         childEnvironment[call.environmentEntry.name] = call.environmentEntry.value
@@ -149,6 +113,9 @@ public struct ProcessRunner: Sendable {
             }
             .sorted { $0.key < $1.key }
             .map { "\($0.key)=\($0.value)" }
+        let limits = request.resourceLimits.entries
+        let resources = limits.map(\.resource)
+        let values = limits.map { rlimit(rlim_cur: rlim_t($0.value), rlim_max: rlim_t($0.value)) }
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup($0) } + [nil]
         defer {
@@ -156,36 +123,40 @@ public struct ProcessRunner: Sendable {
             for pointer in envp { free(pointer) }
         }
 
-        var pid: pid_t = 0
         let startedAt = LinuxCalls.monotonicNanos()
-        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        guard rc == 0 else {
-            closeAll()
-            let code: ProcessLaunchError.Code =
-                rc == ENOENT && stat(request.workingDirectory, &info) != 0 ? .workingDirectoryMissing : .spawnFailed
-            throw ProcessLaunchError(code: code, message: "posix_spawn \(executable): \(String(cString: strerror(rc)))")
-        }
-        close(out.write)
-        close(err.write)
-
-        var adopted = false
-        if let gate {
-            close(gate.read)
-            adopted = call.adopt(pid)
-            if case .failure(let failure) = request.resourceLimits.apply(to: pid) {
-                kill(-pid, SIGKILL)
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                for fd in [out.read, err.read, wake.read, wake.write, gate.write] { close(fd) }
-                throw ProcessLaunchError(code: .resourceLimitsFailed, message: failure.message)
+        var spawn = agent_spawn_request()
+        let pid = executable.withCString { path in
+            request.workingDirectory.withCString { cwd in
+                resources.withUnsafeBufferPointer { resources in
+                    values.withUnsafeBufferPointer { values in
+                        argv.withUnsafeBufferPointer { argv in
+                            envp.withUnsafeBufferPointer { envp in
+                                spawn.path = path
+                                spawn.argv = argv.baseAddress
+                                spawn.envp = envp.baseAddress
+                                spawn.cwd = cwd
+                                spawn.stdin_fd = devNull
+                                spawn.stdout_fd = out.write
+                                spawn.stderr_fd = err.write
+                                spawn.cgroup_fd = call.cgroup?.descriptor ?? -1
+                                spawn.rlimit_count = Int32(resources.count)
+                                spawn.rlimit_resources = resources.baseAddress
+                                spawn.rlimits = values.baseAddress
+                                return agent_spawn(&spawn)
+                            }
+                        }
+                    }
+                }
             }
-            var go: UInt8 = 0x0a
-            _ = write(gate.write, &go, 1)
-            close(gate.write)
+        }
+        for fd in [out.write, err.write, devNull] { close(fd) }
+        guard pid > 0 else {
+            for fd in [out.read, err.read, wake.read, wake.write] { close(fd) }
+            throw ProcessLaunchError(failedStep: spawn.failed_step, errno: -pid, executable: executable)
         }
         return ChildSupervisor(
             pid: pid, request: request, stdoutFD: out.read, stderrFD: err.read, wake: wake, startedAt: startedAt,
-            containment: call, adopted: adopted)
+            containment: call, adopted: spawn.in_cgroup != 0)
     }
 }
 
@@ -199,7 +170,7 @@ public struct ProcessLaunchError: Error, Hashable, Sendable, CustomStringConvert
         public static let workingDirectoryMissing = Code(name: "workingDirectoryMissing")
         /// The command or working directory cannot be passed to the kernel (contains NUL).
         public static let invalidRequest = Code(name: "invalidRequest")
-        /// `pipe2` or `posix_spawn` failed (fd or process limits, no `/bin/sh`).
+        /// `pipe2` or the spawn failed (fd or process limits, no `/bin/sh`).
         public static let spawnFailed = Code(name: "spawnFailed")
         /// The program of an argv request is not an executable file (or not found in `PATH`).
         public static let programNotFound = Code(name: "programNotFound")

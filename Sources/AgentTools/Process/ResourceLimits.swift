@@ -2,8 +2,7 @@ import Glibc
 
 /// Kernel resource limits (soft = hard) for a tool process and everything it forks; `nil` leaves a limit as inherited.
 ///
-/// `posix_spawn` cannot set rlimits, so the runner spawns the shell behind a gate (it blocks reading a pipe),
-/// applies the limits with `prlimit(pid, …)` from the parent, then opens the gate; the command never runs
+/// The child sets them on itself between `clone` and `execve` (`agent_spawn`), so the command never runs
 /// unlimited. `processes` is `RLIMIT_NPROC`, which the kernel counts per real user id, not per process tree:
 /// with the daemon's own user it also counts the daemon's threads and every other run's processes.
 public struct ResourceLimits: Sendable, Hashable {
@@ -16,7 +15,7 @@ public struct ResourceLimits: Sendable, Hashable {
     /// `RLIMIT_NPROC`, processes of the real user id (see the type's note).
     public var processes: UInt64?
 
-    /// Creates limits; all `nil` means none are applied and no gate is used.
+    /// Creates limits; all `nil` means none are applied.
     public init(
         cpuSeconds: UInt64? = nil,
         addressSpaceBytes: UInt64? = nil,
@@ -40,17 +39,5 @@ public struct ResourceLimits: Sendable, Hashable {
         if let fileSizeBytes { result.append((Int32(RLIMIT_FSIZE.rawValue), fileSizeBytes)) }
         if let processes { result.append((Int32(__RLIMIT_NPROC.rawValue), processes)) }
         return result
-    }
-
-    /// Applies the limits to `pid` with `prlimit`.
-    func apply(to pid: pid_t) -> Result<Void, ErrnoFailure> {
-        guard let prlimit = LinuxCalls.prlimit else { return .failure(ErrnoFailure(errno: ENOSYS, call: "prlimit")) }
-        for (resource, value) in entries {
-            var limit = rlimit(rlim_cur: rlim_t(value), rlim_max: rlim_t(value))
-            if prlimit(pid, resource, &limit, nil) != 0 {
-                return .failure(ErrnoFailure(errno: errno, call: "prlimit"))
-            }
-        }
-        return .success(())
     }
 }

@@ -17,6 +17,17 @@ struct agent_spawn_request {
     int rlimit_count;            ///< number of entries in the two arrays below
     const int *rlimit_resources; ///< RLIMIT_* values
     const struct rlimit *rlimits;
+    int in_cgroup;               ///< out: 1 when the child started in `cgroup_fd`'s group
+    int failed_step;             ///< out: the step that failed when the result is negative (AGENT_SPAWN_STEP_*)
+};
+
+enum {
+    AGENT_SPAWN_STEP_CLONE = 1,
+    AGENT_SPAWN_STEP_PROCESS_GROUP = 2,
+    AGENT_SPAWN_STEP_RLIMIT = 3,
+    AGENT_SPAWN_STEP_DESCRIPTORS = 4,
+    AGENT_SPAWN_STEP_CHDIR = 5,
+    AGENT_SPAWN_STEP_EXEC = 6,
 };
 
 /// Starts `request->path` as a child process that is, from its first instruction, in a new process group
@@ -24,8 +35,12 @@ struct agent_spawn_request {
 /// period per move), under the given rlimits, with every signal at its default and none blocked, fds 0–2 as
 /// given and every other descriptor closed on exec.
 ///
+/// Where `clone3` is unavailable or filtered (ENOSYS, EPERM: old kernels, seccomp policies), the child is created
+/// with a plain `clone` and `in_cgroup` stays 0, so the caller falls back to another containment.
+///
 /// Returns the child's pid, or -errno when the process could not be created or the program could not be executed
-/// (the child is reaped in that case). The calling thread's signal mask is restored before returning.
-pid_t agent_spawn(const struct agent_spawn_request *request);
+/// (`failed_step` says which step; the child is reaped in that case). The calling thread's signal mask is restored
+/// before returning.
+pid_t agent_spawn(struct agent_spawn_request *request);
 
 #endif
