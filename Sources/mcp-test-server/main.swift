@@ -5,7 +5,7 @@ import MCP
 
 // A small MCP server for agentd's tests and benchmark, speaking MCP over stdin/stdout with the SDK's own
 // Server and StdioTransport: `echo` (read-only) returns its `text`, `add` sums `a` and `b`, `fail` answers with
-// an error result, and `crash` exits the process without answering. With `--pipe-transport` it reads stdin with
+// an error result, `sleep` answers after `ms` milliseconds, and `crash` exits the process without answering. With `--pipe-transport` it reads stdin with
 // AgentMCP's blocking pipe transport instead of the SDK's StdioTransport, which polls with 10 ms sleeps (the
 // mcp-roundtrip benchmark reports both).
 
@@ -24,6 +24,9 @@ let tools = [
             "properties": ["a": ["type": "integer", "default": 2], "b": ["type": "integer", "default": 3]],
         ]),
     Tool(name: "fail", description: "Answer with an error result.", inputSchema: ["type": "object"]),
+    Tool(
+        name: "sleep", description: "Answer after ms milliseconds.",
+        inputSchema: ["type": "object", "properties": ["ms": ["type": "integer", "default": 100]]]),
     Tool(name: "crash", description: "Exit the server process at once.", inputSchema: ["type": "object"]),
 ]
 
@@ -41,6 +44,9 @@ _ = await server.withMethodHandler(CallTool.self) { params in
         return CallTool.Result(content: [.text(text: "\(sum)", annotations: nil, _meta: nil)])
     case "fail":
         return CallTool.Result(content: [.text(text: "this tool always fails", annotations: nil, _meta: nil)], isError: true)
+    case "sleep":
+        try await Task.sleep(for: .milliseconds(arguments["ms"]?.intValue ?? 100))
+        return CallTool.Result(content: [.text(text: "slept", annotations: nil, _meta: nil)])
     case "crash":
         exit(3)
     default:

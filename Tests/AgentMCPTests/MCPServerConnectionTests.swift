@@ -39,12 +39,12 @@ struct MCPServerConnectionTests {
         let source = try await Self.start()
         defer { Task { await source.shutdown() } }
         let names = source.tools.map(\.name)
-        #expect(names == ["t__echo", "t__add", "t__fail", "t__crash"])
+        #expect(names == ["t__echo", "t__add", "t__fail", "t__sleep", "t__crash"])
         let echo = try Self.tool("t__echo", in: source)
         let schemaType = echo.definition["parameters"]?["type"]?.stringValue
         #expect(schemaType == "object")
         let idempotent = source.tools.map(\.isIdempotent)
-        #expect(idempotent == [true, false, false, false])
+        #expect(idempotent == [true, false, false, false, false])
     }
 
     @Test func routesCallsAndReportsServerErrors() async throws {
@@ -91,6 +91,18 @@ struct MCPServerConnectionTests {
         #expect(relaunches == launches + 1)
     }
 
+    @Test func aCallThatOutlivesItsTimeoutEndsTimedOutAndTheServerStaysUsable() async throws {
+        let source = try await Self.start()
+        defer { Task { await source.shutdown() } }
+        var context = Self.context()
+        context.limits.defaultTimeout = .milliseconds(200)
+        let slow = try await Self.tool("t__sleep", in: source).run(arguments: #"{"ms":5000}"#, context: context)
+        #expect(slow.timedOut)
+        #expect(slow.exitCode == nil)
+        let echo = try await Self.tool("t__echo", in: source).run(arguments: #"{"text":"still here"}"#, context: context)
+        #expect(echo.output == "still here")
+    }
+
     @Test func aMissingCommandFailsStartUpNamingTheServer() async throws {
         let spec = MCPServerSpec(name: "gone", command: "/nonexistent/mcp-server")
         let error = await #expect(throws: (any Error).self) {
@@ -100,5 +112,15 @@ struct MCPServerConnectionTests {
         }
         let message = "\(error.map { "\($0)" } ?? "")"
         #expect(message.contains("'gone'"))
+    }
+}
+
+/// The restart delay doubles from its base and stops at its cap.
+struct MCPRestartBackoffTests {
+    @Test func doublesUpToTheCap() {
+        let backoff = MCPRestartBackoff(base: .milliseconds(100), cap: .seconds(1))
+        let delays = (1...6).map { backoff.delay(afterFailures: $0) }
+        let expected: [Duration] = [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)]
+        #expect(delays == expected)
     }
 }
