@@ -38,6 +38,7 @@ final class ChildProcess: Sendable {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        LeftoverChildren.track(process)
         pump(out.fileHandleForReading, isStdout: true)
         pump(err.fileHandleForReading, isStdout: false)
     }
