@@ -12,14 +12,17 @@ struct MCPChildProcess: @unchecked Sendable {
 
     /// Starts `spec`'s command with `environment`; `onExit` gets the exit status (or signal) once it exits.
     static func launch(
-        _ spec: MCPServerSpec, environment: [String: String], onExit: @escaping @Sendable (Int32) -> Void
+        _ spec: MCPServerSpec, environment: [String: String],
+        onExit: @escaping @Sendable (Int32) -> Void
     ) throws -> MCPChildProcess {
         guard let executable = resolve(spec.command, path: environment["PATH"]) else {
             throw MCPServerError("command '\(spec.command)' of MCP server '\(spec.name)' was not found")
         }
         var toChild: [Int32] = [0, 0]
         var fromChild: [Int32] = [0, 0]
-        guard makePipe(&toChild) else { throw MCPServerError("pipe: \(String(cString: strerror(errno)))") }
+        guard makePipe(&toChild) else {
+            throw MCPServerError("pipe: \(String(cString: strerror(errno)))")
+        }
         guard makePipe(&fromChild) else {
             close(toChild[0])
             close(toChild[1])

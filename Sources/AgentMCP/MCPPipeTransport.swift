@@ -3,8 +3,8 @@ import Glibc
 import Logging
 import MCP
 
-/// An MCP transport over a child's stdout (read) and stdin (write), or a server's stdin and stdout: newline-delimited JSON-RPC, as the MCP stdio
-/// transport specifies.
+/// An MCP transport over a child's stdout (read) and stdin (write), or a server's stdin and stdout:
+/// newline-delimited JSON-RPC, as the MCP stdio transport specifies.
 ///
 /// The SDK's `StdioTransport` polls a non-blocking descriptor with 10 ms sleeps; this one reads on a dedicated
 /// thread with blocking `read`, so a reply is seen as soon as it is written and EOF (the server exited) ends the
@@ -57,7 +57,9 @@ public actor MCPPipeTransport: Transport {
     public func receive() -> AsyncThrowingStream<Data, Swift.Error> { stream }
 
     /// Reads lines until EOF or an error, yielding each non-empty line; then closes `fd` and ends the stream.
-    private static func readLoop(fd: Int32, continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation) {
+    private static func readLoop(
+        fd: Int32, continuation: AsyncThrowingStream<Data, Swift.Error>.Continuation
+    ) {
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         var pending: [UInt8] = []
         while true {

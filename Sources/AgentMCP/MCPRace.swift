@@ -1,7 +1,7 @@
 import Foundation
 
-/// The first of several contenders (the reply, the timer, the server's exit) to finish a call or a start-up wins; later ones
-/// are ignored. Lets a call end on time even when the SDK's request never returns.
+/// The first of several contenders (the reply, the timer, the server's exit) to finish a call or a start-up
+/// wins; later ones are ignored. Lets a call end on time even when the SDK's request never returns.
 final class MCPRace<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var result: Value?

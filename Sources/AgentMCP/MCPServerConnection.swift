@@ -53,7 +53,8 @@ public actor MCPServerConnection {
     /// yields a failed or timed-out result.
     func call(tool: String, arguments: [String: Value], timeout: Duration) async -> MCPCallResult {
         guard let live else {
-            return .failed("MCP server '\(spec.name)' is not running (\(lastExit)); it is being restarted, try again")
+            return .failed(
+                "MCP server '\(spec.name)' is not running (\(lastExit)); it is being restarted, try again")
         }
         let race = MCPRace<MCPCallResult>()
         nextCallID += 1
@@ -65,7 +66,8 @@ public actor MCPServerConnection {
             do {
                 let reply: (content: [MCP.Tool.Content], isError: Bool?) = try await client.callTool(
                     name: tool, arguments: arguments)
-                race.finish(.answered(text: MCPValueBridge.text(of: reply.content), isError: reply.isError ?? false))
+                race.finish(
+                    .answered(text: MCPValueBridge.text(of: reply.content), isError: reply.isError ?? false))
             } catch {
                 race.finish(.failed("MCP server '\(name)' failed the call: \(error)"))
             }
@@ -125,7 +127,9 @@ public actor MCPServerConnection {
         }
         let timer = Task {
             try? await Task.sleep(for: timeout)
-            if !Task.isCancelled { race.finish(.failure(MCPServerError("MCP server '\(name)' did not answer in time"))) }
+            if !Task.isCancelled {
+                race.finish(.failure(MCPServerError("MCP server '\(name)' did not answer in time")))
+            }
         }
         startups[generation] = race
         let result = await race.wait()
@@ -140,7 +144,8 @@ public actor MCPServerConnection {
             }
             live = Live(client: client, generation: generation)
             resumeLaunchWaiters()
-            logger.info("mcp server started", metadata: ["mcp.server": "\(name)", "mcp.tools": "\(listed.count)"])
+            logger.info(
+                "mcp server started", metadata: ["mcp.server": "\(name)", "mcp.tools": "\(listed.count)"])
             return listed
         case .failure(let error):
             child.terminate()
@@ -154,14 +159,20 @@ public actor MCPServerConnection {
         close(child.writeFD)
         lastExit = "exited with status \(status)"
         for (_, entry) in inflight where entry.generation == generation {
-            entry.race.finish(.failed("MCP server '\(spec.name)' exited during the call (status \(status)); it is being restarted"))
+            entry.race.finish(
+                .failed(
+                    "MCP server '\(spec.name)' exited during the call (status \(status)); it is being restarted"
+                ))
         }
-        startups[generation]?.finish(.failure(MCPServerError("MCP server '\(spec.name)' exited during start-up (status \(status))")))
+        startups[generation]?.finish(
+            .failure(
+                MCPServerError("MCP server '\(spec.name)' exited during start-up (status \(status))")))
         guard let current = live, current.generation == generation else { return }
         live = nil
         // The SDK client would otherwise keep re-reading the finished stream; disconnecting ends its loop.
         await current.client.disconnect()
-        logger.warning("mcp server exited", metadata: ["mcp.server": "\(spec.name)", "mcp.status": "\(status)"])
+        logger.warning(
+            "mcp server exited", metadata: ["mcp.server": "\(spec.name)", "mcp.status": "\(status)"])
         scheduleRestart()
     }
 
@@ -181,7 +192,8 @@ public actor MCPServerConnection {
         do {
             _ = try await launch(timeout: .seconds(30))
         } catch {
-            logger.warning("mcp server restart failed", metadata: ["mcp.server": "\(spec.name)", "error": "\(error)"])
+            logger.warning(
+                "mcp server restart failed", metadata: ["mcp.server": "\(spec.name)", "error": "\(error)"])
             if live == nil { scheduleRestart() }
         }
     }

@@ -16,7 +16,8 @@ public struct MCPServerSpec: Sendable, Hashable {
 
     /// Creates a spec.
     public init(
-        name: String, command: String, args: [String] = [], env: [String: String] = [:], timeout: Duration? = nil,
+        name: String, command: String, args: [String] = [], env: [String: String] = [:],
+        timeout: Duration? = nil,
         requiresApproval: Bool = false
     ) {
         self.name = name
@@ -46,7 +47,8 @@ public struct MCPServerSpec: Sendable, Hashable {
             }
         }
         if name.isEmpty || name.utf8.count > 32 || !allowed {
-            problems.append("name '\(name)' must be 1 to 32 characters of a-z, A-Z, 0-9 and '-' (no '_' or '.')")
+            problems.append(
+                "name '\(name)' must be 1 to 32 characters of a-z, A-Z, 0-9 and '-' (no '_' or '.')")
         }
         if command.isEmpty { problems.append("command must name a program") }
         return problems

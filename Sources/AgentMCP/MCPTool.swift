@@ -24,16 +24,20 @@ public struct MCPTool: AgentTools.Tool {
         self.remoteName = tool.name
         self.name = spec.functionName(for: tool.name)
         var parameters = try MCPValueBridge.jsonValue(tool.inputSchema)
-        if parameters["type"]?.stringValue != "object" { parameters = ["type": "object", "properties": [:]] }
+        if parameters["type"]?.stringValue != "object" {
+            parameters = ["type": "object", "properties": [:]]
+        }
         self.definition = [
             "type": "function",
             "name": .string(name),
-            "description": .string(tool.description ?? tool.title ?? "MCP tool \(tool.name) of \(spec.name)"),
+            "description": .string(
+                tool.description ?? tool.title ?? "MCP tool \(tool.name) of \(spec.name)"),
             "parameters": parameters,
             // MCP schemas rarely satisfy strict mode (every property required, no extra keys); the server checks.
             "strict": false,
         ]
-        self.isIdempotent = tool.annotations.idempotentHint == true || tool.annotations.readOnlyHint == true
+        self.isIdempotent =
+            tool.annotations.idempotentHint == true || tool.annotations.readOnlyHint == true
         self.timeout = spec.timeout
     }
 
@@ -42,10 +46,12 @@ public struct MCPTool: AgentTools.Tool {
         guard let value = try? JSONValue.parse(arguments), case .object = value,
             case .object(let members)? = try? MCPValueBridge.mcpValue(value)
         else {
-            return MCPToolOutcome.error("invalid arguments: arguments must be a JSON object", since: started)
+            return MCPToolOutcome.error(
+                "invalid arguments: arguments must be a JSON object", since: started)
         }
         let limit = min(timeout ?? context.limits.defaultTimeout, context.limits.maxTimeout)
         let result = await connection.call(tool: remoteName, arguments: members, timeout: limit)
-        return MCPToolOutcome.make(result, limits: context.limits.capture, timeout: limit, since: started)
+        return MCPToolOutcome.make(
+            result, limits: context.limits.capture, timeout: limit, since: started)
     }
 }

@@ -6,14 +6,16 @@ enum MCPToolOutcome {
     /// The outcome of `result`: the server's text cut to a head+tail excerpt (exit code 0, or 1 when the server
     /// flagged an error), or `{"error":…}` when the call failed or timed out.
     static func make(
-        _ result: MCPCallResult, limits: CaptureLimits, timeout: Duration, since started: ContinuousClock.Instant
+        _ result: MCPCallResult, limits: CaptureLimits, timeout: Duration,
+        since started: ContinuousClock.Instant
     ) -> ToolOutcome {
         switch result {
         case .answered(let text, let isError):
             let (excerpt, cut) = excerpt(of: text, limits: limits)
             let output = isError ? ((try? JSONCoding.encode(["error": excerpt])) ?? excerpt) : excerpt
             return ToolOutcome(
-                exitCode: isError ? 1 : 0, output: output, durationMillis: millis(since: started), timedOut: false,
+                exitCode: isError ? 1 : 0, output: output, durationMillis: millis(since: started),
+                timedOut: false,
                 truncatedBytes: cut)
         case .failed(let message):
             return error(message, since: started)
@@ -28,7 +30,8 @@ enum MCPToolOutcome {
     static func error(_ message: String, since started: ContinuousClock.Instant) -> ToolOutcome {
         let text = (try? JSONCoding.encode(["error": message])) ?? #"{"error":"internal error"}"#
         return ToolOutcome(
-            exitCode: nil, output: text, durationMillis: millis(since: started), timedOut: false, truncatedBytes: 0)
+            exitCode: nil, output: text, durationMillis: millis(since: started), timedOut: false,
+            truncatedBytes: 0)
     }
 
     /// `text` as the model sees it: whole when it fits the caps, else head, a cut marker and tail.
@@ -37,7 +40,8 @@ enum MCPToolOutcome {
         let headCount = min(limits.headBytes, bytes.count)
         let tailCount = min(limits.tailBytes, bytes.count - headCount)
         let captured = CapturedOutput(
-            head: Array(bytes[..<headCount]), tail: Array(bytes[(bytes.count - tailCount)...]), totalBytes: bytes.count)
+            head: Array(bytes[..<headCount]), tail: Array(bytes[(bytes.count - tailCount)...]),
+            totalBytes: bytes.count)
         let rendered = captured.rendered()
         return (rendered.text, rendered.cutBytes)
     }

@@ -15,7 +15,8 @@ public struct MCPToolSource: Sendable {
     ///   - environment: the daemon's environment; each server gets its allow-listed part plus the server's `env`.
     ///   - policy: the allow-list and the secrets never passed on.
     public static func start(
-        _ specs: [MCPServerSpec], environment: [String: String], policy: EnvironmentPolicy, logger: Logger,
+        _ specs: [MCPServerSpec], environment: [String: String], policy: EnvironmentPolicy,
+        logger: Logger,
         startTimeout: Duration = .seconds(30), backoff: MCPRestartBackoff = MCPRestartBackoff()
     ) async throws -> MCPToolSource {
         var connections: [MCPServerConnection] = []
@@ -23,7 +24,9 @@ public struct MCPToolSource: Sendable {
         do {
             for spec in specs {
                 var childEnvironment = policy.childEnvironment(from: environment)
-                for (key, value) in spec.env where !policy.secretNames.contains(key) { childEnvironment[key] = value }
+                for (key, value) in spec.env where !policy.secretNames.contains(key) {
+                    childEnvironment[key] = value
+                }
                 let connection = MCPServerConnection(
                     spec: spec, environment: childEnvironment, logger: logger, backoff: backoff)
                 connections.append(connection)

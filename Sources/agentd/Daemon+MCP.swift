@@ -16,7 +16,9 @@ extension Daemon {
     }
 
     /// The function names of MCP tools whose server is configured with `approval = "always"`.
-    static func mcpAlwaysApproved(_ source: MCPToolSource, configuration: DaemonConfiguration) -> [String] {
+    static func mcpAlwaysApproved(_ source: MCPToolSource, configuration: DaemonConfiguration)
+        -> [String]
+    {
         let approved = Set(configuration.mcp.servers.filter(\.requiresApproval).map(\.name))
         return source.tools.filter { tool in
             approved.contains { tool.name.hasPrefix($0 + MCPServerSpec.separator) }

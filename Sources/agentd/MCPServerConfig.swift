@@ -5,11 +5,14 @@ import TOMLKit
 /// Reads the `[[mcp.servers]]` entries of the config file into MCP server specs.
 enum MCPServerConfig {
     /// The specs of `entries`; every problem is reported with the entry's key and line.
-    static func read(_ entries: [TOMLTable], file: String, source: String) -> ([MCPServerSpec], [ConfigError]) {
+    static func read(_ entries: [TOMLTable], file: String, source: String) -> (
+        [MCPServerSpec], [ConfigError]
+    ) {
         var specs: [MCPServerSpec] = []
         var errors: [ConfigError] = []
         for (index, table) in entries.enumerated() {
-            let reader = ConfigReader(table: table, section: "mcp.servers", file: file, source: source, entry: index)
+            let reader = ConfigReader(
+                table: table, section: "mcp.servers", file: file, source: source, entry: index)
             let name = reader.string("name", default: "")
             let command = reader.string("command", default: "")
             let args = reader.strings("args", default: [])
@@ -33,7 +36,8 @@ enum MCPServerConfig {
                 reader.problem("env", "must not pass \(key) to an MCP server")
             }
             let spec = MCPServerSpec(
-                name: name, command: command, args: args, env: env, timeout: timeout > 0 ? .milliseconds(timeout) : nil,
+                name: name, command: command, args: args, env: env,
+                timeout: timeout > 0 ? .milliseconds(timeout) : nil,
                 requiresApproval: approval == "always")
             if name.isEmpty { reader.problem("name", "is required") }
             if command.isEmpty { reader.problem("command", "is required") }
@@ -45,7 +49,9 @@ enum MCPServerConfig {
             errors += reader.finish()
             if !name.isEmpty && specs.contains(where: { $0.name == name }) {
                 errors.append(
-                    ConfigError(file: file, line: nil, key: "mcp.servers[\(index)].name", message: "'\(name)' is defined twice"))
+                    ConfigError(
+                        file: file, line: nil, key: "mcp.servers[\(index)].name",
+                        message: "'\(name)' is defined twice"))
             }
             specs.append(spec)
         }

@@ -5,29 +5,34 @@ import MCP
 
 // A small MCP server for agentd's tests and benchmark, speaking MCP over stdin/stdout with the SDK's own
 // Server and StdioTransport: `echo` (read-only) returns its `text`, `add` sums `a` and `b`, `fail` answers with
-// an error result, `sleep` answers after `ms` milliseconds, and `crash` exits the process without answering. With `--pipe-transport` it reads stdin with
-// AgentMCP's blocking pipe transport instead of the SDK's StdioTransport, which polls with 10 ms sleeps (the
-// mcp-roundtrip benchmark reports both).
+// an error result, `sleep` answers after `ms` milliseconds, and `crash` exits the process without answering.
+// With `--pipe-transport` it reads stdin with AgentMCP's blocking pipe transport instead of the SDK's
+// StdioTransport, which polls with 10 ms sleeps (the mcp-roundtrip benchmark reports both).
 
 let tools = [
     Tool(
         name: "echo", description: "Return the text unchanged.",
         inputSchema: [
             "type": "object",
-            "properties": ["text": ["type": "string", "description": "What to echo.", "default": "hello from mcp"]],
+            "properties": [
+                "text": ["type": "string", "description": "What to echo.", "default": "hello from mcp"]
+            ],
         ],
         annotations: .init(readOnlyHint: true)),
     Tool(
         name: "add", description: "Add two integers.",
         inputSchema: [
             "type": "object",
-            "properties": ["a": ["type": "integer", "default": 2], "b": ["type": "integer", "default": 3]],
+            "properties": [
+                "a": ["type": "integer", "default": 2], "b": ["type": "integer", "default": 3],
+            ],
         ]),
     Tool(name: "fail", description: "Answer with an error result.", inputSchema: ["type": "object"]),
     Tool(
         name: "sleep", description: "Answer after ms milliseconds.",
         inputSchema: ["type": "object", "properties": ["ms": ["type": "integer", "default": 100]]]),
-    Tool(name: "crash", description: "Exit the server process at once.", inputSchema: ["type": "object"]),
+    Tool(
+        name: "crash", description: "Exit the server process at once.", inputSchema: ["type": "object"]),
 ]
 
 let server = Server(
@@ -43,7 +48,8 @@ _ = await server.withMethodHandler(CallTool.self) { params in
         let sum = (arguments["a"]?.intValue ?? 2) + (arguments["b"]?.intValue ?? 3)
         return CallTool.Result(content: [.text(text: "\(sum)", annotations: nil, _meta: nil)])
     case "fail":
-        return CallTool.Result(content: [.text(text: "this tool always fails", annotations: nil, _meta: nil)], isError: true)
+        return CallTool.Result(
+            content: [.text(text: "this tool always fails", annotations: nil, _meta: nil)], isError: true)
     case "sleep":
         try await Task.sleep(for: .milliseconds(arguments["ms"]?.intValue ?? 100))
         return CallTool.Result(content: [.text(text: "slept", annotations: nil, _meta: nil)])

@@ -81,15 +81,19 @@ struct MCPToolEndToEndTests {
         command = "mcp-fs"
         """.write(toFile: path, atomically: true, encoding: .utf8)
         let daemon = try ChildProcess(
-            "agentd", ["--config", path, "--socket", directory + "/s.sock", "--state-dir", directory + "/state"])
+            "agentd",
+            ["--config", path, "--socket", directory + "/s.sock", "--state-dir", directory + "/state"])
         let status = try await daemon.waitForExit(timeout: .seconds(20))
         #expect(status != 0)
         let message = "\(path):2: mcp.servers[0].name: name 'fs.tools' must be"
         #expect(daemon.stderr.contains { $0.contains(message) }, "stderr: \(daemon.stderr)")
     }
 
-    static func ledgerEvents(_ harness: DaemonHarness, _ live: CommandResult) async throws -> [LedgerEvent] {
-        let runID = try #require(live.stderr.first { $0.hasPrefix("run run_") }?.split(separator: " ")[1])
+    static func ledgerEvents(_ harness: DaemonHarness, _ live: CommandResult) async throws
+        -> [LedgerEvent]
+    {
+        let runID = try #require(
+            live.stderr.first { $0.hasPrefix("run run_") }?.split(separator: " ")[1])
         let log = try await harness.agentctl(["log", String(runID)])
         return try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
     }

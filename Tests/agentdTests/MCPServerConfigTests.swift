@@ -34,7 +34,9 @@ struct MCPServerConfigTests {
             command = "y"
             approval = "sometimes"
             """
-        let error = #expect(throws: ConfigErrors.self) { try DaemonConfiguration.parse(source, file: "agentd.toml") }
+        let error = #expect(throws: ConfigErrors.self) {
+            try DaemonConfiguration.parse(source, file: "agentd.toml")
+        }
         let lines = error?.errors.map(\.description) ?? []
         #expect(
             lines == [
@@ -46,7 +48,8 @@ struct MCPServerConfigTests {
 
     @Test func addingAServerNeedsARestart() throws {
         let started = DaemonConfiguration()
-        let new = try DaemonConfiguration.parse("[[mcp.servers]]\nname = \"a\"\ncommand = \"x\"\n", file: "agentd.toml")
+        let new = try DaemonConfiguration.parse(
+            "[[mcp.servers]]\nname = \"a\"\ncommand = \"x\"\n", file: "agentd.toml")
         let changes = ConfigChanges(started: started, applied: started, new: new)
         #expect(changes == ConfigChanges(live: [], needRestart: ["mcp.servers"]))
     }
