@@ -138,7 +138,7 @@ actor RunDriver {
             case .failed(let error):
                 try await handleUpstreamError(error)
             case .resolveUncertain(let calls):
-                try await requestApproval(for: calls, reason: .uncertain)
+                try await resolveUncertain(calls)
             case .requestApproval(let calls):
                 try await requestApproval(for: calls, reason: .policy)
             case .wait:
@@ -148,6 +148,17 @@ actor RunDriver {
                 guard await wake.next() != nil else { return }
             }
         }
+    }
+
+    /// Calls a crash cut short: idempotent ones are handed back to run again, the others wait for a decision.
+    private func resolveUncertain(_ calls: [ToolCallRecord]) async throws {
+        let rerun = calls.filter { tools.isIdempotent($0.name) }
+        for call in rerun {
+            let reason = "agentd stopped before the call finished; the tool is idempotent, so it runs again"
+            try await record(.tool, ToolEventType.abandoned, ToolAbandoned(callID: call.callID, reason: reason))
+        }
+        let uncertain = calls.filter { !tools.isIdempotent($0.name) }
+        if !uncertain.isEmpty { try await requestApproval(for: uncertain, reason: .uncertain) }
     }
 
     private func requestApproval(for calls: [ToolCallRecord], reason: ApprovalRequested.Reason) async throws {

@@ -13,4 +13,8 @@ struct ReloadableTools: ToolExecutor {
     func execute(_ call: ToolInvocation) async -> ToolOutcome {
         await live.tools.execute(call)
     }
+
+    func isIdempotent(_ name: String) -> Bool {
+        live.tools.isIdempotent(name)
+    }
 }

@@ -135,6 +135,27 @@ struct PeopleInTheLoopTests {
         }
     }
 
+    @Test func anIdempotentCallStartedBeforeACrashRunsAgainWithoutAsking() async throws {
+        let harness = Harness(upstream: ScriptedUpstream(toolTurns: 1), idempotentTools: ["shell"])
+        let id = RunID(rawValue: "run_crashed_idempotent")
+        let crashed = [
+            (EventKind.run, RunEventType.started, #"{"cwd":"/","model":"m","prompt":"go","tools":["shell"]}"#),
+            (.upstreamOut, "response.create", #"{"type":"response.create","model":"m","input":"go"}"#),
+            (.upstreamIn, "response.completed", #"{"type":"response.completed","response":{"id":"resp_0","status":"completed","output":[{"type":"function_call","call_id":"call_0","name":"shell","arguments":"{\"cmd\":\"echo 0\"}"}]}}"#),
+            (.tool, ToolEventType.started, #"{"call_id":"call_0","name":"shell","arguments":"{}","cwd":"/"}"#),
+        ].enumerated().map { LedgerEvent(runID: id, seq: Int64($0), timestampMillis: 1, kind: $1.0, type: $1.1, payload: $1.2) }
+        try await harness.store.append(crashed)
+        try await withManager(harness) {
+            #expect(try await harness.manager.recoverCrashedRuns() == [id])
+            let final = try await follow(harness, id)
+            let types = try await harness.store.events(of: id, fromSeq: 0, limit: 1_000).map(\.type)
+            #expect(final.status == .completed)
+            #expect(harness.tools.calls.withLock { $0.map(\.callID) } == ["call_0"])
+            #expect(!types.contains(ControlEventType.approvalRequested))
+            #expect(types.contains(ToolEventType.abandoned))
+        }
+    }
+
     @Test func resumingARunInterruptedMidResponseAsksAgainWithTheWholeConversation() async throws {
         let harness = Harness(upstream: ScriptedUpstream(toolTurns: 1))
         let id = RunID(rawValue: "run_midresponse")

@@ -7,7 +7,15 @@ final class RecordingTools: ToolExecutor {
     /// When true, every call blocks until its task is cancelled (like `sleep 3600` killed by a cancel).
     let blocking: Bool
 
-    init(blocking: Bool = false) { self.blocking = blocking }
+    /// Tools that ``isIdempotent(_:)`` reports as safe to run twice.
+    let idempotent: Set<String>
+
+    init(blocking: Bool = false, idempotent: Set<String> = []) {
+        self.blocking = blocking
+        self.idempotent = idempotent
+    }
+
+    func isIdempotent(_ name: String) -> Bool { idempotent.contains(name) }
 
     func definitions(for names: [String]) throws -> [JSONValue] {
         try names.map { name in

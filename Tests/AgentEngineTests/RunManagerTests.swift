@@ -13,8 +13,11 @@ struct RunManagerTests {
         let tools: RecordingTools
         let manager: RunManager
 
-        init(upstream: ScriptedUpstream, maxTurnAttempts: Int = 5, blockingTools: Bool = false) {
-            tools = RecordingTools(blocking: blockingTools)
+        init(
+            upstream: ScriptedUpstream, maxTurnAttempts: Int = 5, blockingTools: Bool = false,
+            idempotentTools: Set<String> = []
+        ) {
+            tools = RecordingTools(blocking: blockingTools, idempotent: idempotentTools)
             let hub = self.hub
             store = InMemoryEventStore(observer: { hub.publish($0) })
             self.upstream = upstream

@@ -7,6 +7,15 @@ public protocol ToolExecutor: Sendable {
 
     /// Runs one call and returns its outcome; bad arguments come back as an error output, not a throw.
     func execute(_ call: ToolInvocation) async -> ToolOutcome
+
+    /// Whether a call of the named tool may safely run twice: after a crash cut such a call short, it runs
+    /// again instead of waiting for a person to decide.
+    func isIdempotent(_ name: String) -> Bool
+}
+
+extension ToolExecutor {
+    /// Unknown to the executor means not idempotent.
+    public func isIdempotent(_ name: String) -> Bool { false }
 }
 
 /// One tool call to execute.
