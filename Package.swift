@@ -186,7 +186,10 @@ let package = Package(
             ]
         ),
         // The daemon's own pure pieces (journal log format, config reload diff, socket activation checks).
-        .testTarget(name: "agentdTests", dependencies: ["agentd", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "agentdTests",
+            dependencies: ["agentd", "AgentMCP", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "AgentIntegrationTests",
             dependencies: ["agentd", "agentctl", "responses-emulator", "mcp-test-server", "AgentModel"]
