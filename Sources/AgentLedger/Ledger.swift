@@ -11,6 +11,9 @@ public final class Ledger: EventStore, Sendable {
     /// The durability level of each commit.
     public let sync: LedgerSync
 
+    /// How the file's integrity was established at open (skipped only after a verified clean close).
+    public let openCheck: LedgerIntegrityCheck
+
     let pool: DatabasePool
     let writer: GroupCommitWriter
 
@@ -37,7 +40,7 @@ public final class Ledger: EventStore, Sendable {
     ) throws {
         self.path = path
         self.sync = sync
-        pool = try LedgerOpener(path: path, sync: sync).openDatabase()
+        (pool, openCheck) = try LedgerOpener(path: path, sync: sync).openDatabase()
         let writer = GroupCommitWriter(pool: pool, path: path, observer: observer)
         self.writer = writer
         do {
@@ -93,7 +96,9 @@ public final class Ledger: EventStore, Sendable {
 
     /// Waits for every queued write to commit or fail, refuses new writes, and closes the database.
     ///
-    /// Must not be called from the observer. Later calls do nothing.
+    /// After a healthy close (no I/O error, WAL checkpointed to empty, `quick_check` ok) it leaves the "verified
+    /// clean" marker that lets the next open skip the full check. Must not be called from the observer. Later
+    /// calls do nothing.
     public func close() {
         guard !writer.closed else { return }
         writer.close()
@@ -101,11 +106,25 @@ public final class Ledger: EventStore, Sendable {
             checkpointer.stop()
             try? pool.writeWithoutTransaction { db in checkpointer.uninstall(from: db) }
         }
+        var verifiedClean = false
         if writer.failure == nil {
             // Move the WAL into the main file now: the pool closes its writer before its (read-only) readers, and a
             // read-only connection closing last cannot checkpoint. Never write again after an I/O error.
-            try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            verifiedClean = (try? pool.writeWithoutTransaction { db in try Self.checkpointAndVerify(db) }) ?? false
         }
-        try? pool.close()
+        do {
+            try pool.close()
+        } catch {
+            verifiedClean = false
+        }
+        if verifiedClean { CleanShutdownMarker(ledgerPath: path).write() }
+    }
+
+    /// Checkpoints the whole WAL and truncates it; true when that completed and `quick_check` then reports ok.
+    private static func checkpointAndVerify(_ db: Database) throws -> Bool {
+        let checkpoint = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        // (busy, log frames, checkpointed frames): busy 0 means every frame reached the file and the WAL was reset.
+        guard let checkpoint, checkpoint[0] as Int64? == 0 else { return false }
+        return try String.fetchAll(db, sql: "PRAGMA quick_check") == ["ok"]
     }
 }

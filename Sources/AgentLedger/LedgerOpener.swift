@@ -21,8 +21,9 @@ struct LedgerOpener {
     let path: String
     let sync: LedgerSync
 
-    /// Checks, migrates and opens the file; returns the pool whose writer connection the ledger uses.
-    func openDatabase() throws -> DatabasePool {
+    /// Checks, migrates and opens the file; returns the pool whose writer connection the ledger uses and how the
+    /// file's integrity was established.
+    func openDatabase() throws -> (pool: DatabasePool, integrityCheck: LedgerIntegrityCheck) {
         let directory = (path as NSString).deletingLastPathComponent
         let directoryPath = directory.isEmpty ? "." : directory
         var isDirectory: ObjCBool = false
@@ -34,17 +35,26 @@ struct LedgerOpener {
             )
         }
         let isNew = !FileManager.default.fileExists(atPath: path)
-        try prepareSchema(isNew: isNew)
+        let marker = CleanShutdownMarker(ledgerPath: path)
+        let integrityCheck: LedgerIntegrityCheck =
+            isNew
+            ? .newFile
+            : marker.matchesCurrentFile()
+                ? .skippedAfterCleanClose : (marker.exists ? .quickCheckMarkerMismatch : .quickCheckNoMarker)
+        // Before anything can write (WAL set-up, migrations, appends): a marker must never outlive the state it
+        // describes, even across a power loss.
+        try marker.remove()
+        try prepareSchema(isNew: isNew, quickCheck: integrityCheck != .skippedAfterCleanClose)
         if isNew {
             // The file's directory entry must be durable too, or a power loss can lose the whole ledger.
             try syncDirectory(directoryPath)
         }
-        return try openPool()
+        return (try openPool(), integrityCheck)
     }
 
-    /// With a short-lived connection: quick_check and the migration check on an existing file, then WAL mode and
-    /// the migrations, all under `synchronous=FULL`.
-    private func prepareSchema(isNew: Bool) throws {
+    /// With a short-lived connection: quick_check (unless `quickCheck` is false) and the migration check on an
+    /// existing file, then WAL mode and the migrations, all under `synchronous=FULL`.
+    private func prepareSchema(isNew: Bool, quickCheck: Bool) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "agentd.ledger.setup"
@@ -53,7 +63,7 @@ struct LedgerOpener {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             defer { try? queue.close() }
             try queue.writeWithoutTransaction { db in
-                if !isNew { try check(db) }
+                if !isNew { try check(db, quickCheck: quickCheck) }
                 let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
                 guard mode == "wal" else {
                     throw LedgerOpenError(
@@ -79,9 +89,9 @@ struct LedgerOpener {
         }
     }
 
-    /// Refuses a damaged file or one migrated by a newer agentd.
-    private func check(_ db: Database) throws {
-        let report = try String.fetchAll(db, sql: "PRAGMA quick_check")
+    /// Refuses a damaged file (when `quickCheck`) or one migrated by a newer agentd.
+    private func check(_ db: Database, quickCheck: Bool) throws {
+        let report = quickCheck ? try String.fetchAll(db, sql: "PRAGMA quick_check") : ["ok"]
         guard report == ["ok"] else {
             throw LedgerOpenError(
                 code: .corrupted, path: path,

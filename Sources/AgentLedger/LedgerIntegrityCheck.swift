@@ -1,0 +1,13 @@
+/// How the integrity of an existing ledger file was established when it was opened.
+///
+/// The schema version and migrations are checked on every open, whatever this says.
+public enum LedgerIntegrityCheck: String, Equatable, Sendable {
+    /// The file was created by this open: there was nothing to check.
+    case newFile = "new_file"
+    /// A "verified clean" marker from the last clean close matched the file exactly: `quick_check` was skipped.
+    case skippedAfterCleanClose = "skipped_after_clean_close"
+    /// No marker (the last run crashed, lost power or was killed): full `PRAGMA quick_check`.
+    case quickCheckNoMarker = "quick_check_no_marker"
+    /// A marker that does not match the file (modified, copied, WAL left over): full `PRAGMA quick_check`.
+    case quickCheckMarkerMismatch = "quick_check_marker_mismatch"
+}
