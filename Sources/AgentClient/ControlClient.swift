@@ -235,6 +235,12 @@ public final class ControlClient: Sendable {
     }
 
     private func dispatch(_ line: Data) {
+        // Events are most of the traffic: one parse instead of three when the line has the expected shape.
+        if let params = RunEventLineDecoder.decode(line) {
+            let continuation = state.withLock { $0.subscriptions[params.subscriptionID] }
+            continuation?.yield(.event(params.event))
+            return
+        }
         guard case .success(let header) = JSONRPCHeader.parse(line) else { return }
         switch header.kind {
         case .response(let id):

@@ -166,12 +166,21 @@ extension ControlConnection {
 
     private func startPump(subscription: String, runID: RunID, stream: AsyncStream<AttachItem>) {
         let queue = self.queue
+        let eventLines = context.eventLines
+        let template = RunEventLineTemplate(subscriptionID: subscription, runID: runID)
         let task = Task {
             for await item in stream {
                 switch item {
                 case .event(let event):
-                    let params = RunEventNotification.Params(subscriptionID: subscription, runID: runID, event: event)
-                    let line = WireEncoding.line(JSONRPCNotification(RunEventNotification.self, params))
+                    let line: ByteBuffer
+                    if let template, let eventJSON = eventLines.eventJSON(event) {
+                        // The event's JSON is encoded once for every connection; only the ids are spliced in.
+                        line = template.line(eventJSON: eventJSON)
+                    } else {
+                        let params = RunEventNotification.Params(
+                            subscriptionID: subscription, runID: runID, event: event)
+                        line = WireEncoding.line(JSONRPCNotification(RunEventNotification.self, params))
+                    }
                     // Never waits: either queued, or the subscription is over (cut off, detached, closing).
                     guard queue.enqueueEvent(subscription: subscription, event: event, line: line) else {
                         self.pumpEnded(subscription)

@@ -11,6 +11,8 @@ struct ServerContext: Sendable {
     var connectionCount: @Sendable () -> Int
     /// Results of requests with a `request_id`, shared by every connection.
     var idempotency: IdempotencyStore
+    /// Encoded event JSON shared by every connection, so a run attached N times is encoded once per event.
+    var eventLines: EventLineCache
 }
 
 /// One accepted, authorised client connection: a reader that routes lines, one writer draining the bounded

@@ -48,6 +48,7 @@ public final class ControlServer: Sendable {
     private let logger: Logger
     private let state = Locked(State())
     private let idempotency: IdempotencyStore
+    private let eventLines = EventLineCache()
     /// A listening socket inherited from the service manager (socket activation): served instead of binding, and
     /// its file is left in place on shutdown because the service manager owns it.
     private let inheritedListener: Int32?
@@ -249,7 +250,8 @@ public final class ControlServer: Sendable {
     )? {
         let context = ServerContext(
             socketPath: socketPath, startedAtMillis: state.withLock { $0.startedAtMillis },
-            connectionCount: { [weak self] in self?.connectionCount ?? 0 }, idempotency: idempotency)
+            connectionCount: { [weak self] in self?.connectionCount ?? 0 }, idempotency: idempotency,
+            eventLines: eventLines)
         let connection = ControlConnection(
             peer: peer, channel: channel, backend: backend, configuration: configuration, context: context,
             logger: logger)

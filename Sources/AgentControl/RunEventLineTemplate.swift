@@ -1,0 +1,34 @@
+import AgentModel
+import AgentProtocol
+import Foundation
+import NIOCore
+
+/// Builds one subscription's `run/event` notification lines from an event's pre-encoded JSON.
+///
+/// The line is byte for byte what `WireEncoding.line(JSONRPCNotification(RunEventNotification.self, params))`
+/// produces: keys sorted at every level, so the envelope is a fixed prefix, then the event object, then the run
+/// and subscription ids, which are fixed per subscription and encoded once here.
+struct RunEventLineTemplate: Sendable {
+    private static let prefix = Array(#"{"jsonrpc":"2.0","method":"run/event","params":{"event":"#.utf8)
+    private let suffix: [UInt8]
+
+    /// - Returns: nil when the ids cannot be encoded (never for validated ids); callers then encode the whole line.
+    init?(subscriptionID: String, runID: RunID) {
+        guard let run = try? JSONCoding.encodeData(runID),
+            let subscription = try? JSONCoding.encodeData(subscriptionID)
+        else { return nil }
+        suffix =
+            Array(#","run_id":"#.utf8) + Array(run) + Array(#","subscription_id":"#.utf8) + Array(subscription)
+            + Array("}}\n".utf8)
+    }
+
+    /// The newline-terminated notification line carrying `eventJSON`.
+    func line(eventJSON: Data) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(Self.prefix.count + eventJSON.count + suffix.count)
+        buffer.writeBytes(Self.prefix)
+        buffer.writeBytes(eventJSON)
+        buffer.writeBytes(suffix)
+        return buffer
+    }
+}
