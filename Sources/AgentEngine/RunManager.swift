@@ -99,13 +99,17 @@ public actor RunManager {
             throw EngineError(.invalidRequest, "run \(id) is \(state.status.rawValue) and cannot be resumed")
         }
         let definitions = try tools.definitions(for: state.tools)
-        if paused[id] != nil, state.awaitingResponse || state.chainIntact {
-            // The lane died with the paused driver: rebuild the chain from the ledger, as crash recovery does.
-            try await appendLifecycle(
-                &state, RunEventType.chainReset, payload: ChainReset(reason: "resumed after the ledger was full"))
+        if paused[id] != nil {
+            // Deltas queued before the pause were lost with the failed commit; the run goes on from the ledger.
+            await store.forgetDeferredFailures(of: id)
+            if state.awaitingResponse || state.chainIntact {
+                // The lane died with the paused driver: rebuild the chain from the ledger, as crash recovery does.
+                try await appendLifecycle(
+                    &state, RunEventType.chainReset, payload: ChainReset(reason: "resumed after the ledger was full"))
+            }
         }
-        paused[id] = nil
         try await appendLifecycle(&state, RunEventType.resumed, payload: RunEnded())
+        paused[id] = nil
         launch(state: state, definitions: definitions)
         return state
     }

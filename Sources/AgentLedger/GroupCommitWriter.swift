@@ -164,6 +164,16 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     /// Makes the next transaction fail with the SQLite result `code` (tests of the failure paths).
+    /// Drops the deferred failure of `run` (see ``Ledger/forgetDeferredFailures(of:)``), on the writer's queue.
+    func forgetUnreported(_ run: RunID) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async {
+                self.unreported[run] = nil
+                done.resume()
+            }
+        }
+    }
+
     func injectFault(_ code: Int32) {
         condition.withLock { injectedFaults.append(code) }
     }

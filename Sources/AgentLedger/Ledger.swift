@@ -85,6 +85,12 @@ public final class Ledger: EventStore, Sendable {
         writer.submit(PendingWrite(content: .events(events), waiter: nil))
     }
 
+    /// Forgets that queued events of `run` failed to commit, so its next `append` is not failed for them: the
+    /// caller already learned the ledger failed (the run paused) and rebuilds the run from what was committed.
+    public func forgetDeferredFailures(of run: RunID) async {
+        await writer.forgetUnreported(run)
+    }
+
     /// Appends `command` to the command log through the same group commit and returns once it is durable.
     ///
     /// - Throws: ``LedgerFailure`` as ``append(_:)`` does.

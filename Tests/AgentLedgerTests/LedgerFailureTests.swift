@@ -59,6 +59,22 @@ import Testing
         #expect(try await ledger.allEvents(of: b) == [Fixture.delta(b, 0)])
     }
 
+    @Test func aForgottenDeferredFailureDoesNotFailTheRunsNextAppend() async throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try Ledger(path: directory.file())
+        defer { ledger.close() }
+        let run = Fixture.run(1)
+        try await ledger.append(Fixture.deltas(run, 0..<3))
+        ledger.enqueue([Fixture.delta(run, 2, "duplicate")])
+        // The failed enqueue is processed before the forget (both go through the writer's queue in order).
+        try await ledger.append([Fixture.delta(Fixture.run(2), 0)])
+
+        await ledger.forgetDeferredFailures(of: run)
+
+        try await ledger.append([Fixture.delta(run, 3)])
+        #expect(try await ledger.allEvents(of: run) == Fixture.deltas(run, 0..<4))
+    }
+
     @Test func diskFullFailsTheBatchWithoutPoisoning() async throws {
         let directory = try TemporaryDirectory()
         let log = ObserverLog()

@@ -24,6 +24,15 @@ public protocol EventStore: Sendable {
 
     /// Records a control command (any method, any client) in the command log.
     func recordCommand(_ command: CommandRecord) async throws
+
+    /// Forgets that queued events of `run` failed to commit (the caller saw the failure and rebuilds the run from
+    /// what was committed), so the run's next ``append(_:)`` is not failed for them.
+    func forgetDeferredFailures(of run: RunID) async
+}
+
+extension EventStore {
+    /// Stores without deferred failures have nothing to forget.
+    public func forgetDeferredFailures(of run: RunID) async {}
 }
 
 /// A run as listed, derived from its lifecycle events only.
