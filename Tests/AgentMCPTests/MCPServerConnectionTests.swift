@@ -115,7 +115,7 @@ struct MCPServerConnectionTests {
         #expect(slow.timedOut)
         #expect(slow.exitCode == nil)
         let echo = try await Self.tool("t__echo", in: source).run(
-            arguments: #"{"text":"still here"}"#, context: context)
+            arguments: #"{"text":"still here"}"#, context: Self.context())
         #expect(echo.output == "still here")
     }
 
