@@ -274,7 +274,7 @@ def expiry(work: str, seed: int, episodes: int, runs_per: int = 6, calls: int = 
 def fuzzing(work: str, seed: int, frames: int) -> Row:
     row = Row("fuzz", "fuzzed control frames on 4 connections (random bytes, broken and deep JSON, bad envelopes, "
                       "every method with random params, oversized lines)", unit="frames",
-              checked="a well-formed `daemon/status` answered after every 500 frames; every line over the 1 MiB "
+              checked="a well-formed `daemon/status` answered after every 500 frames (an overload answer, -32004, retried with backoff as it asks); every line over the 1 MiB "
                       "limit refused with the connection closed (as documented); daemon never dies; RSS after ≤ RSS "
                       "before + 32 MiB")
     emulator = common.Emulator(log_path=os.path.join(work, "emulator.log"))

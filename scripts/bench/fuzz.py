@@ -77,6 +77,20 @@ def frame(rng: random.Random) -> bytes:
     return json.dumps(envelope).encode()
 
 
+def status_with_backoff(client, attempts: int = 8) -> dict:
+    """`daemon/status`, retried as the overload error (-32004, too many requests in flight on the connection:
+    the fuzzer pipelines without waiting) asks: later, with backoff. Any other error, or overload that never
+    clears, is a failure."""
+    for attempt in range(attempts):
+        try:
+            return client.call("daemon/status", {}, timeout=15)
+        except common.RPCError as error:
+            if error.code != -32004 or attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
 def fuzz(socket_path: str, frames: int, seed: int, connections: int = 4, sentinel_every: int = 500,
          oversized: int = 4) -> dict:
     """Sends `frames` fuzzed frames over `connections` connections; returns counts and problems."""
@@ -108,7 +122,7 @@ def fuzz(socket_path: str, frames: int, seed: int, connections: int = 4, sentine
                 stats["reconnects"] += 1
             if (n + 1) % sentinel_every == 0 or n + 1 == per_connection:
                 try:
-                    client.call("daemon/status", {}, timeout=15)
+                    status_with_backoff(client)
                     stats["sentinels"] += 1
                 except Exception as error:  # noqa: BLE001 — every failure is reported
                     stats["unanswered"].append(f"frame {n} on connection {index}: {error}")
