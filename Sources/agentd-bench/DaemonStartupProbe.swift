@@ -6,7 +6,8 @@ import Foundation
 #endif
 
 /// Starts the agentd binary on a prepared state directory and times how long until its control socket answers
-/// `initialize`; then kills it with SIGKILL, so the next start-up recovers the same unfinished runs again.
+/// `initialize`; then stops it with SIGKILL (the next start-up recovers the same unfinished runs and runs the full
+/// `quick_check`) or SIGTERM (a clean shutdown: the next start-up may skip the check).
 struct DaemonStartupProbe {
     let binary: String
     let socket: String
@@ -22,8 +23,9 @@ struct DaemonStartupProbe {
         try? FileManager.default.removeItem(atPath: socket)
     }
 
-    /// Milliseconds from spawning agentd to the first answer on its socket.
-    func timeUntilReady(timeout: Duration = .seconds(60)) throws -> Double {
+    /// Milliseconds from spawning agentd to the first answer on its socket; agentd is then stopped with `stopSignal`
+    /// and waited for (after SIGTERM it must exit 0 within `timeout`).
+    func timeUntilReady(stopSignal: Int32 = SIGKILL, timeout: Duration = .seconds(60)) throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--socket", socket, "--state-dir", stateDirectory]
@@ -36,19 +38,38 @@ struct DaemonStartupProbe {
         let clock = ContinuousClock()
         let start = clock.now
         try process.run()
-        defer {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        while clock.now - start < timeout {
+        var millis: Double?
+        while millis == nil, clock.now - start < timeout {
             guard process.isRunning else { throw ValidationError("agentd exited with \(process.terminationStatus)") }
             if answersInitialize() {
                 let elapsed = clock.now - start
-                return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+                millis = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            } else {
+                usleep(500)
             }
-            usleep(500)
         }
-        throw ValidationError("agentd did not answer on \(socket) within \(timeout)")
+        try stop(process, with: millis == nil ? SIGKILL : stopSignal, timeout: timeout)
+        guard let millis else { throw ValidationError("agentd did not answer on \(socket) within \(timeout)") }
+        return millis
+    }
+
+    /// Sends `signal` and waits for the exit; a SIGTERM that does not lead to exit status 0 in time is an error.
+    private func stop(_ process: Process, with signal: Int32, timeout: Duration) throws {
+        kill(process.processIdentifier, signal)
+        guard signal == SIGTERM else {
+            process.waitUntilExit()
+            return
+        }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { usleep(2000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw ValidationError("agentd did not exit within \(timeout) after SIGTERM")
+        }
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw ValidationError("agentd exited with \(process.terminationStatus) after SIGTERM")
+        }
     }
 
     /// Whether a connection to the socket gets an answer to `initialize`.

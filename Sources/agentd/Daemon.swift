@@ -49,6 +49,7 @@ struct Daemon {
             throw DaemonError("cannot open the ledger: \(error)")
         }
         defer { ledger.close() }
+        logger.info("ledger opened", metadata: ["path": "\(paths.ledger)", "integrity_check": "\(ledger.openCheck.rawValue)"])
 
         let upstream = AutoUpstream(configuration: upstreamConfiguration, logger: logger)
         if configuration.tools.sandbox == "bwrap", case .failure(let unavailable) = await BubblewrapSandbox.probe() {
