@@ -122,7 +122,7 @@ public enum LedgerBenchmark {
     }
 
     private static func remove(_ path: String) {
-        for suffix in ["", "-wal", "-shm"] {
+        for suffix in ["", "-wal", "-shm", "-verified-clean"] {
             try? FileManager.default.removeItem(atPath: path + suffix)
         }
     }
