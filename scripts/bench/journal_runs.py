@@ -142,8 +142,16 @@ class JournalRun:
             return
         step = common.step_of(request.get("arguments", ""))
         already_ran = step is not None and common.step_line(step) in self.journal_lines()
-        result = client.call("approval/resolve", {"run_id": self.id, "call_id": call_id, "approve": not already_ran,
-                                                  "reason": "campaign: decided from journal.log"})
+        try:
+            result = client.call("approval/resolve", {"run_id": self.id, "call_id": call_id,
+                                                      "approve": not already_ran,
+                                                      "reason": "campaign: decided from journal.log"})
+        except common.RPCError as error:
+            if error.code != -32008:
+                raise
+            # Not waiting any more: this request was decided before a kill cut the answer off (the ledger holds
+            # the decision and check() verifies the journal), so a re-attach must not ask again forever.
+            return
         self.decided[call_id] = result.get("approved", not already_ran)
         if result.get("outcome") == "resolved":
             self.uncertain += 1
