@@ -21,7 +21,6 @@ struct DaemonConfiguration: Equatable {
         var lanesPerConnection = 16
         var connectTimeoutMillis = 15_000
         var pingIntervalMillis = 20_000
-        var pingTimeoutMillis = 20_000
         var idleStreamTimeoutMillis = 300_000
         var maxConnectionAgeSeconds = 3_300
         var maxFrameBytes = 64 << 20
@@ -133,7 +132,6 @@ struct DaemonConfiguration: Equatable {
         config.upstream.lanesPerConnection = upstream.int("lanes_per_connection", default: 16, range: 1...16)
         config.upstream.connectTimeoutMillis = upstream.int("connect_timeout_ms", default: 15_000, range: 100...600_000)
         config.upstream.pingIntervalMillis = upstream.int("ping_interval_ms", default: 20_000, range: 100...3_600_000)
-        config.upstream.pingTimeoutMillis = upstream.int("ping_timeout_ms", default: 20_000, range: 100...3_600_000)
         config.upstream.idleStreamTimeoutMillis = upstream.int(
             "idle_stream_timeout_ms", default: 300_000, range: 100...86_400_000)
         config.upstream.maxConnectionAgeSeconds = upstream.int(
