@@ -90,7 +90,7 @@ struct CrashRecoveryTests {
             #expect(approval.reason == .uncertain)
             decided.insert(approval.callID)
             let step = try #require(Self.step(of: approval.arguments))
-            let alreadyRan = journal(harness).contains("step-\(step) \(step * 7 + 3)")
+            let alreadyRan = harness.journal().contains("step-\(step) \(step * 7 + 3)")
             if alreadyRan { denied.append(approval.callID) }
             let decision = try await harness.agentctl(["approve", id, approval.callID] + (alreadyRan ? ["--deny"] : []))
             #expect(decision.status == 0, "approve: \(decision.stderr)")
@@ -98,7 +98,7 @@ struct CrashRecoveryTests {
         }
 
         // Exactly once: thirty lines, one per step.
-        let lines = journal(harness).split(separator: "\n").map(String.init)
+        let lines = harness.journal().split(separator: "\n").map(String.init)
         let expectedLines = (0..<30).map { "step-\($0) \($0 * 7 + 3)" }
         #expect(lines == expectedLines)
 
@@ -116,28 +116,12 @@ struct CrashRecoveryTests {
             let digest = try sha256sum((0..<30).map { "step-\($0) \($0 * 7 + 3)\n\n" }.joined())
             #expect(answer.contains("digest=\(digest)"))
         }
-        #expect(try integrityCheck(harness.stateDirectory + "/agentd.sqlite") == "ok")
-    }
-
-    private func journal(_ harness: DaemonHarness) -> String {
-        (try? String(contentsOfFile: harness.workDirectory + "/journal.log", encoding: .utf8)) ?? ""
+        #expect(try harness.ledgerIntegrity() == "ok")
     }
 
     /// The step number k of an `echo step-k …` shell call's arguments.
     static func step(of arguments: String) -> Int? {
         guard let range = arguments.range(of: "step-") else { return nil }
         return Int(arguments[range.upperBound...].prefix { $0.isNumber })
-    }
-
-    private func integrityCheck(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, "PRAGMA integrity_check;"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

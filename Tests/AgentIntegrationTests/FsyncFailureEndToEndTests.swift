@@ -25,38 +25,13 @@ struct FsyncFailureEndToEndTests {
         let id = try #require(seen.first?.runID.rawValue)
 
         try await harness.crashAndRestartDaemon()
-        var decided: Set<String> = []
-        var ending = ""
-        while decided.count < 3 {
-            let known = decided
-            let follower = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
-            let line = try await follower.waitForLine { line in
-                guard let event = try? JSONCoding.decode(LedgerEvent.self, from: line) else { return false }
-                if event.kind == .run, [RunEventType.completed, RunEventType.failed].contains(event.type) { return true }
-                guard event.type == ControlEventType.approvalRequested,
-                    let request = try? JSONCoding.decode(ApprovalRequested.self, from: event.payload)
-                else { return false }
-                return !known.contains(request.callID)
-            }
-            follower.signal(SIGTERM)
-            _ = try? await follower.waitForExit()
-            let event = try JSONCoding.decode(LedgerEvent.self, from: line)
-            guard event.type == ControlEventType.approvalRequested else {
-                ending = event.type
-                break
-            }
-            let approval = try JSONCoding.decode(ApprovalRequested.self, from: event.payload)
-            decided.insert(approval.callID)
-            let step = try #require(CrashRecoveryTests.step(of: approval.arguments))
-            let alreadyRan = journal(harness).contains("step-\(step) \(step * 7 + 3)")
-            _ = try await harness.agentctl(["approve", id, approval.callID] + (alreadyRan ? ["--deny"] : []))
-        }
+        let ending = try await harness.decideUncertainCallsFromJournal(id, limit: 3)
 
         let log = try await harness.agentctl(["log", id])
         let ledger = log.stdout.compactMap { try? JSONCoding.decode(LedgerEvent.self, from: $0) }
         let missing = seen.filter { event in ledger.first { $0.seq == event.seq } != event }
-        let lines = journal(harness).split(separator: "\n").map(String.init)
-        let integrity = try integrityCheck(harness.stateDirectory + "/agentd.sqlite")
+        let lines = harness.journal().split(separator: "\n").map(String.init)
+        let integrity = try harness.ledgerIntegrity()
 
         #expect(exitStatus == 75)
         #expect(!seen.isEmpty)
@@ -64,21 +39,5 @@ struct FsyncFailureEndToEndTests {
         #expect(ending == RunEventType.completed)
         #expect(lines == (0..<30).map { "step-\($0) \($0 * 7 + 3)" })
         #expect(integrity == "ok")
-    }
-
-    private func journal(_ harness: DaemonHarness) -> String {
-        (try? String(contentsOfFile: harness.workDirectory + "/journal.log", encoding: .utf8)) ?? ""
-    }
-
-    private func integrityCheck(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, "PRAGMA integrity_check;"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

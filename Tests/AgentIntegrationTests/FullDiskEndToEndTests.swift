@@ -53,36 +53,9 @@ struct FullDiskEndToEndTests {
         try disk.free()
         let resumed = try await harness.agentctl(["resume", "--detach", id])
         // A call whose result could not be committed is uncertain: decided from the journal, as a person would.
-        var decided: Set<String> = []
-        var ending = ""
-        while decided.count < 3 {
-            let known = decided
-            let follower = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
-            let line = try await follower.waitForLine { line in
-                guard let event = try? JSONCoding.decode(LedgerEvent.self, from: line) else { return false }
-                if event.kind == .run, [RunEventType.completed, RunEventType.failed].contains(event.type) { return true }
-                guard event.type == ControlEventType.approvalRequested,
-                    let request = try? JSONCoding.decode(ApprovalRequested.self, from: event.payload)
-                else { return false }
-                return !known.contains(request.callID)
-            }
-            follower.signal(SIGTERM)
-            _ = try? await follower.waitForExit()
-            let event = try JSONCoding.decode(LedgerEvent.self, from: line)
-            guard event.type == ControlEventType.approvalRequested else {
-                ending = event.type
-                break
-            }
-            let approval = try JSONCoding.decode(ApprovalRequested.self, from: event.payload)
-            decided.insert(approval.callID)
-            let step = try #require(CrashRecoveryTests.step(of: approval.arguments))
-            let current = (try? String(contentsOfFile: harness.workDirectory + "/journal.log", encoding: .utf8)) ?? ""
-            let alreadyRan = current.contains("step-\(step) \(step * 7 + 3)")
-            _ = try await harness.agentctl(["approve", id, approval.callID] + (alreadyRan ? ["--deny"] : []))
-        }
-        let journal = (try? String(contentsOfFile: harness.workDirectory + "/journal.log", encoding: .utf8)) ?? ""
-        let lines = journal.split(separator: "\n").map(String.init)
-        let integrity = try integrityCheck(harness.stateDirectory + "/agentd.sqlite")
+        let ending = try await harness.decideUncertainCallsFromJournal(id, limit: 3)
+        let lines = harness.journal().split(separator: "\n").map(String.init)
+        let integrity = try harness.ledgerIntegrity()
 
         #expect(pausedStatus == "interrupted")
         #expect(pausedReason?.contains("disk full") == true, "\(paused)")
@@ -101,17 +74,5 @@ struct FullDiskEndToEndTests {
                 continuation.resume(returning: String(decoding: data, as: UTF8.self))
             }.start()
         }
-    }
-
-    private func integrityCheck(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, "PRAGMA integrity_check;"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
