@@ -110,15 +110,8 @@ struct PeopleInTheLoopTests {
 
     @Test func callStartedBeforeACrashWaitsForAPersonAndRunsOnlyIfApproved() async throws {
         let harness = Harness(upstream: ScriptedUpstream(toolTurns: 1))
-        // The ledger of a daemon that died while a tool ran: tool.started without tool.finished.
         let id = RunID(rawValue: "run_crashed")
-        let crashed = [
-            (EventKind.run, RunEventType.started, #"{"cwd":"/","model":"m","prompt":"go","tools":["shell"]}"#),
-            (.upstreamOut, "response.create", #"{"type":"response.create","model":"m","input":"go"}"#),
-            (.upstreamIn, "response.completed", #"{"type":"response.completed","response":{"id":"resp_0","status":"completed","output":[{"type":"function_call","call_id":"call_0","name":"shell","arguments":"{\"cmd\":\"echo 0\"}"}]}}"#),
-            (.tool, ToolEventType.started, #"{"call_id":"call_0","name":"shell","arguments":"{}","cwd":"/"}"#),
-        ].enumerated().map { LedgerEvent(runID: id, seq: Int64($0), timestampMillis: 1, kind: $1.0, type: $1.1, payload: $1.2) }
-        try await harness.store.append(crashed)
+        try await harness.store.append(Self.ledgerOfACrashDuringAToolCall(id))
         try await withManager(harness) {
             #expect(try await harness.manager.recoverCrashedRuns() == [id])
             try await waitFor(harness, id) { $0.type == ControlEventType.approvalRequested }
@@ -138,13 +131,7 @@ struct PeopleInTheLoopTests {
     @Test func anIdempotentCallStartedBeforeACrashRunsAgainWithoutAsking() async throws {
         let harness = Harness(upstream: ScriptedUpstream(toolTurns: 1), idempotentTools: ["shell"])
         let id = RunID(rawValue: "run_crashed_idempotent")
-        let crashed = [
-            (EventKind.run, RunEventType.started, #"{"cwd":"/","model":"m","prompt":"go","tools":["shell"]}"#),
-            (.upstreamOut, "response.create", #"{"type":"response.create","model":"m","input":"go"}"#),
-            (.upstreamIn, "response.completed", #"{"type":"response.completed","response":{"id":"resp_0","status":"completed","output":[{"type":"function_call","call_id":"call_0","name":"shell","arguments":"{\"cmd\":\"echo 0\"}"}]}}"#),
-            (.tool, ToolEventType.started, #"{"call_id":"call_0","name":"shell","arguments":"{}","cwd":"/"}"#),
-        ].enumerated().map { LedgerEvent(runID: id, seq: Int64($0), timestampMillis: 1, kind: $1.0, type: $1.1, payload: $1.2) }
-        try await harness.store.append(crashed)
+        try await harness.store.append(Self.ledgerOfACrashDuringAToolCall(id))
         try await withManager(harness) {
             #expect(try await harness.manager.recoverCrashedRuns() == [id])
             let final = try await follow(harness, id)
@@ -178,5 +165,15 @@ struct PeopleInTheLoopTests {
             #expect(first["previous_response_id"] == nil)
             #expect(Items.normalize(first["input"]) == [Items.userMessage("go")])
         }
+    }
+
+    /// The ledger of a daemon that died while a `shell` call ran: tool.started without tool.finished.
+    static func ledgerOfACrashDuringAToolCall(_ id: RunID) -> [LedgerEvent] {
+        [
+            (EventKind.run, RunEventType.started, #"{"cwd":"/","model":"m","prompt":"go","tools":["shell"]}"#),
+            (.upstreamOut, "response.create", #"{"type":"response.create","model":"m","input":"go"}"#),
+            (.upstreamIn, "response.completed", #"{"type":"response.completed","response":{"id":"resp_0","status":"completed","output":[{"type":"function_call","call_id":"call_0","name":"shell","arguments":"{\"cmd\":\"echo 0\"}"}]}}"#),
+            (.tool, ToolEventType.started, #"{"call_id":"call_0","name":"shell","arguments":"{}","cwd":"/"}"#),
+        ].enumerated().map { LedgerEvent(runID: id, seq: Int64($0), timestampMillis: 1, kind: $1.0, type: $1.1, payload: $1.2) }
     }
 }
