@@ -97,20 +97,29 @@ def sdk_websocket(ws_base: str, model: str, cwd: str, strict: bool = False) -> t
                 if event.type in ("error", "response.failed", "response.incomplete"):
                     raise RuntimeError(f"sdk-ws: {event.type}: {event}")
             received = time.perf_counter()
-            calls = [item for item in final.output if item.type == "function_call"]
-            if not calls:
-                loop.answer = final.output_text
+            outputs = run_calls(loop, final, received, cwd)
+            if outputs is None:
                 break
-            outputs, tool_s = [], 0.0
-            for call in calls:
-                text, took = run_tool(call.arguments, cwd)
-                tool_s += took
-                outputs.append({"type": "function_call_output", "call_id": call.call_id, "output": text})
-            loop.tool_s += tool_s
-            loop.calls += len(calls)
-            loop.gaps.append(received + tool_s)  # completed in the next create
             previous, new_input = final.id, outputs
     return time.perf_counter() - began, loop
+
+
+def run_calls(loop: Loop, final, received: float, cwd: str) -> list | None:
+    """Runs the function calls of a completed response like the SDK loops do, accounting them in `loop`; returns
+    the outputs for the next request, or None (the answer recorded) when the response asked for no tool."""
+    calls = [item for item in final.output if item.type == "function_call"]
+    if not calls:
+        loop.answer = final.output_text
+        return None
+    outputs, tool_s = [], 0.0
+    for call in calls:
+        text, took = run_tool(call.arguments, cwd)
+        tool_s += took
+        outputs.append({"type": "function_call_output", "call_id": call.call_id, "output": text})
+    loop.tool_s += tool_s
+    loop.calls += len(calls)
+    loop.gaps.append(received + tool_s)  # the gap ends when the next request is sent
+    return outputs
 
 
 def sdk_sse(http_base: str, model: str, cwd: str, client: OpenAI, strict: bool = False) -> tuple[float, Loop]:
@@ -131,18 +140,9 @@ def sdk_sse(http_base: str, model: str, cwd: str, client: OpenAI, strict: bool =
             elif event.type in ("error", "response.failed", "response.incomplete"):
                 raise RuntimeError(f"sdk-sse: {event.type}: {event}")
         received = time.perf_counter()
-        calls = [item for item in final.output if item.type == "function_call"]
-        if not calls:
-            loop.answer = final.output_text
+        outputs = run_calls(loop, final, received, cwd)
+        if outputs is None:
             break
-        outputs, tool_s = [], 0.0
-        for call in calls:
-            text, took = run_tool(call.arguments, cwd)
-            tool_s += took
-            outputs.append({"type": "function_call_output", "call_id": call.call_id, "output": text})
-        loop.tool_s += tool_s
-        loop.calls += len(calls)
-        loop.gaps.append(received + tool_s)
         previous, new_input = final.id, outputs
     return time.perf_counter() - began, loop
 
