@@ -11,7 +11,7 @@ import Glibc
 ///   reads would never see EOF.
 /// - the *I/O thread* `poll`s both pipes and a wake-up pipe, keeps head and tail of each stream, and runs the
 ///   clock: timeout → SIGTERM to the group, `killGrace` later → SIGKILL. After the exit it reads for at most
-///   `drainGrace` (the waiter kills escaped processes first, see EscapeContainment), then reaps the shell with
+///   `drainGrace` after the waiter killed the escaped processes (see EscapeContainment), then reaps the shell with
 ///   `waitpid(pid)` — never `waitpid(-1)` — and reports.
 final class ChildSupervisor: @unchecked Sendable {
     private enum StopReason { case timeout, cancelled }
@@ -33,6 +33,9 @@ final class ChildSupervisor: @unchecked Sendable {
     private let lock = NSLock()
     private var reaped = false
     private var exitedAt: UInt64?
+    /// When the waiter finished killing escaped processes; the drain grace counts from here, not from the exit, so a
+    /// slow sweep on a loaded machine does not eat the time the last writers' output needs to arrive.
+    private var containedAt: UInt64?
     private var stopReason: StopReason?
     private var termSentAt: UInt64?
     private var killSent = false
@@ -98,6 +101,7 @@ final class ChildSupervisor: @unchecked Sendable {
         let escaped = containment.killRemaining(excluding: pid, adopted: adopted)
         lock.lock()
         killedEscapees = escaped
+        containedAt = LinuxCalls.monotonicNanos()
         lock.unlock()
         containmentDone.signal()
         wake()
@@ -119,6 +123,7 @@ final class ChildSupervisor: @unchecked Sendable {
             let now = LinuxCalls.monotonicNanos()
             lock.lock()
             let exited = exitedAt
+            let contained = containedAt
             let stopping = stopReason != nil
             let termAt = termSentAt
             let killed = killSent
@@ -136,18 +141,17 @@ final class ChildSupervisor: @unchecked Sendable {
                 continue
             }
             let anyOpen = streams.contains { $0.open }
-            if let exited {
-                if !anyOpen { break }
-                if now >= exited &+ request.drainGrace.nanoseconds {
-                    abandoned = true
-                    break
-                }
+            if exited != nil && !anyOpen { break }
+            if let contained, now >= contained &+ request.drainGrace.nanoseconds {
+                abandoned = true
+                break
             }
 
             // The next moment the clock needs attention.
             var deadline = UInt64.max
-            if let exited {
-                deadline = exited &+ request.drainGrace.nanoseconds
+            if exited != nil {
+                // Until the containment is done, its end wakes us (through the wake pipe).
+                if let contained { deadline = contained &+ request.drainGrace.nanoseconds }
             } else if let termAt {
                 if !killed { deadline = termAt &+ request.killGrace.nanoseconds }
             } else {

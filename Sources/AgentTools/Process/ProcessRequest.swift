@@ -10,8 +10,8 @@ public struct ProcessRequest: Sendable, Hashable {
     public var timeout: Duration
     /// Time between SIGTERM and SIGKILL when the timeout expires or the task is cancelled.
     public var killGrace: Duration
-    /// How long to keep reading after the shell exited and its group was killed, for descendants that left the
-    /// group (e.g. `setsid`) but still hold the output pipes; after it the pipes are abandoned.
+    /// How long to keep reading after the shell exited and its group and escaped processes were killed, for
+    /// writers that are still dying; after it the pipes are abandoned.
     public var drainGrace: Duration
     /// How much of each stream is kept.
     public var capture: CaptureLimits
