@@ -115,11 +115,12 @@ extension RunDriver {
             try await record(.tool, ToolEventType.abandoned, ToolAbandoned(callID: call.callID, reason: reason), commit: .withNext)
             throw CancellationError()
         }
-        let finished = ToolFinished(
+        var finished = ToolFinished(
             callID: call.callID, exitCode: outcome.exitCode, durationMillis: outcome.durationMillis,
             output: outcome.output, timedOut: outcome.timedOut, truncatedBytes: outcome.truncatedBytes)
+        let fullOutput = finished.attachFullOutput(of: outcome)
         // Committed together with the next request (which is appended durably before it is sent).
-        try await record(.tool, ToolEventType.finished, finished, commit: .withNext)
+        try await record(.tool, ToolEventType.finished, finished, blobs: fullOutput, commit: .withNext)
     }
 
 }

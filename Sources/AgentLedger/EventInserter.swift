@@ -21,10 +21,20 @@ struct EventInserter {
         ).sqliteStatement
     }
 
-    /// Inserts one event.
+    /// Inserts one event, and first the blobs it references, in the caller's transaction: a failure of either
+    /// rolls back both, so a committed event never points to a missing blob.
     ///
     /// - Throws: `DatabaseError` with SQLite's result code (a constraint, SQLITE_FULL, an I/O error, …).
     func insert(_ event: LedgerEvent) throws {
+        if !event.blobs.isEmpty {
+            let blobs = try BlobInserter(db)
+            for blob in event.blobs { try blobs.insert(blob) }
+        }
+        try insertRow(event)
+    }
+
+    /// Inserts the event's row.
+    private func insertRow(_ event: LedgerEvent) throws {
         var runID = event.runID.rawValue
         var type = event.type
         var payload = event.payload

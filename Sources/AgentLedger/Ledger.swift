@@ -41,7 +41,7 @@ public final class Ledger: EventStore, Sendable {
         self.path = path
         self.sync = sync
         (pool, openCheck) = try LedgerOpener(path: path, sync: sync).openDatabase()
-        let writer = GroupCommitWriter(pool: pool, path: path, observer: observer)
+        let writer = GroupCommitWriter(pool: pool, path: path, observer: observer.map(Self.droppingBlobs))
         self.writer = writer
         do {
             let checkpointer = try WALCheckpointer(

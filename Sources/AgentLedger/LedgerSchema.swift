@@ -61,6 +61,7 @@ enum LedgerSchema {
             )
         }
         registerKindCheckMigration(&migrator)
+        registerToolOutputBlobsMigration(&migrator)
         return migrator
     }()
 

@@ -14,6 +14,9 @@ public struct LedgerEvent: Hashable, Sendable, Codable {
     public var type: String
     /// The payload as JSON text (for upstream frames, the exact bytes that crossed the socket).
     public var payload: String
+    /// Content the payload references by hash (see ``LedgerBlob``), written to the ledger's blob table in the same
+    /// transaction as this event. Transport only: not part of the event's JSON or equality, empty when read back.
+    public var blobs: [LedgerBlob] = []
 
     public init(runID: RunID, seq: Int64, timestampMillis: Int64, kind: EventKind, type: String, payload: String) {
         self.runID = runID
@@ -31,6 +34,21 @@ public struct LedgerEvent: Hashable, Sendable, Codable {
         case kind
         case type
         case payload
+    }
+
+    /// Events are equal when their stored rows are: attached ``blobs`` are not compared.
+    public static func == (lhs: LedgerEvent, rhs: LedgerEvent) -> Bool {
+        lhs.runID == rhs.runID && lhs.seq == rhs.seq && lhs.timestampMillis == rhs.timestampMillis
+            && lhs.kind == rhs.kind && lhs.type == rhs.type && lhs.payload == rhs.payload
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(runID)
+        hasher.combine(seq)
+        hasher.combine(timestampMillis)
+        hasher.combine(kind)
+        hasher.combine(type)
+        hasher.combine(payload)
     }
 
     /// The current time in milliseconds since the Unix epoch.

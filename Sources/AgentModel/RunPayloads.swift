@@ -74,6 +74,15 @@ public struct ToolFinished: Codable, Hashable, Sendable {
     public var output: String
     public var timedOut: Bool
     public var truncatedBytes: Int
+    /// The SHA-256 of the full standard output in the ledger's blob table, when the model saw only an excerpt of
+    /// it (absent in ledgers written before `v3-tool-output-blobs`, and when the stream was not cut).
+    public var stdoutSHA256: String?
+    /// The full standard output's size in bytes, with ``stdoutSHA256``.
+    public var stdoutBytes: Int?
+    /// The SHA-256 of the full standard error in the blob table, as ``stdoutSHA256``.
+    public var stderrSHA256: String?
+    /// The full standard error's size in bytes, with ``stderrSHA256``.
+    public var stderrBytes: Int?
 
     public init(
         callID: String, exitCode: Int32?, durationMillis: Double, output: String, timedOut: Bool, truncatedBytes: Int
@@ -93,6 +102,10 @@ public struct ToolFinished: Codable, Hashable, Sendable {
         case output
         case timedOut = "timed_out"
         case truncatedBytes = "truncated_bytes"
+        case stdoutSHA256 = "stdout_sha256"
+        case stdoutBytes = "stdout_bytes"
+        case stderrSHA256 = "stderr_sha256"
+        case stderrBytes = "stderr_bytes"
     }
 }
 

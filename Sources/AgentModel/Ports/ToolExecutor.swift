@@ -45,6 +45,11 @@ public struct ToolOutcome: Hashable, Sendable {
     public var timedOut: Bool
     /// Bytes of output cut before the model saw it.
     public var truncatedBytes: Int
+    /// Every byte of standard output, when the model's excerpt left some out and the stream fit the tool's
+    /// ledger cap; the ledger keeps it in its blob table.
+    public var fullStdout: [UInt8]?
+    /// Every byte of standard error, as ``fullStdout``.
+    public var fullStderr: [UInt8]?
 
     public init(exitCode: Int32?, output: String, durationMillis: Double, timedOut: Bool, truncatedBytes: Int) {
         self.exitCode = exitCode

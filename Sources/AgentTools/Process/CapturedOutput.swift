@@ -6,12 +6,16 @@ public struct CapturedOutput: Sendable, Hashable {
     public var tail: [UInt8]
     /// Every byte the child wrote to the stream.
     public var totalBytes: Int
+    /// The whole stream, when `head` and `tail` leave some of it out and it had at most
+    /// ``CaptureLimits/fullBytes`` (the ledger stores it as a blob); nil otherwise.
+    public var full: [UInt8]?
 
     /// Creates a capture.
-    public init(head: [UInt8] = [], tail: [UInt8] = [], totalBytes: Int = 0) {
+    public init(head: [UInt8] = [], tail: [UInt8] = [], totalBytes: Int = 0, full: [UInt8]? = nil) {
         self.head = head
         self.tail = tail
         self.totalBytes = totalBytes
+        self.full = full
     }
 
     /// Bytes neither in `head` nor in `tail`.
@@ -64,6 +68,8 @@ struct HeadTailBuffer {
     private var head: [UInt8] = []
     private var tail: [UInt8] = []
     private var total = 0
+    /// Every byte so far, while the stream is past the head and within ``CaptureLimits/fullBytes``.
+    private var full: [UInt8] = []
 
     init(limits: CaptureLimits) {
         self.limits = limits
@@ -72,6 +78,15 @@ struct HeadTailBuffer {
 
     mutating func append(_ chunk: UnsafeRawBufferPointer) {
         total += chunk.count
+        if total <= limits.fullBytes {
+            // Only a stream that outgrows head+tail needs its copy; until then head holds it all.
+            if total > limits.headBytes + limits.tailBytes {
+                if full.isEmpty { full = head + tail }
+                full.append(contentsOf: chunk)
+            }
+        } else if !full.isEmpty {
+            full = []
+        }
         var rest = chunk[...]
         if head.count < limits.headBytes {
             let take = min(limits.headBytes - head.count, chunk.count)
@@ -87,6 +102,9 @@ struct HeadTailBuffer {
     }
 
     func finish() -> CapturedOutput {
-        CapturedOutput(head: head, tail: Array(tail.suffix(limits.tailBytes)), totalBytes: total)
+        let cut = total > limits.headBytes + limits.tailBytes
+        return CapturedOutput(
+            head: head, tail: Array(tail.suffix(limits.tailBytes)), totalBytes: total,
+            full: cut && total <= limits.fullBytes ? full : nil)
     }
 }

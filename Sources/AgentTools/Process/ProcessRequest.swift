@@ -45,12 +45,19 @@ public struct ProcessRequest: Sendable, Hashable {
 
 /// How much of one output stream is kept: the first `headBytes` and the last `tailBytes`; the rest is counted.
 public struct CaptureLimits: Sendable, Hashable {
+    /// The default of ``fullBytes``: 4 MiB per stream.
+    public static let defaultFullBytes = 4 << 20
+
     public var headBytes: Int
     public var tailBytes: Int
+    /// The largest stream kept in full (for the ledger's blob table) when the model sees only its head and tail;
+    /// a longer stream keeps only its head and tail. The memory a running call may hold per stream.
+    public var fullBytes: Int
 
     /// Creates limits; negative values count as zero.
-    public init(headBytes: Int = 16 * 1024, tailBytes: Int = 16 * 1024) {
+    public init(headBytes: Int = 16 * 1024, tailBytes: Int = 16 * 1024, fullBytes: Int = defaultFullBytes) {
         self.headBytes = max(0, headBytes)
         self.tailBytes = max(0, tailBytes)
+        self.fullBytes = max(0, fullBytes)
     }
 }

@@ -93,13 +93,17 @@ public struct ShellTool: Tool {
             timedOut: result.timedOut ? true : nil
         )
         let text = (try? JSONCoding.encode(payload)) ?? #"{"error":"internal error"}"#
-        return ToolOutcome(
+        var outcome = ToolOutcome(
             exitCode: result.termination.exitCode,
             output: text,
             durationMillis: result.durationMillis,
             timedOut: result.timedOut,
             truncatedBytes: stdout.cutBytes + stderr.cutBytes
         )
+        // The streams the model saw cut, in full (within the capture's cap), for the ledger's blob table.
+        outcome.fullStdout = result.stdout.full
+        outcome.fullStderr = result.stderr.full
+        return outcome
     }
 
     // Optional members are left out of the JSON when nil.
