@@ -8,6 +8,14 @@ public protocol ControlBackend: Sendable {
     /// Starts a run and returns its state once `run.started` is committed.
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState
 
+    /// Starts a run like ``startRun(_:client:)``; with a `recorder`, commits `recorder.record(for:)` in the same
+    /// transaction as `run.started`, so a crash cannot leave the run without its idempotency record.
+    func startRun(_ params: RunStart.Params, client: ClientIdentity, recorder: IdempotencyRecorder?) async throws
+        -> RunState
+
+    /// Where idempotency records survive restarts (the ledger); nil keeps them in memory only.
+    var requestStore: (any ControlRequestStore)? { get }
+
     /// The current state of `id`.
     ///
     /// - Throws: ``ControlError`` with code ``ControlError/Code/runNotFound`` when there is no such run.

@@ -53,43 +53,10 @@ extension ControlConnection {
         if params.inputID?.isEmpty == true {
             throw ControlError.invalidParams(field: "input_id", "must not be empty")
         }
-        // A request_id doubles as the input id, so a retry is harmless even after the daemon restarted: the run's
-        // ledger remembers input ids, the idempotency store does not survive a restart.
+        // A request_id doubles as the input id, so a retry is harmless even when the daemon died between committing
+        // the input and committing the request's idempotency record: the run's ledger remembers input ids.
         let inputID = params.inputID ?? params.requestID.map { "req_\($0)" } ?? "in_\(UUID().uuidString.lowercased())"
         let outcome = try await backend.addInput(params.runID, text: params.text, inputID: inputID, client: client)
         return RunInput.Result(run: RunInfo(outcome.state), applied: outcome.applied, inputID: inputID)
-    }
-
-    /// Like `respond`, with the `request_id` rule: a repeat with identical params gets the stored result, a repeat
-    /// with other params `idempotency key reused`; a request without `request_id` always runs.
-    func respondIdempotent<M: ControlMethod>(
-        _ method: M.Type, id: JSONRPCID, line: Data, client: ClientIdentity,
-        _ body: @escaping (M.Params) async throws -> M.Result
-    ) async -> (ByteBuffer, AfterResponse?) where M.Params: IdempotentParams {
-        await respond(method, id: id, line: line) { params in
-            guard let requestID = params.requestID else { return (try await body(params), nil) }
-            guard !requestID.isEmpty else {
-                throw ControlError.invalidParams(field: "request_id", "must not be empty")
-            }
-            let store = self.context.idempotency
-            let key = IdempotencyStore.Key(uid: client.uid, requestID: requestID)
-            // Sorted keys make the encoding canonical: equal params give equal fingerprints.
-            let fingerprint = M.name + " " + (try JSONCoding.encode(params))
-            switch await store.begin(key, fingerprint: fingerprint) {
-            case .replay(let stored):
-                return (try JSONCoding.decode(M.Result.self, from: stored), nil)
-            case .conflict:
-                throw ControlError.idempotencyKeyReused(requestID: requestID, method: M.name)
-            case .execute:
-                do {
-                    let result = try await body(params)
-                    store.finish(key, fingerprint: fingerprint, result: try JSONCoding.encodeData(result))
-                    return (result, nil)
-                } catch {
-                    store.finish(key, fingerprint: fingerprint, result: nil)
-                    throw error
-                }
-            }
-        }
     }
 }

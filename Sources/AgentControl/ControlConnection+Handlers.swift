@@ -52,14 +52,16 @@ extension ControlConnection {
     ) {
         switch method {
         case RunStart.name:
-            return await respondIdempotent(RunStart.self, id: id, line: line, client: client) { params in
+            let resultOf: @Sendable (RunState) -> RunStart.Result = { RunStart.Result(run: RunInfo($0)) }
+            return await respondIdempotent(RunStart.self, id: id, line: line, client: client, resultOf: resultOf) {
+                params, recorder in
                 guard !params.prompt.isEmpty else {
                     throw ControlError.invalidParams(field: "prompt", "must not be empty")
                 }
                 if let gated = params.requireApproval, gated.contains(where: \.isEmpty) {
                     throw ControlError.invalidParams(field: "require_approval", "tool names must not be empty")
                 }
-                return RunStart.Result(run: RunInfo(try await self.backend.startRun(params, client: client)))
+                return resultOf(try await self.backend.startRun(params, client: client, recorder: recorder))
             }
         case RunGet.name:
             return await respond(RunGet.self, id: id, line: line) { params in

@@ -45,9 +45,9 @@ public final class ControlServer: Sendable {
     public let socketPath: String
     private let backend: any ControlBackend
     private let configuration: ControlConfiguration
-    private let logger: Logger
+    let logger: Logger
     private let state = Locked(State())
-    private let idempotency: IdempotencyStore
+    let idempotency: IdempotencyStore
     private let eventLines = EventLineCache()
     /// A listening socket inherited from the service manager (socket activation): served instead of binding, and
     /// its file is left in place on shutdown because the service manager owns it.
@@ -67,7 +67,7 @@ public final class ControlServer: Sendable {
         self.configuration = configuration
         self.idempotency = IdempotencyStore(
             capacity: configuration.idempotencyCapacity, ttl: configuration.idempotencyTTL,
-            now: configuration.idempotencyClock)
+            now: configuration.idempotencyClock, persistent: backend.requestStore)
         var logger = logger
         logger[metadataKey: "socket.path"] = "\(socketPath)"
         self.logger = logger
@@ -111,6 +111,7 @@ public final class ControlServer: Sendable {
                 return
             }
             logger.info("control socket listening", metadata: ["socket.inherited": "\(inheritedListener != nil)"])
+            await pruneIdempotencyRecords()
         } catch let error as ControlServerError {
             state.withLock { $0.phase = .idle }
             throw error

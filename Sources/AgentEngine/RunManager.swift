@@ -58,7 +58,12 @@ public actor RunManager {
     }
 
     /// Starts a run: records `run.started` and returns once it is committed.
-    public func start(_ request: StartRunRequest) async throws -> RunState {
+    ///
+    /// - Parameter recording: builds the idempotency record of the request from the new run's state; it is
+    ///   committed in the same transaction as `run.started`, so the run exists exactly when its record does.
+    public func start(
+        _ request: StartRunRequest, recording: (@Sendable (RunState) throws -> ControlRequestRecord)? = nil
+    ) async throws -> RunState {
         guard accepting.withLock({ $0 }) else {
             throw EngineError(.shuttingDown, "agentd is shutting down; start the run later")
         }
@@ -82,8 +87,12 @@ public actor RunManager {
         let event = LedgerEvent(
             runID: id, seq: 0, timestampMillis: LedgerEvent.nowMillis(), kind: .run, type: RunEventType.started,
             payload: try JSONCoding.encode(started))
-        try await store.append([event])
         let state = RunReducer.replay(id, [event])
+        if let recording {
+            try await store.append([event], recording: try recording(state))
+        } else {
+            try await store.append([event])
+        }
         launch(state: state, definitions: definitions)
         return state
     }

@@ -32,10 +32,7 @@ extension GroupCommitWriter {
             }
             return
         }
-        let events = writes.flatMap { write -> [LedgerEvent] in
-            if case .events(let events) = write.content { return events }
-            return []
-        }
+        let events = writes.flatMap(\.events)
         if let observer, !events.isEmpty { observer(events) }
         for write in writes { write.succeed() }
         checkpointIfWALTooLarge()
@@ -63,6 +60,7 @@ extension GroupCommitWriter {
                     throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "injected fault")
                 }
                 let inserter = try EventInserter(db)
+                var requestInserter: ControlRequestInserter?
                 let insertCommand = try db.cachedStatement(
                     sql: """
                         INSERT INTO commands (ts_ms, method, params, client_name, peer_uid, peer_pid)
@@ -79,6 +77,10 @@ extension GroupCommitWriter {
                             command.peerUID.map { Int64($0) }, command.peerPID.map { Int64($0) },
                         ])
                         try insertCommand.execute()
+                    case .request(let record, let events):
+                        for event in events { try inserter.insert(event) }
+                        if requestInserter == nil { requestInserter = try ControlRequestInserter(db) }
+                        try requestInserter?.insert(record)
                     }
                 }
                 return .commit

@@ -62,6 +62,7 @@ enum LedgerSchema {
         }
         registerKindCheckMigration(&migrator)
         registerToolOutputBlobsMigration(&migrator)
+        registerControlRequestsMigration(&migrator)
         return migrator
     }()
 

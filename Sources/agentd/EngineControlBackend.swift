@@ -18,6 +18,11 @@ struct EngineControlBackend: ControlBackend {
     var metrics: MetricsSource? = nil
 
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
+        try await mapped { try await manager.start(startRequest(params, client: client)) }
+    }
+
+    /// The engine's request for `params`; unset fields take the live defaults.
+    func startRequest(_ params: RunStart.Params, client: ClientIdentity) -> StartRunRequest {
         let defaults = live?.runDefaults
         var request = StartRunRequest(
             prompt: params.prompt, model: params.model ?? defaults?.model,
@@ -27,7 +32,7 @@ struct EngineControlBackend: ControlBackend {
             requireApproval: params.requireApproval ?? [])
         request.addTools = params.addTools ?? []
         request.removeTools = params.removeTools ?? []
-        return try await mapped { try await manager.start(request) }
+        return request
     }
 
     func addInput(_ id: RunID, text: String, inputID: String, client: ClientIdentity) async throws -> InputOutcome {
@@ -153,7 +158,7 @@ struct EngineControlBackend: ControlBackend {
     }
 
     /// Maps engine and ledger errors to wire errors (the one place this happens).
-    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
+    func mapped<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as EngineError {

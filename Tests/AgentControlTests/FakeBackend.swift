@@ -43,6 +43,8 @@ final class FakeBackend: ControlBackend, @unchecked Sendable {
     }
     /// When set, `startRun` waits until it is opened (to hold requests in flight).
     let startGate = Gate()
+    /// Where idempotency records persist (nil: memory only); `startRun` with a recorder commits its record here.
+    var requestStore: (any ControlRequestStore)?
 
     private func locked<R>(_ body: () throws -> R) rethrows -> R {
         lock.lock()
@@ -162,6 +164,17 @@ final class FakeBackend: ControlBackend, @unchecked Sendable {
         var state = addRun(id)
         state.prompt = params.prompt
         locked { runs[id]?.state.prompt = params.prompt }
+        return state
+    }
+
+    func startRun(_ params: RunStart.Params, client: ClientIdentity, recorder: IdempotencyRecorder?) async throws
+        -> RunState
+    {
+        let state = try await startRun(params, client: client)
+        // The engine commits the record with `run.started`; here the fake store stands in for that transaction.
+        if let recorder, let requestStore {
+            try await requestStore.recordControlRequest(try recorder.record(for: state))
+        }
         return state
     }
 

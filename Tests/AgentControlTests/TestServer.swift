@@ -19,12 +19,11 @@ struct TestServer: Sendable {
     /// Starts a server, runs `body`, then shuts the server down and removes the directory.
     static func with<T: Sendable>(
         configuration: ControlConfiguration = ControlConfiguration(), socketName: String = "s.sock",
-        _ body: @Sendable (TestServer) async throws -> T
+        backend: FakeBackend = FakeBackend(), _ body: @Sendable (TestServer) async throws -> T
     ) async throws -> T {
         let directory = makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let socketPath = directory + "/" + socketName
-        let backend = FakeBackend()
         let server = ControlServer(socketPath: socketPath, backend: backend, configuration: configuration)
         try await server.start()
         let runTask = Task { try await server.run() }

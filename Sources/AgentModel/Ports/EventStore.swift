@@ -8,6 +8,13 @@ public protocol EventStore: Sendable {
     /// - Throws: ``LedgerFailure`` when the ledger cannot commit; the events are then not acknowledged.
     nonisolated(nonsending) func append(_ events: [LedgerEvent]) async throws
 
+    /// Commits `events` and the idempotency record `request` in one transaction: both or neither.
+    ///
+    /// - Throws: ``LedgerFailure`` as ``append(_:)`` does; `.rejected` when `request`'s key is already recorded
+    ///   (nothing of the call is committed then).
+    nonisolated(nonsending) func append(_ events: [LedgerEvent], recording request: ControlRequestRecord)
+        async throws
+
     /// Queues `events` for the next group commit and returns at once (for streamed deltas).
     ///
     /// A later ``append(_:)`` returns only after these are committed, and fails if they could not be.
