@@ -34,7 +34,7 @@ extension ControlConnection {
             let key = IdempotencyStore.Key(uid: client.uid, requestID: requestID)
             // Sorted keys make the encoding canonical: equal params give equal hashes.
             let fingerprint = IdempotencyStore.Fingerprint(
-                method: M.name, paramsHash: SHA256Digest.hex(try JSONCoding.encodeData(params)))
+                method: M.name, paramsHash: ContentHash.sha256Hex(Array(try JSONCoding.encodeData(params))))
             switch try await store.begin(key, fingerprint: fingerprint) {
             case .replay(let stored):
                 return (try JSONCoding.decode(M.Result.self, from: stored), nil)
