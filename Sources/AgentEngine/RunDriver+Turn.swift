@@ -51,7 +51,8 @@ extension RunDriver {
 
     /// A lane whose connection still holds this run's chain, or a new one (which restarts the chain).
     private func usableLane() async throws -> any UpstreamLane {
-        if let lane, lane.isUsable { return lane }
+        // `reserve` also keeps the pool from giving the lane to another run before this turn's request is sent.
+        if let lane, await lane.reserve() { return lane }
         if let stale = lane {
             lane = nil
             await stale.release()

@@ -17,6 +17,11 @@ final class AutoLane: UpstreamLane {
 
     var isUsable: Bool { inner.isUsable && !fellBack.current }
 
+    func reserve() async -> Bool {
+        guard !fellBack.current else { return false }
+        return await inner.reserve()
+    }
+
     func send(_ frame: String) async throws -> AsyncThrowingStream<String, any Error> {
         let fellBack = self.fellBack
         let stream: AsyncThrowingStream<String, any Error>

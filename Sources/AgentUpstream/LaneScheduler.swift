@@ -1,6 +1,7 @@
 import AgentModel
 
-/// One granted lease: a lane of a connection, valid while the connection's epoch is unchanged.
+/// One granted lease: a lane of a connection, valid while the connection's epoch is unchanged and the lane was not
+/// taken over by another run.
 struct LeaseTicket: Hashable, Sendable {
     /// Unique per pool.
     var id: UInt64
@@ -12,8 +13,14 @@ struct LeaseTicket: Hashable, Sendable {
     var epoch: Int
 }
 
-/// The pool's scheduling policy as a pure state machine: lanes, leases, the FIFO queue of waiting runs,
+/// The pool's scheduling policy as a pure state machine: named lanes held by runs between turns, a bounded number
+/// of *active* responses per connection, the FIFO queues of runs waiting for a lane and for an active slot,
 /// connection up/down/draining, rotation by age, idle-stream and connect deadlines.
+///
+/// A run leases a named lane and keeps it between turns (the server caches its latest response per lane), but only
+/// counts against the connection's active limit while a response is in flight. When every lane is held, a lease
+/// takes over the least recently used lane whose run is between turns (not pinned): that run's ticket is revoked
+/// and it leases again with its input rebuilt, because the cache it relied on now belongs to another run.
 ///
 /// Time is a `Duration` since an arbitrary origin, passed in by the caller (a manual clock in tests).
 /// Methods return small action lists for the pool actor to carry out.
@@ -43,6 +50,12 @@ struct LaneScheduler: Sendable {
         case failWaiter(UInt64)
         /// Leases of `connection` granted before `epoch` are no longer usable.
         case epochChanged(connection: Int, epoch: Int)
+        /// `ticket`'s lane was given to another run while idle: its holder must lease again and restart its chain.
+        case revoked(LeaseTicket)
+        /// Let the request of waiter `waiter` go out on `ticket`'s lane (an active slot came free after `waited`).
+        case activate(waiter: UInt64, ticket: LeaseTicket, waited: Duration)
+        /// Fail the queued request of waiter `waiter`: its lease went stale before an active slot came free.
+        case failActivation(UInt64)
         /// Fail the response streaming on `lane` of `connection` with an idle timeout.
         case failIdleResponse(connection: Int, lane: Int)
         /// Close `connection` (it reconnects afterwards).
@@ -51,32 +64,56 @@ struct LaneScheduler: Sendable {
 
     /// Answer to a lease request.
     enum LeaseDecision: Equatable, Sendable {
+        /// A free lane.
         case granted(LeaseTicket)
+        /// The idle lane of another run, whose ticket `revoked` is no longer current.
+        case tookOver(LeaseTicket, revoked: LeaseTicket)
         case queued
     }
 
-    /// Answer to a request to start a response on a lease.
-    enum BeginDecision: Equatable, Sendable {
-        /// Send the frame.
-        case proceed
-        /// The lease's connection has gone (or is retiring): re-lease.
-        case stale
-        /// A response is already in flight on this lane.
-        case busy
+    /// A run holding a named lane.
+    struct Holder: Equatable, Sendable {
+        var ticketID: UInt64
+        var run: RunID
+        /// Pinned from the grant (or ``pin(_:now:)``) until the lane's next response ends: not taken over meanwhile,
+        /// so a run that checked its lane can send on it.
+        var pinned: Bool
+        /// When the holder last pinned the lane or its response ended (least recently used is taken over first).
+        var lastUsed: Duration
+    }
+
+    /// A request waiting for an active slot on its lease's connection.
+    struct Activation: Equatable, Sendable {
+        var waiter: UInt64
+        var ticket: LeaseTicket
+        var enqueuedAt: Duration
     }
 
     struct Connection: Sendable {
         var phase: Phase = .down
         var epoch: Int = 0
         var upSince: Duration?
-        /// Lease holding each lane.
-        var leases: [UInt64?]
-        /// Lanes with a response in flight, with the time of their last activity.
+        /// Run holding each lane.
+        var holders: [Holder?]
+        /// Lanes with a response in flight (the active responses), with the time of their last activity.
         var inFlight: [Int: Duration] = [:]
+        /// Requests waiting for an active slot, oldest first.
+        var queued: [Activation] = []
         var closeRequested = false
 
-        func isFree(_ lane: Int) -> Bool { leases[lane] == nil && inFlight[lane] == nil }
-        var load: Int { leases.indices.filter { !isFree($0) }.count }
+        func isFree(_ lane: Int) -> Bool {
+            holders[lane] == nil && inFlight[lane] == nil && !queued.contains { $0.ticket.lane == lane }
+        }
+
+        /// Held, not pinned, nothing in flight or queued: may be taken over.
+        func isIdle(_ lane: Int) -> Bool {
+            guard let holder = holders[lane] else { return false }
+            return !holder.pinned && inFlight[lane] == nil && !queued.contains { $0.ticket.lane == lane }
+        }
+
+        var lanesHeld: Int { holders.filter { $0 != nil }.count }
+        /// Responses in flight or waiting for a slot: where a new lease waits least.
+        var pressure: Int { inFlight.count + queued.count }
     }
 
     struct Waiter: Sendable {
@@ -85,37 +122,54 @@ struct LaneScheduler: Sendable {
         var enqueuedAt: Duration
     }
 
-    /// Wait statistics of lease requests.
+    /// Wait statistics of lease requests and of requests waiting for an active slot.
     struct QueueStats: Equatable, Sendable {
         var leasesGranted = 0
         var leasesQueued = 0
         var totalWait: Duration = .zero
         var lastWait: Duration = .zero
         var maxWait: Duration = .zero
+        /// Leases served by taking over another run's idle lane.
+        var lanesTakenOver = 0
+        /// Responses started (at once or after waiting for a slot).
+        var responsesStarted = 0
+        /// Requests that waited for an active slot.
+        var responsesQueued = 0
+        var responseTotalWait: Duration = .zero
+        var responseMaxWait: Duration = .zero
     }
 
     let maxConnectionAge: Duration
     let connectTimeout: Duration
     let idleStreamTimeout: Duration
-    private(set) var connections: [Connection]
-    private(set) var waiters: [Waiter] = []
-    private(set) var stats = QueueStats()
+    /// Responses in flight per connection at most (the server runs 16 at a time).
+    let maxActivePerConnection: Int
+    /// Whether a lease may take over another run's idle lane (off without named lanes: one run per connection).
+    let takesOverIdleLanes: Bool
+    /// Changed only by the scheduler's own methods (here and in its extensions).
+    var connections: [Connection]
+    var waiters: [Waiter] = []
+    var stats = QueueStats()
     /// Since when no connection has been up (`nil` while one is).
-    private(set) var noConnectionSince: Duration?
-    private var nextLeaseID: UInt64 = 1
+    var noConnectionSince: Duration?
+    var nextLeaseID: UInt64 = 1
 
     init(
         connections: Int,
         lanesPerConnection: Int,
+        maxActivePerConnection: Int = 16,
+        takesOverIdleLanes: Bool = true,
         maxConnectionAge: Duration,
         connectTimeout: Duration,
         idleStreamTimeout: Duration,
         now: Duration
     ) {
         self.connections = Array(
-            repeating: Connection(leases: Array(repeating: nil, count: lanesPerConnection)),
+            repeating: Connection(holders: Array(repeating: nil, count: lanesPerConnection)),
             count: connections
         )
+        self.maxActivePerConnection = max(1, maxActivePerConnection)
+        self.takesOverIdleLanes = takesOverIdleLanes
         self.maxConnectionAge = maxConnectionAge
         self.connectTimeout = connectTimeout
         self.idleStreamTimeout = idleStreamTimeout
@@ -124,11 +178,18 @@ struct LaneScheduler: Sendable {
 
     // MARK: Leases
 
-    /// Grants a free lane at once (least-loaded connection first) or queues the request behind earlier ones.
+    /// Grants a free lane at once (least busy connection first), else takes over the least recently used idle lane,
+    /// else queues the request behind earlier ones.
     mutating func lease(run: RunID, waiter: UInt64, now: Duration) -> LeaseDecision {
-        if waiters.isEmpty, let ticket = takeFreeLane() {
-            record(wait: .zero)
-            return .granted(ticket)
+        if waiters.isEmpty {
+            if let ticket = takeFreeLane(run: run, now: now) {
+                record(wait: .zero)
+                return .granted(ticket)
+            }
+            if let (ticket, revoked) = takeOverIdleLane(run: run, now: now) {
+                record(wait: .zero)
+                return .tookOver(ticket, revoked: revoked)
+            }
         }
         waiters.append(Waiter(id: waiter, run: run, enqueuedAt: now))
         stats.leasesQueued += 1
@@ -142,11 +203,27 @@ struct LaneScheduler: Sendable {
         return true
     }
 
-    /// Returns a lease's lane. Releasing a stale or already released lease does nothing.
+    /// Returns a lease's lane (failing a request of it still waiting for a slot). Releasing a stale or already
+    /// released lease does nothing.
     mutating func release(_ ticket: LeaseTicket, now: Duration) -> [Action] {
         guard isCurrent(ticket) else { return [] }
-        connections[ticket.connection].leases[ticket.lane] = nil
-        return dispatchWaiters(now: now)
+        connections[ticket.connection].holders[ticket.lane] = nil
+        var actions: [Action] = []
+        connections[ticket.connection].queued.removeAll { activation in
+            guard activation.ticket == ticket else { return false }
+            actions.append(.failActivation(activation.waiter))
+            return true
+        }
+        return actions + dispatchWaiters(now: now)
+    }
+
+    /// Keeps `ticket`'s lane for its holder's next request (no takeover until that response ends).
+    /// - Returns: `false` when the lease is no longer current (taken over, or its connection is gone).
+    mutating func pin(_ ticket: LeaseTicket, now: Duration) -> Bool {
+        guard isCurrent(ticket) else { return false }
+        connections[ticket.connection].holders[ticket.lane]?.pinned = true
+        connections[ticket.connection].holders[ticket.lane]?.lastUsed = now
+        return true
     }
 
     /// Whether `ticket` still owns its lane on the connection it was granted on.
@@ -154,130 +231,23 @@ struct LaneScheduler: Sendable {
         guard connections.indices.contains(ticket.connection) else { return false }
         let connection = connections[ticket.connection]
         return connection.phase == .up && connection.epoch == ticket.epoch
-            && connection.leases[ticket.lane] == ticket.id
-    }
-
-    // MARK: Responses
-
-    /// Marks a response as started on the lease's lane, unless the lease is stale or the lane busy.
-    mutating func beginResponse(_ ticket: LeaseTicket, now: Duration) -> BeginDecision {
-        guard isCurrent(ticket) else { return .stale }
-        guard connections[ticket.connection].inFlight[ticket.lane] == nil else { return .busy }
-        connections[ticket.connection].inFlight[ticket.lane] = now
-        return .proceed
-    }
-
-    /// Notes activity of the response on `lane` (for the idle-stream timeout).
-    mutating func frameReceived(connection: Int, lane: Int, now: Duration) {
-        if connections[connection].inFlight[lane] != nil {
-            connections[connection].inFlight[lane] = now
-        }
-    }
-
-    /// Marks the response on `lane` as ended (terminal frame or failure): the lane may be reused, a draining
-    /// connection with nothing left in flight is closed.
-    mutating func endResponse(connection c: Int, lane: Int, now: Duration) -> [Action] {
-        guard connections[c].inFlight.removeValue(forKey: lane) != nil else { return [] }
-        var actions: [Action] = []
-        if connections[c].phase == .draining, connections[c].inFlight.isEmpty, !connections[c].closeRequested {
-            connections[c].closeRequested = true
-            actions.append(.close(connection: c, reason: .maxAge))
-        }
-        if connections[c].phase == .up {
-            actions += dispatchWaiters(now: now)
-        }
-        return actions
-    }
-
-    // MARK: Connections
-
-    /// A connection finished its handshake: its lanes are free, waiting runs get them.
-    mutating func connectionUp(_ c: Int, now: Duration) -> [Action] {
-        connections[c].phase = .up
-        connections[c].upSince = now
-        connections[c].closeRequested = false
-        connections[c].inFlight = [:]
-        connections[c].leases = connections[c].leases.map { _ in nil }
-        noConnectionSince = nil
-        return dispatchWaiters(now: now)
-    }
-
-    /// A connection is gone (or a connect attempt failed): its leases become stale.
-    mutating func connectionDown(_ c: Int, now: Duration) -> [Action] {
-        var actions: [Action] = []
-        if connections[c].phase == .up {
-            connections[c].epoch += 1
-            actions.append(.epochChanged(connection: c, epoch: connections[c].epoch))
-        }
-        connections[c].phase = .down
-        connections[c].upSince = nil
-        connections[c].inFlight = [:]
-        connections[c].closeRequested = false
-        connections[c].leases = connections[c].leases.map { _ in nil }
-        if noConnectionSince == nil, !connections.contains(where: { $0.phase == .up }) {
-            noConnectionSince = now
-        }
-        return actions
-    }
-
-    /// Stops using a connection at once (connection-scoped error frame): leases become stale and the
-    /// connection is closed whether or not responses are in flight (the caller fails those).
-    mutating func retire(_ c: Int, reason: CloseReason, now: Duration) -> [Action] {
-        var actions = beginDraining(c, now: now)
-        connections[c].inFlight = [:]
-        if !connections[c].closeRequested {
-            connections[c].closeRequested = true
-            actions.append(.close(connection: c, reason: reason))
-        }
-        return actions
-    }
-
-    private mutating func beginDraining(_ c: Int, now: Duration) -> [Action] {
-        guard connections[c].phase == .up else { return [] }
-        connections[c].phase = .draining
-        connections[c].epoch += 1
-        connections[c].leases = connections[c].leases.map { _ in nil }
-        if !connections.contains(where: { $0.phase == .up }) {
-            noConnectionSince = noConnectionSince ?? now
-        }
-        return [.epochChanged(connection: c, epoch: connections[c].epoch)]
-    }
-
-    // MARK: Time
-
-    /// Applies every deadline that has passed: rotation by age, idle responses, waiters without a connection.
-    mutating func tick(now: Duration) -> [Action] {
-        var actions: [Action] = []
-        for c in connections.indices {
-            // Idle responses: fail the response and drop the connection (it may be half-dead).
-            if let idleLane = connections[c].inFlight.filter({ now - $0.value >= idleStreamTimeout }).keys.min() {
-                connections[c].inFlight[idleLane] = nil
-                actions.append(.failIdleResponse(connection: c, lane: idleLane))
-                actions += retire(c, reason: .idleTimeout, now: now)
-                continue
-            }
-            // Rotation: at a turn boundary (nothing in flight), or as soon as what is in flight ends.
-            if connections[c].phase == .up, let since = connections[c].upSince, now - since >= maxConnectionAge {
-                actions += beginDraining(c, now: now)
-                if connections[c].inFlight.isEmpty, !connections[c].closeRequested {
-                    connections[c].closeRequested = true
-                    actions.append(.close(connection: c, reason: .maxAge))
-                }
-            }
-        }
-        if let since = noConnectionSince {
-            let expired = waiters.filter { now - max($0.enqueuedAt, since) >= connectTimeout }
-            waiters.removeAll { waiter in expired.contains { $0.id == waiter.id } }
-            actions += expired.map { .failWaiter($0.id) }
-        }
-        return actions
+            && connection.holders[ticket.lane]?.ticketID == ticket.id
     }
 
     // MARK: Internals
 
-    private mutating func dispatchWaiters(now: Duration) -> [Action] {
+    mutating func dispatchWaiters(now: Duration) -> [Action] {
         var actions: [Action] = []
-        while let first = waiters.first, let ticket = takeFreeLane() {
+        while let first = waiters.first {
+            let ticket: LeaseTicket
+            if let free = takeFreeLane(run: first.run, now: now) {
+                ticket = free
+            } else if let (taken, revoked) = takeOverIdleLane(run: first.run, now: now) {
+                ticket = taken
+                actions.append(.revoked(revoked))
+            } else {
+                break
+            }
             waiters.removeFirst()
             let waited = now - first.enqueuedAt
             record(wait: waited)
@@ -286,17 +256,42 @@ struct LaneScheduler: Sendable {
         return actions
     }
 
-    /// Picks the lowest free lane of the least-loaded connected slot (ties: lowest slot).
-    private mutating func takeFreeLane() -> LeaseTicket? {
+    /// Picks the lowest free lane of the connected slot with the fewest responses in flight or queued (ties: fewest
+    /// lanes held, then lowest slot).
+    private mutating func takeFreeLane(run: RunID, now: Duration) -> LeaseTicket? {
         let candidates = connections.indices.filter { c in
-            connections[c].phase == .up && connections[c].leases.indices.contains { connections[c].isFree($0) }
+            connections[c].phase == .up && connections[c].holders.indices.contains { connections[c].isFree($0) }
         }
-        guard let c = candidates.min(by: { connections[$0].load < connections[$1].load }),
-            let lane = connections[c].leases.indices.first(where: { connections[c].isFree($0) })
+        guard
+            let c = candidates.min(by: {
+                (connections[$0].pressure, connections[$0].lanesHeld) < (connections[$1].pressure, connections[$1].lanesHeld)
+            }),
+            let lane = connections[c].holders.indices.first(where: { connections[c].isFree($0) })
         else { return nil }
+        return hold(connection: c, lane: lane, run: run, now: now)
+    }
+
+    /// Takes the least recently used idle lane of any connected slot from its holder.
+    private mutating func takeOverIdleLane(run: RunID, now: Duration) -> (LeaseTicket, revoked: LeaseTicket)? {
+        guard takesOverIdleLanes else { return nil }
+        var best: (c: Int, lane: Int, lastUsed: Duration)?
+        for c in connections.indices where connections[c].phase == .up {
+            for lane in connections[c].holders.indices where connections[c].isIdle(lane) {
+                let lastUsed = connections[c].holders[lane]!.lastUsed
+                if best == nil || lastUsed < best!.lastUsed { best = (c, lane, lastUsed) }
+            }
+        }
+        guard let best, let victim = connections[best.c].holders[best.lane] else { return nil }
+        let revoked = LeaseTicket(
+            id: victim.ticketID, connection: best.c, lane: best.lane, epoch: connections[best.c].epoch)
+        stats.lanesTakenOver += 1
+        return (hold(connection: best.c, lane: best.lane, run: run, now: now), revoked)
+    }
+
+    private mutating func hold(connection c: Int, lane: Int, run: RunID, now: Duration) -> LeaseTicket {
         let ticket = LeaseTicket(id: nextLeaseID, connection: c, lane: lane, epoch: connections[c].epoch)
         nextLeaseID += 1
-        connections[c].leases[lane] = ticket.id
+        connections[c].holders[lane] = Holder(ticketID: ticket.id, run: run, pinned: true, lastUsed: now)
         return ticket
     }
 

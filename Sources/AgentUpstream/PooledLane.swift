@@ -2,6 +2,9 @@ import AgentModel
 
 /// A lease on one lane of a ``WebSocketPool`` connection.
 ///
+/// Between turns the pool may give the lane to another run (``reserve()`` then says `false`); `send` waits for one of
+/// the connection's active slots.
+///
 /// `send` **throws** ``UpstreamLaneError`` (`.responseInFlight`) rather than waiting when the previous response on
 /// this lane has not reached its terminal frame: the engine consumes every stream to its end before the next turn,
 /// so a second send is a bug to surface, and the protocol forbids two creates in flight on one lane.
@@ -10,16 +13,27 @@ final class PooledLane: UpstreamLane {
     let ticket: LeaseTicket
     private let pool: WebSocketPool
     private let connectionEpoch: LockedBox<Int>
+    /// Set by the pool when another run took this idle lane over.
+    private let revoked: LockedBox<Bool>
     private let released = LockedBox(false)
 
-    init(ticket: LeaseTicket, streamID: String?, pool: WebSocketPool, connectionEpoch: LockedBox<Int>) {
+    init(
+        ticket: LeaseTicket, streamID: String?, pool: WebSocketPool, connectionEpoch: LockedBox<Int>,
+        revoked: LockedBox<Bool>
+    ) {
         self.ticket = ticket
         self.streamID = streamID
         self.pool = pool
         self.connectionEpoch = connectionEpoch
+        self.revoked = revoked
     }
 
-    var isUsable: Bool { !released.current && connectionEpoch.current == ticket.epoch }
+    var isUsable: Bool { !released.current && connectionEpoch.current == ticket.epoch && !revoked.current }
+
+    func reserve() async -> Bool {
+        guard isUsable else { return false }
+        return await pool.reserve(ticket)
+    }
 
     func send(_ frame: String) async throws -> AsyncThrowingStream<String, any Error> {
         guard !released.current else {

@@ -13,7 +13,7 @@ import NIOSSL
 /// is no connection cache), so an ``SSEUpstream`` lane reports `isUsable == false` as soon as it has sent a
 /// request: the engine then releases it, leases again and sends the full conversation on every turn.
 ///
-/// Leases are bounded by `connections × lanesPerConnection` (FIFO when exhausted), which bounds concurrent
+/// Leases are bounded by `connections ×` the active responses per connection (FIFO when exhausted), which bounds concurrent
 /// requests. Connections are HTTP/1.1 with keep-alive, reused one request at a time; `https` uses the system trust
 /// store. ``run()`` is optional: it only closes idle connections and fails new work when cancelled.
 public actor SSEUpstream: ResponsesUpstream {
@@ -33,7 +33,7 @@ public actor SSEUpstream: ResponsesUpstream {
     /// - Parameters:
     ///   - configuration: the same configuration as the WebSocket pool: its `ws(s)://…/responses` URL is mapped to
     ///     `http(s)://…/responses`; key, organization, project and extra headers are sent on every request;
-    ///     `connections × lanesPerConnection` bounds leases; `connectTimeout`, `idleStreamTimeout` and
+    ///     `connections × min(lanesPerConnection, activeResponsesPerConnection)` bounds leases; `connectTimeout`, `idleStreamTimeout` and
     ///     `maxFrameSize` bound connecting, silence and event size.
     ///   - logger: receives request and connection events; the API key is never logged.
     ///   - eventLoopGroup: where connections run.
@@ -49,7 +49,9 @@ public actor SSEUpstream: ResponsesUpstream {
         logger[metadataKey: "upstream.transport"] = "sse"
         self.logger = logger
         self.group = eventLoopGroup
-        let capacity = configuration.connections * configuration.lanesPerConnection
+        // A lease carries one request at a time, like an active response of the WebSocket pool.
+        let capacity =
+            configuration.connections * min(configuration.lanesPerConnection, configuration.activeResponsesPerConnection)
         self.permits = PermitQueue(capacity: capacity)
         self.idle = IdleConnectionCache(limit: capacity)
     }
@@ -73,7 +75,7 @@ public actor SSEUpstream: ResponsesUpstream {
 
     // MARK: Leases
 
-    /// Reserves a lane: at once while fewer than `connections × lanesPerConnection` are held, else in FIFO order.
+    /// Reserves a lane: at once while fewer than the lease capacity are held, else in FIFO order.
     ///
     /// - Throws: ``UpstreamFailure`` `.shutdown` after ``run()`` ended, `CancellationError` when cancelled.
     public func lease(for run: RunID) async throws -> any UpstreamLane {

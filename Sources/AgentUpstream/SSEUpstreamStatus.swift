@@ -16,7 +16,7 @@ public struct SSEUpstreamStatus: Sendable, Equatable {
 
     /// Leases held now (each bounds one request in flight).
     public var leasesInUse: Int
-    /// Most leases at once: `connections × lanesPerConnection`.
+    /// Most leases at once: `connections × min(lanesPerConnection, activeResponsesPerConnection)`.
     public var leaseCapacity: Int
     /// Runs waiting for a lease.
     public var waiting: Int

@@ -14,8 +14,12 @@ public struct UpstreamConfiguration: Sendable {
     public var extraHeaders: [String: String]
     /// Number of WebSocket connections kept open.
     public var connections: Int
-    /// Named lanes (`stream_id`s `l0`…) per connection; the server runs at most 16 responses per connection.
+    /// Named lanes (`stream_id`s `l0`…) per connection, at most 32 (the server's limit of distinct `stream_id`s).
+    /// A run keeps its lane between turns, so the server's continuation cache for it stays warm.
     public var lanesPerConnection: Int
+    /// Responses in flight per connection at most (the server runs 16 at a time and queues the rest); further
+    /// requests wait in a FIFO queue.
+    public var activeResponsesPerConnection: Int
     /// Whether to multiplex responses on named lanes. `false` is for servers that run one response per
     /// connection: one lease per connection, on the default lane, and no `stream_id`.
     public var useLanes: Bool
@@ -49,7 +53,8 @@ public struct UpstreamConfiguration: Sendable {
     ///   - project: optional `OpenAI-Project` header.
     ///   - extraHeaders: extra upgrade-request headers.
     ///   - connections: number of connections.
-    ///   - lanesPerConnection: named lanes per connection (1…16).
+    ///   - lanesPerConnection: named lanes per connection (1…32).
+    ///   - activeResponsesPerConnection: responses in flight per connection (1…16).
     ///   - useLanes: multiplex with `stream_id`.
     ///   - maxFrameSize: largest inbound message in bytes.
     ///   - connectTimeout: bound on waiting for a connection.
@@ -67,7 +72,8 @@ public struct UpstreamConfiguration: Sendable {
         project: String? = nil,
         extraHeaders: [String: String] = [:],
         connections: Int = 2,
-        lanesPerConnection: Int = 16,
+        lanesPerConnection: Int = 32,
+        activeResponsesPerConnection: Int = 16,
         useLanes: Bool = true,
         maxFrameSize: Int = 64 << 20,
         connectTimeout: Duration = .seconds(15),
@@ -85,7 +91,8 @@ public struct UpstreamConfiguration: Sendable {
         self.project = project
         self.extraHeaders = extraHeaders
         self.connections = max(1, connections)
-        self.lanesPerConnection = min(16, max(1, lanesPerConnection))
+        self.lanesPerConnection = min(32, max(1, lanesPerConnection))
+        self.activeResponsesPerConnection = min(16, max(1, activeResponsesPerConnection))
         self.useLanes = useLanes
         self.maxFrameSize = max(1 << 14, maxFrameSize)
         self.connectTimeout = connectTimeout
@@ -100,6 +107,12 @@ public struct UpstreamConfiguration: Sendable {
 
     /// Lanes usable per connection: `lanesPerConnection` with named lanes, one without.
     public var effectiveLanesPerConnection: Int { useLanes ? lanesPerConnection : 1 }
+
+    /// Responses in flight per connection: `activeResponsesPerConnection` (no more than the lanes) with named lanes,
+    /// one without.
+    public var effectiveActiveResponsesPerConnection: Int {
+        useLanes ? min(activeResponsesPerConnection, lanesPerConnection) : 1
+    }
 
     /// Maps an HTTP API base URL to the WebSocket Responses URL the way OpenAI's SDKs do:
     /// `http://h:p/v1` → `ws://h:p/v1/responses`, `https` → `wss`; `ws(s)` bases are kept.
@@ -140,7 +153,7 @@ public struct UpstreamConfiguration: Sendable {
             }
     }
 
-    /// Name of the lane with index `index`: `l0`…`l15`, or `nil` (default lane) without named lanes.
+    /// Name of the lane with index `index`: `l0`…`l31`, or `nil` (default lane) without named lanes.
     func laneName(_ index: Int) -> String? { useLanes ? "l\(index)" : nil }
 }
 

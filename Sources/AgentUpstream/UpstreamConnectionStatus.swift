@@ -46,6 +46,18 @@ public struct UpstreamQueueStats: Sendable, Equatable {
     public var lastWait: Duration
     /// Longest wait.
     public var maxWait: Duration
+    /// Requests waiting now for an active slot of their lane's connection.
+    public var waitingForSlot: Int = 0
+    /// Leases served by taking over another run's idle lane (that run restarts its chain on its next turn).
+    public var lanesTakenOver: Int = 0
+    /// Responses started, at once or after waiting for an active slot.
+    public var responsesStarted: Int = 0
+    /// Requests that waited for an active slot.
+    public var responsesQueued: Int = 0
+    /// Sum of the waits for an active slot.
+    public var responseTotalWait: Duration = .zero
+    /// Longest wait for an active slot.
+    public var responseMaxWait: Duration = .zero
 }
 
 /// A misuse of a lane by its holder.

@@ -6,10 +6,12 @@ import WSClient
 /// A pool of WebSocket connections to the Responses API, shared by runs through leased lanes.
 ///
 /// Connections are opened by ``run()`` (which owns them in a task group until cancelled), so the first run pays
-/// no handshake. Each connection carries up to `lanesPerConnection` named lanes (`stream_id` `l0`…`l15`); a run
-/// leases a lane and keeps it between turns, because the server caches the latest response per lane and
-/// connection. Policy (lanes, the fair queue, rotation, deadlines) lives in the pure ``LaneScheduler``; this actor
-/// carries out its actions and owns the sockets.
+/// no handshake. Each connection carries up to `lanesPerConnection` named lanes (`stream_id` `l0`…`l31`) and at most
+/// `activeResponsesPerConnection` responses in flight; a run leases a lane and keeps it between turns, because the
+/// server caches the latest response per lane and connection, but holds an active slot only while a response streams.
+/// When every lane is held, a new lease takes over the least recently used lane of a run between turns. Policy
+/// (lanes, active slots, the fair queues, rotation, deadlines) lives in the pure ``LaneScheduler``; this actor carries
+/// out its actions and owns the sockets.
 public actor WebSocketPool: ResponsesUpstream {
     /// Per-slot runtime state that the scheduler does not model: the socket, the streams, counters.
     struct Slot {
@@ -47,6 +49,10 @@ public actor WebSocketPool: ResponsesUpstream {
     /// Current epoch of each slot, read synchronously by lanes' `isUsable`.
     let epochs: [LockedBox<Int>]
     var waiters: [UInt64: CheckedContinuation<LeaseTicket, any Error>] = [:]
+    /// Requests waiting for an active slot, by waiter id.
+    var activations: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+    /// Set when a lease is taken over, read synchronously by its lane's `isUsable`; by ticket id, until released.
+    var revocations: [UInt64: LockedBox<Bool>] = [:]
     var nextWaiterID: UInt64 = 1
     var running = false
     var shutDown = false
@@ -67,6 +73,8 @@ public actor WebSocketPool: ResponsesUpstream {
         self.scheduler = LaneScheduler(
             connections: configuration.connections,
             lanesPerConnection: configuration.effectiveLanesPerConnection,
+            maxActivePerConnection: configuration.effectiveActiveResponsesPerConnection,
+            takesOverIdleLanes: configuration.useLanes,
             maxConnectionAge: configuration.maxConnectionAge,
             connectTimeout: configuration.connectTimeout,
             idleStreamTimeout: configuration.idleStreamTimeout,
@@ -111,6 +119,10 @@ public actor WebSocketPool: ResponsesUpstream {
             waiter.resume(throwing: UpstreamFailure(code: .shutdown, message: "the upstream pool stopped"))
         }
         waiters = [:]
+        for (_, activation) in activations {
+            activation.resume(throwing: UpstreamFailure(code: .shutdown, message: "the upstream pool stopped"))
+        }
+        activations = [:]
         for index in slots.indices {
             failActive(on: index) { frames in
                 UpstreamFailure(code: .shutdown, message: "the upstream pool stopped", framesReceived: frames)
@@ -136,6 +148,9 @@ public actor WebSocketPool: ResponsesUpstream {
         switch scheduler.lease(run: run, waiter: id, now: now) {
         case .granted(let ticket):
             return makeLane(ticket)
+        case .tookOver(let ticket, let revoked):
+            perform([.revoked(revoked)])
+            return makeLane(ticket)
         case .queued:
             logger.debug("lease queued", metadata: ["run.id": .string(run.rawValue)])
             let ticket = try await withTaskCancellationHandler {
@@ -160,115 +175,25 @@ public actor WebSocketPool: ResponsesUpstream {
     }
 
     private func makeLane(_ ticket: LeaseTicket) -> PooledLane {
-        PooledLane(
+        let revoked = LockedBox(false)
+        revocations[ticket.id] = revoked
+        return PooledLane(
             ticket: ticket,
             streamID: configuration.laneName(ticket.lane),
             pool: self,
-            connectionEpoch: epochs[ticket.connection]
+            connectionEpoch: epochs[ticket.connection],
+            revoked: revoked
         )
     }
 
     func release(_ ticket: LeaseTicket) {
+        revocations[ticket.id] = nil
         perform(scheduler.release(ticket, now: now))
     }
 
-    // MARK: Responses
-
-    func send(_ frame: String, on ticket: LeaseTicket) async throws -> AsyncThrowingStream<String, any Error> {
-        let c = ticket.connection
-        switch scheduler.beginResponse(ticket, now: now) {
-        case .stale:
-            throw UpstreamFailure(
-                code: .connectionLost,
-                message: "the connection behind this lane was replaced; lease again and resend the full context"
-            )
-        case .busy:
-            throw UpstreamLaneError(
-                code: .responseInFlight,
-                message: "lane \(configuration.laneName(ticket.lane) ?? "default") still has a response in flight"
-            )
-        case .proceed:
-            break
-        }
-        guard let writer = slots[c].writer else {
-            perform(scheduler.endResponse(connection: c, lane: ticket.lane, now: now))
-            throw UpstreamFailure(code: .connectionLost, message: "the connection is not open")
-        }
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: String.self)
-        // Registered before writing so that no frame of the response can arrive unrouted.
-        slots[c].active[ticket.lane] = ActiveResponse(ticketID: ticket.id, continuation: continuation)
-        let attempt = slots[c].attempt
-        do {
-            try await writer.write(.text(frame))
-        } catch {
-            // Re-check after the await: the connection may have ended (and failed the response) meanwhile.
-            if slots[c].attempt == attempt, slots[c].active[ticket.lane]?.ticketID == ticket.id {
-                slots[c].active[ticket.lane] = nil
-                perform(scheduler.endResponse(connection: c, lane: ticket.lane, now: now))
-            }
-            throw UpstreamFailure(code: .connectionLost, message: "writing the request failed: \(error)")
-        }
-        return stream
-    }
-
-    /// Routes one inbound text frame of connection `c` to the response streaming on its lane.
-    func received(_ text: String, header: FrameHeader, connection c: Int, attempt: UInt64) {
-        guard slots[c].attempt == attempt, slots[c].writer != nil else { return }
-        let lane: Int
-        if let streamID = header.streamID {
-            guard let index = laneIndex(streamID) else {
-                logger.debug("frame for an unknown stream_id dropped", metadata: meta(c, ["upstream.type": "\(header.type ?? "?")"]))
-                return
-            }
-            lane = index
-        } else if header.isConnectionScopedError
-            || (header.type == UpstreamEventType.error && (configuration.useLanes || slots[c].active[0] == nil))
-        {
-            // An error no lane can own concerns the connection (e.g. the 60-minute limit, possibly unsolicited).
-            logger.info(
-                "connection-scoped error frame; replacing the connection",
-                metadata: meta(c, ["upstream.error_code": "\(header.errorCode ?? "none")"])
-            )
-            slots[c].lastError = "server error frame: \(header.errorCode ?? "no code")"
-            slots[c].plannedClose = header.isConnectionScopedError
-            perform(scheduler.retire(c, reason: .connectionError, now: now))
-            return
-        } else if !configuration.useLanes {
-            lane = 0
-        } else {
-            logger.trace("frame without stream_id dropped", metadata: meta(c, ["upstream.type": "\(header.type ?? "?")"]))
-            return
-        }
-        if slots[c].expectingTrailer.remove(lane) != nil, header.isResponseTerminal {
-            // Lanes are FIFO, so this terminal belongs to the response the in-stream error already ended.
-            logger.debug("trailing terminal of an errored response dropped", metadata: meta(c, ["upstream.lane": "\(lane)"]))
-            return
-        }
-        guard var response = slots[c].active[lane] else {
-            logger.debug("frame for an idle lane dropped", metadata: meta(c, ["upstream.lane": "\(lane)"]))
-            return
-        }
-        response.frames += 1
-        response.continuation.yield(text)
-        let steered = header.type == UpstreamEventType.incomplete && Self.isSteeredIncomplete(text)
-        let hardEnd = header.isInStreamError || header.type == UpstreamEventType.failed
-        if response.steer.observe(header.type, steeredIncomplete: steered, endsResponseHard: hardEnd) {
-            if header.isInStreamError { slots[c].expectingTrailer.insert(lane) }
-            response.continuation.finish()
-            slots[c].active[lane] = nil
-            slots[c].responsesServed += 1
-            perform(scheduler.endResponse(connection: c, lane: lane, now: now))
-        } else {
-            slots[c].active[lane] = response
-            scheduler.frameReceived(connection: c, lane: lane, now: now)
-        }
-    }
-
-    private func laneIndex(_ streamID: String) -> Int? {
-        guard configuration.useLanes, streamID.first == "l", let index = Int(streamID.dropFirst()),
-            index >= 0, index < configuration.effectiveLanesPerConnection, streamID == "l\(index)"
-        else { return nil }
-        return index
+    /// Pins `ticket`'s lane for its holder's next request; `false` when it was taken over or its connection is gone.
+    func reserve(_ ticket: LeaseTicket) -> Bool {
+        scheduler.pin(ticket, now: now)
     }
 
     // MARK: Actions
@@ -287,6 +212,18 @@ public actor WebSocketPool: ResponsesUpstream {
                     metadata: meta(ticket.connection, ["upstream.wait_ms": "\(Int(waited.seconds * 1000))"])
                 )
                 waiter.resume(returning: ticket)
+            case .revoked(let ticket):
+                revocations.removeValue(forKey: ticket.id)?.exchange(true)
+                logger.debug("idle lane taken over", metadata: meta(ticket.connection, ["upstream.lane": "\(ticket.lane)"]))
+            case .activate(let id, let ticket, _):
+                guard let activation = activations.removeValue(forKey: id) else {
+                    // The sender vanished (cancelled between the scheduler and us): give the slot back.
+                    perform(scheduler.endResponse(connection: ticket.connection, lane: ticket.lane, now: now))
+                    continue
+                }
+                activation.resume()
+            case .failActivation(let id):
+                activations.removeValue(forKey: id)?.resume(throwing: Self.staleLease)
             case .failWaiter(let id):
                 guard let waiter = waiters.removeValue(forKey: id) else { continue }
                 let last = slots.compactMap(\.lastError).last.map { " (last error: \($0))" } ?? ""
@@ -350,7 +287,7 @@ public actor WebSocketPool: ResponsesUpstream {
                 id: c,
                 state: slot.state,
                 age: slot.connectedAt.map { clock.now - $0 },
-                lanesInUse: schedulerConnection.leases.compactMap { $0 }.count,
+                lanesInUse: schedulerConnection.lanesHeld,
                 responsesInFlight: slot.active.count,
                 responsesServed: slot.responsesServed,
                 reconnects: slot.reconnects,
@@ -368,7 +305,13 @@ public actor WebSocketPool: ResponsesUpstream {
             leasesQueued: stats.leasesQueued,
             totalWait: stats.totalWait,
             lastWait: stats.lastWait,
-            maxWait: stats.maxWait
+            maxWait: stats.maxWait,
+            waitingForSlot: scheduler.connections.map(\.queued.count).reduce(0, +),
+            lanesTakenOver: stats.lanesTakenOver,
+            responsesStarted: stats.responsesStarted,
+            responsesQueued: stats.responsesQueued,
+            responseTotalWait: stats.responseTotalWait,
+            responseMaxWait: stats.responseMaxWait
         )
     }
 }

@@ -5,8 +5,8 @@ import ResponsesEmulator
 @testable import AgentUpstream
 
 /// Drives one conversation over any ``ResponsesUpstream`` the way the engine does: continues with
-/// `previous_response_id` while its lane is usable; after a failure, an `error` frame or an unusable lane it
-/// releases, leases again and resends the full conversation.
+/// `previous_response_id` while its lane can be reserved for the turn; after a failure, an `error` frame or a lane
+/// that was taken over or lost its connection it releases, leases again and resends the full conversation.
 struct ChainDriver: Sendable {
     /// What the scripted model is asked to do.
     enum Script: Sendable {
@@ -66,7 +66,7 @@ struct ChainDriver: Sendable {
             if let lane { Task { await lane.release() } }
         }
         while true {
-            if let current = lane, !current.isUsable {
+            if let current = lane, !(await current.reserve()) {
                 await current.release()
                 lane = nil
             }

@@ -75,8 +75,8 @@ struct ManualClock {
         _ = scheduler.connectionUp(0, now: clock.now)
         let ticket = granted(scheduler.lease(run: runA, waiter: 1, now: clock.now))!
         for _ in 0..<3 {
-            #expect(scheduler.beginResponse(ticket, now: clock.now) == .proceed)
-            #expect(scheduler.beginResponse(ticket, now: clock.now) == .busy)
+            #expect(scheduler.beginResponse(ticket, waiter: 0, now: clock.now) == .proceed)
+            #expect(scheduler.beginResponse(ticket, waiter: 0, now: clock.now) == .busy)
             clock.advance(.seconds(1))
             #expect(scheduler.endResponse(connection: 0, lane: ticket.lane, now: clock.now) == [])
         }
@@ -87,7 +87,7 @@ struct ManualClock {
         var scheduler = makeScheduler(connections: 1, lanes: 1)
         _ = scheduler.connectionUp(0, now: .zero)
         let ticket = granted(scheduler.lease(run: runA, waiter: 1, now: .zero))!
-        #expect(scheduler.beginResponse(ticket, now: .zero) == .proceed)
+        #expect(scheduler.beginResponse(ticket, waiter: 0, now: .zero) == .proceed)
         #expect(scheduler.release(ticket, now: .zero) == [])
         #expect(scheduler.lease(run: runB, waiter: 2, now: .zero) == .queued)
         let next = LeaseTicket(id: 2, connection: 0, lane: 0, epoch: 0)
@@ -103,7 +103,7 @@ struct ManualClock {
         let ticket = granted(scheduler.lease(run: runA, waiter: 1, now: .zero))!
         #expect(scheduler.connectionDown(0, now: .seconds(1)) == [.epochChanged(connection: 0, epoch: 1)])
         #expect(!scheduler.isCurrent(ticket))
-        #expect(scheduler.beginResponse(ticket, now: .seconds(1)) == .stale)
+        #expect(scheduler.beginResponse(ticket, waiter: 0, now: .seconds(1)) == .stale)
         #expect(scheduler.release(ticket, now: .seconds(1)) == [])
         _ = scheduler.connectionUp(0, now: .seconds(2))
         let fresh = granted(scheduler.lease(run: runA, waiter: 2, now: .seconds(2)))!
@@ -151,12 +151,12 @@ struct ManualClock {
         let busy = granted(scheduler.lease(run: runA, waiter: 1, now: clock.now))!
         let idle = granted(scheduler.lease(run: runB, waiter: 2, now: clock.now))!
         clock.advance(.seconds(3299))
-        #expect(scheduler.beginResponse(busy, now: clock.now) == .proceed)
+        #expect(scheduler.beginResponse(busy, waiter: 0, now: clock.now) == .proceed)
         clock.advance(.seconds(1))
         // Aged with a response in flight: leases go stale at once, the close waits for the turn to end.
         #expect(scheduler.tick(now: clock.now) == [.epochChanged(connection: 0, epoch: 1)])
         #expect(!scheduler.isCurrent(idle))
-        #expect(scheduler.beginResponse(idle, now: clock.now) == .stale)
+        #expect(scheduler.beginResponse(idle, waiter: 0, now: clock.now) == .stale)
         #expect(scheduler.lease(run: runC, waiter: 3, now: clock.now) == .queued)
         #expect(scheduler.tick(now: clock.now) == [])
         #expect(scheduler.endResponse(connection: 0, lane: busy.lane, now: clock.now) == [.close(connection: 0, reason: .maxAge)])
@@ -180,7 +180,7 @@ struct ManualClock {
         var scheduler = makeScheduler(connections: 1, lanes: 2)
         _ = scheduler.connectionUp(0, now: clock.now)
         let ticket = granted(scheduler.lease(run: runA, waiter: 1, now: clock.now))!
-        #expect(scheduler.beginResponse(ticket, now: clock.now) == .proceed)
+        #expect(scheduler.beginResponse(ticket, waiter: 0, now: clock.now) == .proceed)
         clock.advance(.seconds(200))
         scheduler.frameReceived(connection: 0, lane: ticket.lane, now: clock.now)
         clock.advance(.seconds(299))
@@ -198,7 +198,7 @@ struct ManualClock {
         var scheduler = makeScheduler(connections: 2, lanes: 1)
         _ = scheduler.connectionUp(0, now: .zero)
         let ticket = granted(scheduler.lease(run: runA, waiter: 1, now: .zero))!
-        #expect(scheduler.beginResponse(ticket, now: .zero) == .proceed)
+        #expect(scheduler.beginResponse(ticket, waiter: 0, now: .zero) == .proceed)
         #expect(
             scheduler.retire(0, reason: .connectionError, now: .zero)
                 == [.epochChanged(connection: 0, epoch: 1), .close(connection: 0, reason: .connectionError)]

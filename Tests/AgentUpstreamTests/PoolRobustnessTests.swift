@@ -49,14 +49,15 @@ import Testing
         index % 2 == 0 ? .tools(calls: 2) : .text(turns: 3)
     }
 
-    @Test func fiftyConcurrentChainsOverTwoConnectionsOfSixteenLanesAllComplete() async throws {
+    @Test func fiftyConcurrentChainsOverTwoConnectionsOfThirtyTwoLanesAllComplete() async throws {
         try await withEmulator(limit: .seconds(240)) { emulator, baseURL in
             let configuration = testConfiguration(baseURL) { $0.connections = 2 }
             let pool = WebSocketPool(configuration: configuration, logger: LogCapture().logger(level: .info))
             try await whileRunning({ try await pool.run() }) {
                 let outcomes = try await driveAll(50, over: pool, script: Self.mixed)
                 expectCorrect(outcomes, count: 50, script: Self.mixed)
-                // Nothing failed, so every chain continued on its lane: one lease and one full request each.
+                // 64 lanes for 50 chains and nothing failed, so every chain continued on its lane: one lease and
+                // one full request each, even though only 32 responses could stream at once.
                 #expect(outcomes.values.map(\.retries).reduce(0, +) == 0)
                 #expect(outcomes.values.allSatisfy { $0.leases == 1 && $0.fullContextRequests == 1 })
                 #expect(outcomes.values.map(\.continuationRequests).reduce(0, +) == 100)
@@ -65,9 +66,35 @@ import Testing
                 #expect(status.map(\.reconnects) == [0, 0])
                 #expect(status.allSatisfy { $0.lanesInUse == 0 && $0.responsesInFlight == 0 })
                 let queue = await pool.queueStats()
-                #expect(queue.leasesGranted == 50 && queue.waiting == 0)
-                #expect(queue.leasesQueued >= 18)
+                #expect(queue.leasesGranted == 50 && queue.waiting == 0 && queue.lanesTakenOver == 0)
+                #expect(queue.responsesStarted == 150 && queue.waitingForSlot == 0)
                 #expect(emulator.recorder.connections().count == 2)
+                #expect(emulator.recorder.violations() == [])
+            }
+        }
+    }
+
+    @Test func chainsBeyondTheLanesTakeOverIdleLanesAndNoContinuationIsRefused() async throws {
+        try await withEmulator(limit: .seconds(240)) { emulator, baseURL in
+            let configuration = testConfiguration(baseURL) {
+                $0.connections = 2
+                $0.lanesPerConnection = 3
+                $0.activeResponsesPerConnection = 2
+            }
+            let pool = WebSocketPool(configuration: configuration, logger: LogCapture().logger(level: .info))
+            try await whileRunning({ try await pool.run() }) {
+                let outcomes = try await driveAll(20, over: pool, script: Self.mixed)
+                expectCorrect(outcomes, count: 20, script: Self.mixed)
+                // A chain whose idle lane was taken over noticed it before sending (`reserve`), so it never sent a
+                // previous_response_id the server had dropped: no error, no retry; each new lease sent the whole
+                // conversation once.
+                #expect(outcomes.values.map(\.retries).reduce(0, +) == 0)
+                #expect(outcomes.values.allSatisfy { $0.fullContextRequests == $0.leases })
+                let queue = await pool.queueStats()
+                let leases = outcomes.values.map(\.leases).reduce(0, +)
+                #expect(leases >= 20 && leases <= 20 + queue.lanesTakenOver)
+                #expect(queue.responsesStarted == outcomes.values.map(\.completedResponses.count).reduce(0, +))
+                #expect(queue.waiting == 0 && queue.waitingForSlot == 0)
                 #expect(emulator.recorder.violations() == [])
             }
         }
@@ -106,9 +133,13 @@ import Testing
                 expectCorrect(outcomes, count: 6, script: Self.mixed)
                 let retries = outcomes.values.map(\.retries).reduce(0, +)
                 #expect(retries > 0)
-                // Every retry went out with the whole conversation on a new lease.
+                // Every retry went out with the whole conversation on a new lease (so did every chain whose idle lane
+                // was taken over: three lanes for six chains).
                 #expect(
-                    outcomes.values.allSatisfy { $0.fullContextRequests == $0.leases && $0.leases == $0.retries + 1 })
+                    outcomes.values.allSatisfy { $0.fullContextRequests == $0.leases && $0.leases >= $0.retries + 1 })
+                let leases = outcomes.values.map(\.leases).reduce(0, +)
+                let takenOver = await pool.queueStats().lanesTakenOver
+                #expect(leases <= 6 + retries + takenOver)
                 #expect(host.recorder.connections().count > 3)
                 #expect(host.recorder.violations() == [])
             }

@@ -27,7 +27,12 @@ import Testing
 
     @Test func clampsLanesToTheServerLimit() {
         let url = URL(string: "ws://h/v1/responses")!
-        #expect(UpstreamConfiguration(url: url, lanesPerConnection: 40).lanesPerConnection == 16)
+        // 32 distinct stream_ids per connection, 16 responses in flight.
+        #expect(UpstreamConfiguration(url: url, lanesPerConnection: 40).lanesPerConnection == 32)
+        #expect(UpstreamConfiguration(url: url, activeResponsesPerConnection: 20).activeResponsesPerConnection == 16)
+        #expect(UpstreamConfiguration(url: url).effectiveActiveResponsesPerConnection == 16)
+        #expect(UpstreamConfiguration(url: url, lanesPerConnection: 4).effectiveActiveResponsesPerConnection == 4)
+        #expect(UpstreamConfiguration(url: url, useLanes: false).effectiveActiveResponsesPerConnection == 1)
         #expect(UpstreamConfiguration(url: url, useLanes: false).effectiveLanesPerConnection == 1)
         #expect(UpstreamConfiguration(url: url, useLanes: false).laneName(0) == nil)
         #expect(UpstreamConfiguration(url: url).laneName(3) == "l3")

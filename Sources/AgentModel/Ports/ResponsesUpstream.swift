@@ -12,6 +12,13 @@ public protocol UpstreamLane: Sendable {
     /// Whether the connection behind this lane still holds the server's continuation cache.
     var isUsable: Bool { get }
 
+    /// Keeps the lane for the run's next request and says whether it still holds the run's chain.
+    ///
+    /// A pool may give an idle lane to another run between turns; once this returns `true` the lane stays with the
+    /// run until its next response ends (or its connection goes). `false`: release it, lease again and resend the
+    /// full context.
+    func reserve() async -> Bool
+
     /// Sends one `response.create` frame (exactly these bytes) and yields every server frame of that
     /// response, in order, ending after its terminal frame.
     ///
@@ -25,6 +32,11 @@ public protocol UpstreamLane: Sendable {
 
     /// Gives the lane back to the pool.
     func release() async
+}
+
+extension UpstreamLane {
+    /// Lanes that are never taken back while held: ``isUsable``.
+    public func reserve() async -> Bool { isUsable }
 }
 
 /// A transport-level failure of an upstream request.
