@@ -18,7 +18,7 @@ struct DaemonConfiguration: Equatable {
         var fallbackAfterConnectFailures = 3
         var connections = 2
         var lanes = true
-        var lanesPerConnection = 16
+        var lanesPerConnection = 32
         var connectTimeoutMillis = 15_000
         var pingIntervalMillis = 20_000
         var idleStreamTimeoutMillis = 300_000
@@ -129,7 +129,7 @@ struct DaemonConfiguration: Equatable {
             "fallback_after_connect_failures", default: 3, range: 1...100)
         config.upstream.connections = upstream.int("connections", default: 2, range: 1...64)
         config.upstream.lanes = upstream.bool("lanes", default: true)
-        config.upstream.lanesPerConnection = upstream.int("lanes_per_connection", default: 16, range: 1...16)
+        config.upstream.lanesPerConnection = upstream.int("lanes_per_connection", default: 32, range: 1...32)
         config.upstream.connectTimeoutMillis = upstream.int("connect_timeout_ms", default: 15_000, range: 100...600_000)
         config.upstream.pingIntervalMillis = upstream.int("ping_interval_ms", default: 20_000, range: 100...3_600_000)
         config.upstream.idleStreamTimeoutMillis = upstream.int(
