@@ -17,6 +17,12 @@ enum EngineOverEmulator {
         var runDurations: [Duration]
         /// How long each `lease` waited for a lane (a run's first turn, and any turn after a lost connection).
         var leaseWaits: [Duration]
+        /// How long each request waited before it went out: its lease's wait (first request on a lane) plus its
+        /// wait in `send` (an active slot of the connection, then the write).
+        var turnWaits: [Duration]
+        /// Requests sent with `previous_response_id`, and with the whole conversation.
+        var continuationRequests: Int
+        var fullContextRequests: Int
         /// Responses completed, over all runs.
         var turns: Int
         /// Wall time of the whole batch.
@@ -72,11 +78,14 @@ enum EngineOverEmulator {
             let ledger = try Ledger(path: directory + "/agentd.sqlite", sync: .full, observer: { hub.publish($0) })
             defer { ledger.close() }
             let waits = LeaseWaitLog()
+            let turnWaits = LeaseWaitLog()
+            let kinds = RequestKindCount()
             var engineConfiguration = EngineConfiguration(maxTurnAttempts: 20)
             configureEngine(&engineConfiguration)
+            let timed = LeaseTimingUpstream(inner: upstream, waits: waits, turnWaits: turnWaits, kinds: kinds)
             let manager = RunManager(
-                store: ledger, upstream: LeaseTimingUpstream(inner: upstream, waits: waits), tools: BuiltinTools(),
-                hub: hub, configuration: engineConfiguration, logger: logger)
+                store: ledger, upstream: timed, tools: BuiltinTools(), hub: hub, configuration: engineConfiguration,
+                logger: logger)
             let driver = Task { await manager.run() }
             defer { driver.cancel() }
             try await beforeRuns(emulator)
@@ -105,23 +114,27 @@ enum EngineOverEmulator {
             let total = ContinuousClock.now - started
             manager.stopAccepting()
             return Result(
-                runDurations: finished.map(\.0), leaseWaits: waits.all,
+                runDurations: finished.map(\.0), leaseWaits: waits.all, turnWaits: turnWaits.all,
+                continuationRequests: kinds.continued, fullContextRequests: kinds.full,
                 turns: finished.reduce(0) { $0 + $1.1 }, total: total,
                 refusedUpgrades: emulator.outage.refusedUpgrades())
         }
     }
 }
 
-/// Passes leases through, recording how long each one waited for a lane.
+/// Passes leases through, recording how long each one waited for a lane, and how long each request waited.
 struct LeaseTimingUpstream: ResponsesUpstream {
     let inner: any ResponsesUpstream
     let waits: LeaseWaitLog
+    let turnWaits: LeaseWaitLog
+    let kinds: RequestKindCount
 
     func lease(for run: RunID) async throws -> any UpstreamLane {
         let start = ContinuousClock.now
         let lane = try await inner.lease(for: run)
-        waits.append(ContinuousClock.now - start)
-        return lane
+        let waited = ContinuousClock.now - start
+        waits.append(waited)
+        return TurnWaitLane(inner: lane, leaseWait: waited, waits: turnWaits, kinds: kinds)
     }
 }
 
