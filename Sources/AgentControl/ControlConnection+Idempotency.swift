@@ -41,7 +41,7 @@ extension ControlConnection {
             case .conflict:
                 throw ControlError.idempotencyKeyReused(requestID: requestID, method: M.name)
             case .execute:
-                let recorder = resultOf.map { resultOf in
+                let recorder = resultOf.flatMap { resultOf in
                     store.recorder(key, fingerprint: fingerprint) { try JSONCoding.encodeData(resultOf($0)) }
                 }
                 do {

@@ -123,11 +123,13 @@ package final class IdempotencyStore: Sendable {
         }
     }
 
-    /// A recorder for the request that got ``Decision/execute``: the backend commits its record with the effect.
+    /// A recorder for the request that got ``Decision/execute``, for the backend to commit its record with the
+    /// effect; nil without a persistent store (records then live in memory only).
     package func recorder(
         _ key: Key, fingerprint: Fingerprint, result: @escaping @Sendable (RunState) throws -> Data
-    ) -> IdempotencyRecorder {
-        IdempotencyRecorder(
+    ) -> IdempotencyRecorder? {
+        guard persistent != nil else { return nil }
+        return IdempotencyRecorder(
             uid: key.uid, requestID: key.requestID, method: fingerprint.method,
             paramsHash: fingerprint.paramsHash,
             createdAtMillis: wallMillis(), result: result)
