@@ -26,6 +26,8 @@ actor RunDriver {
     /// Set when the ledger refused a write for lack of space: the run stops and waits (in memory only — the
     /// pause cannot be written to a full disk) for `run/resume`.
     var pauseReason: String?
+    /// The decisions this driver recorded, by call id: who decided, for a later `approval/resolve` of the call.
+    private var decisions: [String: ApprovalResolved] = [:]
     private let cancelSignal: AsyncStream<Void>
     private let cancelContinuation: AsyncStream<Void>.Continuation
     /// Wakes a loop that waits for a person (an approval decision, or a cancel after a tool).
@@ -80,7 +82,17 @@ actor RunDriver {
         guard let call = state.toolCalls.last(where: { $0.callID == decision.callID }), call.approval != nil else {
             return .notFound
         }
-        guard call.approval == .pending else { return .alreadyResolved(approved: call.approval == .approved) }
+        guard call.approval == .pending else {
+            // Decided in this process (its commit may still be in flight), else before a restart: in the ledger.
+            if let earlier = decisions[call.callID] { return .alreadyResolved(earlier) }
+            if let earlier = try await store.recordedDecision(on: call.callID, of: id) {
+                return .alreadyResolved(earlier)
+            }
+            let unknown = ApprovalResolved(
+                callID: call.callID, approved: call.approval == .approved, reason: nil, client: nil, uid: nil)
+            return .alreadyResolved(unknown)
+        }
+        decisions[call.callID] = decision
         try await record(.control, ControlEventType.approvalResolved, decision)
         wakeContinuation.yield()
         return .resolved

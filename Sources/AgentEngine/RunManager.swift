@@ -175,11 +175,13 @@ public actor RunManager {
         return await driver.state
     }
 
-    /// Records a decision on a call waiting for approval; the first decision wins.
+    /// Records a decision on a call waiting for approval; the first decision wins, also after the run ended.
     public func resolveApproval(_ id: RunID, _ decision: ApprovalResolved) async throws -> ApprovalOutcome {
         guard let driver = drivers[id] else {
             _ = try await replay(id)
-            return .notFound
+            // No driver: the run has ended (or waits to be resumed); a decision it recorded is still in force.
+            let earlier = try await store.recordedDecision(on: decision.callID, of: id)
+            return earlier.map { .alreadyResolved($0) } ?? .notFound
         }
         return try await driver.resolveApproval(decision)
     }

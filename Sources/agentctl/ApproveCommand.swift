@@ -46,7 +46,10 @@ struct ApproveCommand: AsyncParsableCommand {
         case .resolved:
             if !json { Console.out("call \(callID) of run \(id) \(decision)\n") }
         case .alreadyResolved:
-            Console.err("agentctl: call \(callID) of run \(id) was already \(decision) by an earlier decision\n")
+            let by = result.decidedBy.map { who in
+                " by \(who.client ?? "an unnamed client") (uid \(who.uid.map(String.init) ?? "unknown"))"
+            }
+            Console.err("agentctl: call \(callID) of run \(id) was already \(decision)\(by ?? " by an earlier decision")\n")
             throw ExitCodes.refused
         }
     }

@@ -80,8 +80,9 @@ struct EngineControlBackend: ControlBackend {
         switch outcome {
         case .resolved:
             return ApprovalResolve.Result(outcome: .resolved, approved: params.approve)
-        case .alreadyResolved(let approved):
-            return ApprovalResolve.Result(outcome: .alreadyResolved, approved: approved)
+        case .alreadyResolved(let earlier):
+            let decidedBy = ApprovalResolve.DecidedBy(client: earlier.client, uid: earlier.uid)
+            return ApprovalResolve.Result(outcome: .alreadyResolved, approved: earlier.approved, decidedBy: decidedBy)
         case .notFound:
             throw ControlError.approvalNotFound(runID: params.runID, callID: params.callID)
         }

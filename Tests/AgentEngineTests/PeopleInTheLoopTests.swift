@@ -45,14 +45,23 @@ struct PeopleInTheLoopTests {
             #expect(try await harness.manager.state(of: run.id).status == .awaitingApproval)
             #expect(harness.tools.calls.withLock { $0.isEmpty })
 
-            async let first = harness.manager.resolveApproval(run.id, decision("call_0", true, by: "editor-a"))
-            async let second = harness.manager.resolveApproval(run.id, decision("call_0", false, by: "editor-b"))
+            let (a, b) = (decision("call_0", true, by: "editor-a"), decision("call_0", false, by: "editor-b"))
+            async let first = harness.manager.resolveApproval(run.id, a)
+            async let second = harness.manager.resolveApproval(run.id, b)
             let outcomes = try await [first, second]
-            #expect(outcomes.filter { $0 == .resolved }.count == 1)
-            #expect(outcomes.contains(.alreadyResolved(approved: true)) || outcomes.contains(.alreadyResolved(approved: false)))
+            // The loser learns the winner's decision and who made it.
+            let winner = outcomes[0] == .resolved ? a : b
+            let expected: [ApprovalOutcome] =
+                winner == a ? [.resolved, .alreadyResolved(a)] : [.alreadyResolved(b), .resolved]
+            #expect(outcomes == expected)
 
             let final = try await follow(harness, run.id)
             #expect(final.status == .completed)
+            // After the run ended, the ledger still answers with the decision in force; an unknown call is not found.
+            let late = try await harness.manager.resolveApproval(run.id, decision("call_0", true, by: "late"))
+            #expect(late == .alreadyResolved(winner))
+            let unknown = try await harness.manager.resolveApproval(run.id, decision("call_9", true, by: "late"))
+            #expect(unknown == .notFound)
             let ran = harness.tools.calls.withLock { $0.count }
             let decisions = harness.store.all.filter { $0.type == ControlEventType.approvalResolved }
             #expect(decisions.count == 1)

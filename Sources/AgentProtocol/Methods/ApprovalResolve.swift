@@ -44,10 +44,31 @@ public enum ApprovalResolve: ControlMethod {
         public var outcome: Outcome
         /// The decision in force: this one when `resolved`, the earlier one when `already_resolved`.
         public var approved: Bool
+        /// Who made the earlier decision, when `already_resolved` (absent when `resolved`: the caller did).
+        public var decidedBy: DecidedBy?
 
-        public init(outcome: Outcome, approved: Bool) {
+        public init(outcome: Outcome, approved: Bool, decidedBy: DecidedBy? = nil) {
             self.outcome = outcome
             self.approved = approved
+            self.decidedBy = decidedBy
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case outcome, approved
+            case decidedBy = "decided_by"
+        }
+    }
+
+    /// The maker of a recorded decision, as the ledger has it.
+    public struct DecidedBy: Codable, Sendable, Equatable {
+        /// The client's name from `initialize`.
+        public var client: String?
+        /// The peer's uid from the kernel.
+        public var uid: UInt32?
+
+        public init(client: String?, uid: UInt32?) {
+            self.client = client
+            self.uid = uid
         }
     }
 }
