@@ -99,14 +99,32 @@ struct Session {
     }
 
     /// Prints the events committed so far, from `fromSeq`, as JSON lines, and returns (no live events).
+    ///
+    /// Cut off as a slow client (the output is read slower than the daemon sends), it reattaches where it stopped;
+    /// any other end before the last committed event is an error, never a silently short log.
     func printCommittedEvents(of runID: RunID, fromSeq: Int64) async throws {
         let last = try await perform { try await $0.call(RunGet.self, RunGet.Params(runID: runID)).run.lastSeq }
-        guard last >= fromSeq else { return }
-        let subscription = try await perform { try await $0.attach(RunAttach.Params(runID: runID, fromSeq: fromSeq)) }
-        for try await item in subscription.events {
-            guard case .event(let event) = item else { break }
-            Console.out(try JSONCoding.encode(event) + "\n")
-            if event.seq >= last { break }
+        var next = fromSeq
+        while next <= last {
+            let subscription = try await perform { try await $0.attach(RunAttach.Params(runID: runID, fromSeq: next)) }
+            var endReason: AttachEndReason?
+            for try await item in subscription.events {
+                switch item {
+                case .event(let event):
+                    Console.out(try JSONCoding.encode(event) + "\n")
+                    next = event.seq + 1
+                case .ended(let reason, let nextSeq):
+                    endReason = reason
+                    next = nextSeq
+                }
+                if next > last { break }
+            }
+            guard next <= last else { return }
+            guard endReason == .slowConsumer else {
+                let why = endReason.map { "\($0.rawValue)" } ?? "the connection closed"
+                Console.err("agentctl: the log of \(runID) stopped at seq \(next) of \(last): \(why)\n")
+                throw ExitCodes.failed
+            }
         }
     }
 }
