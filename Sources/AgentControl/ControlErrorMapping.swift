@@ -10,7 +10,7 @@ public enum ControlErrorMapping {
             return error
         case let failure as LedgerFailure:
             switch failure.code {
-            case .diskFull, .ioError, .unavailable:
+            case .diskFull, .notWritable, .ioError, .unavailable:
                 return .ledgerUnavailable("\(failure.code.rawValue): \(failure.message)")
             case .rejected:
                 return .internalError("the ledger rejected the write: \(failure.message)")

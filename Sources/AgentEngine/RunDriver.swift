@@ -119,6 +119,10 @@ actor RunDriver {
             if failure.code == .diskFull {
                 pauseReason = "paused: the ledger could not commit (\(failure.message)); free space, then resume the run"
             }
+            if failure.code == .notWritable {
+                pauseReason =
+                    "paused: the ledger could not commit (\(failure.message)); make it writable, then resume the run"
+            }
         } catch {
             await end(RunEventType.failed, RunEnded(reason: "\(error)", code: "internal_error"))
         }

@@ -253,7 +253,8 @@ public actor RunManager {
     private func driverFinished(_ id: RunID, pauseReason: String?) {
         drivers[id] = nil
         if let pauseReason {
-            logger.warning("run paused: the ledger is full", metadata: ["run.id": "\(id)"])
+            logger.warning(
+                "run paused: the ledger is full or not writable", metadata: ["run.id": "\(id)", "reason": "\(pauseReason)"])
             paused[id] = pauseReason
         }
     }

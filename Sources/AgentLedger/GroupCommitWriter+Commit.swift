@@ -19,7 +19,7 @@ extension GroupCommitWriter {
         do {
             try commit(writes)
         } catch {
-            let failure = LedgerFailure.from(error, path: path)
+            let failure = LedgerFailure.from(withSystemErrno(error), path: path)
             switch failure.code {
             case .rejected where writes.count > 1:
                 for group in split(writes) { commitOrSplit(group) }
@@ -48,7 +48,9 @@ extension GroupCommitWriter {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
             // A reader or the background checkpoint is in the way; the next commit tries again.
         } catch {
-            poison(LedgerFailure.from(error, path: path))
+            // A checkpoint refused by a full or read-only file system changed nothing: the next commit tries again.
+            let failure = LedgerFailure.from(withSystemErrno(error), path: path)
+            if failure.code == .ioError { poison(failure) }
         }
     }
 

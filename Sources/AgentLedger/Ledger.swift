@@ -47,7 +47,9 @@ public final class Ledger: EventStore, Sendable {
             let checkpointer = try WALCheckpointer(
                 path: path, threshold: checkpointThreshold, hardLimit: checkpointHardLimit
             ) { [weak writer] error in
-                writer?.poison(LedgerFailure.from(error, path: path))
+                // Only an I/O error poisons; a checkpoint refused by a full or read-only disk is tried again later.
+                let failure = LedgerFailure.from(error, path: path)
+                if failure.code == .ioError { writer?.poison(failure) }
             }
             try pool.writeWithoutTransaction { db in try checkpointer.install(on: db) }
             writer.checkpointer = checkpointer

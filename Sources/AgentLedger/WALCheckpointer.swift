@@ -35,8 +35,9 @@ final class WALCheckpointer: @unchecked Sendable {
 
     /// Opens the checkpointer's own connection to `path` (an existing WAL database).
     ///
-    /// - Parameter onIOError: called (on the checkpoint queue) when a checkpoint fails: a failed fsync of the
-    ///   main file must stop the ledger like a failed commit does.
+    /// - Parameter onIOError: called (on the checkpoint queue) when a checkpoint fails, with the error (wrapped in
+    ///   ``SQLiteSystemError`` when a file may not be written): a failed fsync of the main file must stop the
+    ///   ledger like a failed commit does.
     init(
         path: String, threshold: Int32 = defaultThreshold, hardLimit: Int32 = defaultHardLimit,
         onIOError: @escaping @Sendable (Error) -> Void
@@ -90,7 +91,7 @@ final class WALCheckpointer: @unchecked Sendable {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
             // Another checkpoint (the writer's inline one, or close) holds the checkpoint lock: nothing lost.
         } catch {
-            onIOError(error)
+            onIOError(SQLiteSystemError.wrapping(error, ledgerPath: connection.path))
         }
     }
 

@@ -127,7 +127,7 @@ import Testing
 
     @Test func sqliteErrorsMapToFailureCodes() {
         let cases: [(Int32, LedgerFailure.Code)] = [
-            (13, .diskFull), (10, .ioError), (10 | (4 << 8), .ioError), (8, .ioError), (14, .ioError),
+            (13, .diskFull), (10, .ioError), (10 | (4 << 8), .ioError), (8, .notWritable), (14, .ioError),
             (11, .ioError), (19, .rejected), (19 | (6 << 8), .rejected), (5, .unavailable),
         ]
         for (code, expected) in cases {

@@ -95,6 +95,9 @@ public struct LedgerFailure: Error, Hashable, Sendable, CustomStringConvertible 
     public enum Code: String, Sendable {
         /// The disk is full; nothing was committed. Retryable once space is freed.
         case diskFull = "disk_full"
+        /// The ledger's file system is read-only or agentd may not write the file (EROFS, EACCES, EPERM); nothing
+        /// was committed. Retryable once it is writable again.
+        case notWritable = "not_writable"
         /// An I/O or fsync error; the daemon must stop taking work (never retry a failed fsync).
         case ioError = "io_error"
         /// The ledger refused the event (duplicate sequence number, append-only violation).
