@@ -34,6 +34,13 @@ public protocol ControlBackend: Sendable {
     /// - Throws: ``ControlError`` `runNotFound` when there is no such run.
     func attach(_ id: RunID, fromSeq: Int64) async throws -> AsyncStream<AttachItem>
 
+    /// ``attach(_:fromSeq:)`` in batches: each element holds every item that was ready at once (never empty), so
+    /// the server pays one hand-off per commit batch rather than per event, pulled by the connection itself.
+    /// The default adapts `attach`.
+    ///
+    /// - Throws: ``ControlError`` `runNotFound` when there is no such run.
+    func attachBatches(_ id: RunID, fromSeq: Int64) async throws -> AttachBatches
+
     /// The seq of the last committed event of `id` (-1 when it has none), for `from_end` and `last`.
     func lastSeq(_ id: RunID) async throws -> Int64
 

@@ -152,7 +152,7 @@ extension ControlConnection {
         } else if let last = params.last {
             fromSeq = max(0, try await backend.lastSeq(params.runID) + 1 - Int64(last))
         }
-        let stream = try await backend.attach(params.runID, fromSeq: fromSeq)
+        let stream = try await backend.attachBatches(params.runID, fromSeq: fromSeq)
         let subscription = state.withLock { state -> String? in
             guard !state.closed else { return nil }
             defer { state.nextSubscription += 1 }
@@ -164,56 +164,6 @@ extension ControlConnection {
         let result = RunAttach.Result(run: RunInfo(run), subscriptionID: subscription)
         // The pump starts only after the response is queued, so the client learns the id before any event.
         return (result, { self.startPump(subscription: subscription, runID: params.runID, stream: stream) })
-    }
-
-    private func startPump(subscription: String, runID: RunID, stream: AsyncStream<AttachItem>) {
-        let queue = self.queue
-        let eventLines = context.eventLines
-        let template = RunEventLineTemplate(subscriptionID: subscription, runID: runID)
-        let task = Task {
-            for await item in stream {
-                switch item {
-                case .event(let event):
-                    let line: ByteBuffer
-                    if let template, let eventJSON = eventLines.eventJSON(event) {
-                        // The event's JSON is encoded once for every connection; only the ids are spliced in.
-                        line = template.line(eventJSON: eventJSON)
-                    } else {
-                        let params = RunEventNotification.Params(
-                            subscriptionID: subscription, runID: runID, event: event)
-                        line = WireEncoding.line(JSONRPCNotification(RunEventNotification.self, params))
-                    }
-                    // Never waits: either queued, or the subscription is over (cut off, detached, closing).
-                    guard queue.enqueueEvent(subscription: subscription, event: event, line: line) else {
-                        self.pumpEnded(subscription)
-                        return
-                    }
-                case .ended(let reason, _):
-                    queue.end(subscription: subscription, reason: reason)
-                    self.pumpEnded(subscription)
-                    return
-                }
-            }
-            // The stream finished by itself (run ended), or we were cancelled (detach/shutdown already ended it).
-            queue.end(subscription: subscription, reason: .runEnded)
-            self.pumpEnded(subscription)
-        }
-        let keep = state.withLock { state -> Bool in
-            guard !state.closed else { return false }
-            state.pumps[subscription] = task
-            return true
-        }
-        if !keep {
-            task.cancel()
-            queue.end(subscription: subscription, reason: .daemonShutdown)
-        }
-    }
-
-    private func pumpEnded(_ subscription: String) {
-        state.withLock { state in
-            // Keep the task while the connection is closing so `run` can await it.
-            if !state.closed { state.pumps[subscription] = nil }
-        }
     }
 
     private func detach(_ params: RunDetach.Params) throws -> EmptyObject {

@@ -113,9 +113,10 @@ final class ControlConnection: Sendable {
     }
 
     private func writeLoop(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async {
-        while let batch = await queue.nextBatch() {
+        // One write (and flush) per chunk: everything queued while the previous write was in flight goes together.
+        while let chunk = await queue.nextChunk() {
             do {
-                try await outbound.write(contentsOf: batch)
+                try await outbound.write(chunk)
             } catch {
                 queue.discard()
                 break

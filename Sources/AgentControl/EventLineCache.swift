@@ -30,22 +30,37 @@ final class EventLineCache: Sendable {
     /// The compact, sorted-key JSON of `event` (exactly what `JSONCoding.encodeData(event)` returns), or nil when
     /// it cannot be encoded.
     func eventJSON(_ event: LedgerEvent) -> Data? {
-        let key = Key(runID: event.runID, seq: event.seq)
-        if let cached = storage.withLock({ $0.bytes[key] }) { return cached }
-        // Encode outside the lock; two connections racing on one miss both encode, and the bytes are identical.
-        guard let encoded = try? JSONCoding.encodeData(event) else { return nil }
-        storage.withLock { storage in
-            guard storage.bytes[key] == nil else { return }
-            if storage.order.count < capacity {
-                storage.order.append(key)
-            } else {
-                storage.bytes[storage.order[storage.next]] = nil
-                storage.order[storage.next] = key
-                storage.next = (storage.next + 1) % capacity
-            }
-            storage.bytes[key] = encoded
+        eventJSON([event])[0]
+    }
+
+    /// ``eventJSON(_:)`` of each of `events`, looked up under one lock (a subscription hands over whole batches).
+    func eventJSON(_ events: [LedgerEvent]) -> [Data?] {
+        var found = storage.withLock { storage in
+            events.map { storage.bytes[Key(runID: $0.runID, seq: $0.seq)] }
         }
-        return encoded
+        let missing = found.indices.filter { found[$0] == nil }
+        guard !missing.isEmpty else { return found }
+        // Encode outside the lock; two connections racing on one miss both encode, and the bytes are identical.
+        for index in missing { found[index] = try? JSONCoding.encodeData(events[index]) }
+        storage.withLock { storage in
+            for index in missing {
+                guard let encoded = found[index] else { continue }
+                insert(Key(runID: events[index].runID, seq: events[index].seq), encoded, into: &storage)
+            }
+        }
+        return found
+    }
+
+    private func insert(_ key: Key, _ encoded: Data, into storage: inout Storage) {
+        guard storage.bytes[key] == nil else { return }
+        if storage.order.count < capacity {
+            storage.order.append(key)
+        } else {
+            storage.bytes[storage.order[storage.next]] = nil
+            storage.order[storage.next] = key
+            storage.next = (storage.next + 1) % capacity
+        }
+        storage.bytes[key] = encoded
     }
 
     /// How many events are cached (for tests).

@@ -12,13 +12,13 @@ import NIOCore
 final class OutboundQueue: Sendable {
     /// One line waiting for the writer.
     enum Item {
-        case line(ByteBuffer)
-        case event(subscription: String, seq: Int64, line: ByteBuffer)
+        case line(OutboundLine)
+        case event(subscription: String, seq: Int64, line: OutboundLine)
 
-        var buffer: ByteBuffer {
+        var line: OutboundLine {
             switch self {
-            case .line(let buffer): buffer
-            case .event(_, _, let buffer): buffer
+            case .line(let line): line
+            case .event(_, _, let line): line
             }
         }
     }
@@ -48,7 +48,7 @@ final class OutboundQueue: Sendable {
     func enqueue(_ line: ByteBuffer) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard !state.finished else { return nil }
-            state.items.append(.line(line))
+            state.items.append(.line(.bytes(line)))
             return Self.takeWaiter(&state)
         }
         waiter?.resume()
@@ -64,44 +64,50 @@ final class OutboundQueue: Sendable {
         state.withLock { $0.subscriptions[subscription] != nil }
     }
 
-    /// Queues one run event of `subscription`.
+    /// Queues run events of `subscription`, in seq order, under one lock (one commit batch at a time).
     ///
     /// - Returns: `false` when the subscription is over (ended, cut off now or before, or the queue finished):
     ///   the caller must stop consuming the backend stream.
-    func enqueueEvent(subscription: String, event: LedgerEvent, line: ByteBuffer) -> Bool {
+    func enqueueEvents(subscription: String, _ events: [(seq: Int64, line: OutboundLine)]) -> Bool {
         let (accepted, waiter) = state.withLock {
             state -> (Bool, CheckedContinuation<Void, Never>?) in
             guard !state.finished, var sub = state.subscriptions[subscription] else { return (false, nil) }
-            // Defensive: a backend that overlaps history and live events must not duplicate them on the wire.
-            if event.seq < sub.nextSeq { return (true, nil) }
-            if state.eventCount >= eventLimit {
-                // Cut this subscription off: drop what it still has queued, resume cursor = first seq not sent.
-                var firstDropped: Int64?
-                var kept = CircularBuffer<Item>(initialCapacity: state.items.count)
-                for item in state.items {
-                    if case .event(let owner, let seq, _) = item, owner == subscription {
-                        if firstDropped == nil { firstDropped = seq }
-                        state.eventCount -= 1
-                    } else {
-                        kept.append(item)
-                    }
+            for (seq, line) in events {
+                // Defensive: a backend that overlaps history and live events must not duplicate them on the wire.
+                if seq < sub.nextSeq { continue }
+                if state.eventCount >= eventLimit {
+                    Self.cutOff(subscription, runID: sub.runID, at: seq, in: &state)
+                    return (false, Self.takeWaiter(&state))
                 }
-                state.items = kept
-                state.subscriptions[subscription] = nil
-                let ended = Self.endedLine(
-                    subscription: subscription, runID: sub.runID, reason: .slowConsumer,
-                    nextSeq: firstDropped ?? event.seq)
-                state.items.append(.line(ended))
-                return (false, Self.takeWaiter(&state))
+                sub.nextSeq = seq + 1
+                state.items.append(.event(subscription: subscription, seq: seq, line: line))
+                state.eventCount += 1
             }
-            sub.nextSeq = event.seq + 1
             state.subscriptions[subscription] = sub
-            state.items.append(.event(subscription: subscription, seq: event.seq, line: line))
-            state.eventCount += 1
             return (true, Self.takeWaiter(&state))
         }
         waiter?.resume()
         return accepted
+    }
+
+    /// Drops what `subscription` still has queued and queues its `slow_consumer` end, whose resume cursor is the
+    /// first seq not sent (`seq` when nothing of it was queued).
+    private static func cutOff(_ subscription: String, runID: RunID, at seq: Int64, in state: inout State) {
+        var firstDropped: Int64?
+        var kept = CircularBuffer<Item>(initialCapacity: state.items.count)
+        for item in state.items {
+            if case .event(let owner, let queuedSeq, _) = item, owner == subscription {
+                if firstDropped == nil { firstDropped = queuedSeq }
+                state.eventCount -= 1
+            } else {
+                kept.append(item)
+            }
+        }
+        state.items = kept
+        state.subscriptions[subscription] = nil
+        let ended = endedLine(
+            subscription: subscription, runID: runID, reason: .slowConsumer, nextSeq: firstDropped ?? seq)
+        state.items.append(.line(.bytes(ended)))
     }
 
     /// Ends `subscription` with `reason`: queues `run/attach_ended` after its queued events.
@@ -114,7 +120,7 @@ final class OutboundQueue: Sendable {
             guard !state.finished else { return (true, nil) }
             let line = Self.endedLine(
                 subscription: subscription, runID: sub.runID, reason: reason, nextSeq: sub.nextSeq)
-            state.items.append(.line(line))
+            state.items.append(.line(.bytes(line)))
             return (true, Self.takeWaiter(&state))
         }
         waiter?.resume()
@@ -153,15 +159,24 @@ final class OutboundQueue: Sendable {
         waiter?.resume()
     }
 
-    /// Waits for the next lines (at most `max`); `nil` when finished and drained. One consumer only.
-    func nextBatch(max: Int = OutboundQueue.batchSize) async -> [ByteBuffer]? {
+    /// Waits for the next lines and returns them as one buffer (about `maxBytes`, at least one line), so the
+    /// writer makes one write and one flush for everything queued meanwhile; `nil` when finished and drained.
+    /// One consumer only.
+    func nextChunk(maxBytes: Int = OutboundQueue.chunkBytes) async -> ByteBuffer? {
         while true {
-            let ready: [ByteBuffer]?? = state.withLock { state in
-                if !state.items.isEmpty { return .some(Self.take(&state, max: max)) }
+            let ready: [OutboundLine]?? = state.withLock { state in
+                if !state.items.isEmpty { return .some(Self.take(&state, maxBytes: maxBytes)) }
                 if state.finished { return .some(nil) }
                 return .none
             }
-            if let ready { return ready }
+            if let ready {
+                guard let lines = ready else { return nil }
+                // Assembled outside the lock: the producers (one per subscription) never wait for the copy.
+                var chunk = ByteBuffer()
+                chunk.reserveCapacity(lines.reduce(0) { $0 + $1.count })
+                for line in lines { line.write(into: &chunk) }
+                return chunk
+            }
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
                     if !state.items.isEmpty || state.finished { return true }
@@ -183,15 +198,18 @@ final class OutboundQueue: Sendable {
         return waiter
     }
 
-    static let batchSize = 64
+    static let chunkBytes = 64 * 1024
 
-    private static func take(_ state: inout State, max: Int) -> [ByteBuffer] {
-        var batch: [ByteBuffer] = []
-        while batch.count < max, let item = state.items.popFirst() {
+    private static func take(_ state: inout State, maxBytes: Int) -> [OutboundLine] {
+        var lines: [OutboundLine] = []
+        var bytes = 0
+        while bytes < maxBytes, let item = state.items.popFirst() {
             if case .event = item { state.eventCount -= 1 }
-            batch.append(item.buffer)
+            let line = item.line
+            bytes += line.count
+            lines.append(line)
         }
-        return batch
+        return lines
     }
 
     private static func endedLine(

@@ -25,10 +25,20 @@ struct RunEventLineTemplate: Sendable {
     /// The newline-terminated notification line carrying `eventJSON`.
     func line(eventJSON: Data) -> ByteBuffer {
         var buffer = ByteBuffer()
-        buffer.reserveCapacity(Self.prefix.count + eventJSON.count + suffix.count)
+        buffer.reserveCapacity(count(eventJSON: eventJSON))
+        write(eventJSON: eventJSON, into: &buffer)
+        return buffer
+    }
+
+    /// The length of ``line(eventJSON:)``.
+    func count(eventJSON: Data) -> Int {
+        Self.prefix.count + eventJSON.count + suffix.count
+    }
+
+    /// Appends ``line(eventJSON:)`` to `buffer`.
+    func write(eventJSON: Data, into buffer: inout ByteBuffer) {
         buffer.writeBytes(Self.prefix)
         buffer.writeBytes(eventJSON)
         buffer.writeBytes(suffix)
-        return buffer
     }
 }

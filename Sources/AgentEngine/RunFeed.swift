@@ -4,7 +4,8 @@ import AgentModel
 ///
 /// Pull-based: the consumer's pace sets the pace, the run never waits for it. Live events that overflowed
 /// the subscription buffer, or that raced the history read, are re-read from the ledger, so the consumer
-/// sees every event exactly once, in order.
+/// sees every event exactly once, in order. ``Iterator/nextBatch(max:)`` hands over everything that is ready
+/// at once, so a consumer pays one wake-up per commit batch rather than per event.
 public struct RunFeed: AsyncSequence, Sendable {
     public typealias Element = RunFeedItem
 
@@ -16,65 +17,98 @@ public struct RunFeed: AsyncSequence, Sendable {
     let pageSize: Int
 
     public func makeAsyncIterator() -> Iterator {
-        let subscription = hub.subscribe(to: run)
-        return Iterator(feed: self, subscriptionID: subscription.id, live: subscription.events.makeAsyncIterator())
+        Iterator(feed: self, live: LiveSubscription(hub: hub, run: run))
     }
 
     /// Pulls the next item; see ``RunFeed``.
     public struct Iterator: AsyncIteratorProtocol {
         let feed: RunFeed
-        let subscriptionID: UInt64
-        var live: AsyncStream<LedgerEvent>.Iterator
+        let live: LiveSubscription
         var nextSeq: Int64
+        /// Events read (history page or live batch) and not yet handed out, from `bufferedIndex` on.
         var buffered: [LedgerEvent] = []
+        var bufferedIndex = 0
+        /// `buffered` is a ledger page (gapless), not a live batch.
+        var bufferIsHistory = false
+        /// The live batch that was just taken dropped events after its last one: read them from the ledger.
+        var liveGap = false
         var readingHistory = true
         var ending: RunFeedEnd?
         var finished = false
 
-        init(feed: RunFeed, subscriptionID: UInt64, live: AsyncStream<LedgerEvent>.Iterator) {
+        init(feed: RunFeed, live: LiveSubscription) {
             self.feed = feed
-            self.subscriptionID = subscriptionID
             self.live = live
             self.nextSeq = Swift.max(0, feed.fromSeq)
         }
 
         public mutating func next() async throws -> RunFeedItem? {
             while !finished {
-                if !buffered.isEmpty {
-                    let event = buffered.removeFirst()
+                if bufferedIndex < buffered.count {
+                    let event = buffered[bufferedIndex]
+                    bufferedIndex += 1
                     if event.seq < nextSeq { continue }
+                    if event.seq > nextSeq && !bufferIsHistory {
+                        // Dropped by the bounded live buffer (or raced the history read): the ledger has them.
+                        readHistoryNext()
+                        continue
+                    }
                     return deliver(event)
                 }
                 if let ending {
                     finish()
                     return .ended(reason: ending, nextSeq: nextSeq)
                 }
-                if readingHistory {
-                    buffered = try await feed.store.events(of: feed.run, fromSeq: nextSeq, limit: feed.pageSize)
-                    if buffered.isEmpty {
-                        readingHistory = false
-                        if await !feed.isActive(feed.run) {
-                            // A run that just ended committed its last event before it stopped being active.
-                            buffered = try await feed.store.events(of: feed.run, fromSeq: nextSeq, limit: feed.pageSize)
-                            if buffered.isEmpty { ending = .runNotActive }
-                            readingHistory = !buffered.isEmpty
-                        }
-                    }
+                if liveGap {
+                    readHistoryNext()
                     continue
                 }
-                guard let event = await live.next() else {
+                if readingHistory {
+                    try await readHistory()
+                    continue
+                }
+                guard let batch = await live.mailbox.take() else {
                     ending = .daemonShutdown
                     continue
                 }
-                if event.seq < nextSeq { continue }
-                if event.seq > nextSeq {
-                    // Dropped by the bounded buffer: the ledger has them.
-                    readingHistory = true
-                    continue
-                }
-                return deliver(event)
+                buffered = batch.events
+                bufferedIndex = 0
+                bufferIsHistory = false
+                liveGap = batch.dropped
             }
             return nil
+        }
+
+        /// The next item and every further one that is ready without waiting (at most `max`); nil when over.
+        public mutating func nextBatch(max: Int = 1024) async throws -> [RunFeedItem]? {
+            guard let first = try await next() else { return nil }
+            var batch = [first]
+            while batch.count < max && !finished && (bufferedIndex < buffered.count || ending != nil) {
+                guard let item = try await next() else { break }
+                batch.append(item)
+            }
+            return batch
+        }
+
+        private mutating func readHistory() async throws {
+            buffered = try await feed.store.events(of: feed.run, fromSeq: nextSeq, limit: feed.pageSize)
+            bufferedIndex = 0
+            bufferIsHistory = true
+            guard buffered.isEmpty else { return }
+            readingHistory = false
+            if await !feed.isActive(feed.run) {
+                // A run that just ended committed its last event before it stopped being active.
+                buffered = try await feed.store.events(of: feed.run, fromSeq: nextSeq, limit: feed.pageSize)
+                if buffered.isEmpty { ending = .runNotActive }
+                readingHistory = !buffered.isEmpty
+            }
+        }
+
+        private mutating func readHistoryNext() {
+            buffered = []
+            bufferedIndex = 0
+            liveGap = false
+            readingHistory = true
         }
 
         private mutating func deliver(_ event: LedgerEvent) -> RunFeedItem {
@@ -87,7 +121,7 @@ public struct RunFeed: AsyncSequence, Sendable {
 
         private mutating func finish() {
             finished = true
-            feed.hub.unsubscribe(subscriptionID, run: feed.run)
+            live.cancel()
         }
     }
 

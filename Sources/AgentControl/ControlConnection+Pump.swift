@@ -1,0 +1,68 @@
+import AgentModel
+import AgentProtocol
+import Foundation
+import NIOCore
+
+extension ControlConnection {
+    /// Moves one subscription's items from the backend into the outbound queue, a batch at a time: one cache
+    /// look-up and one queue lock per batch, and each event's shared JSON is queued as is (the line is assembled
+    /// when written).
+    func startPump(subscription: String, runID: RunID, stream: AttachBatches) {
+        let queue = self.queue
+        let eventLines = context.eventLines
+        let template = RunEventLineTemplate(subscriptionID: subscription, runID: runID)
+        let task = Task {
+            while let batch = await stream.next() {
+                let events = batch.compactMap { item -> LedgerEvent? in
+                    if case .event(let event) = item { return event }
+                    return nil
+                }
+                if !events.isEmpty {
+                    let lines = Self.lines(events, subscription: subscription, runID: runID, template, eventLines)
+                    // Never waits: either queued, or the subscription is over (cut off, detached, closing).
+                    guard queue.enqueueEvents(subscription: subscription, lines) else {
+                        self.pumpEnded(subscription)
+                        return
+                    }
+                }
+                for case .ended(let reason, _) in batch {
+                    queue.end(subscription: subscription, reason: reason)
+                    self.pumpEnded(subscription)
+                    return
+                }
+            }
+            // The stream finished by itself (run ended), or we were cancelled (detach/shutdown already ended it).
+            queue.end(subscription: subscription, reason: .runEnded)
+            self.pumpEnded(subscription)
+        }
+        let keep = state.withLock { state -> Bool in
+            guard !state.closed else { return false }
+            state.pumps[subscription] = task
+            return true
+        }
+        if !keep {
+            task.cancel()
+            queue.end(subscription: subscription, reason: .daemonShutdown)
+        }
+    }
+
+    private static func lines(
+        _ events: [LedgerEvent], subscription: String, runID: RunID, _ template: RunEventLineTemplate?,
+        _ eventLines: EventLineCache
+    ) -> [(seq: Int64, line: OutboundLine)] {
+        // The event's JSON is encoded once for every connection; only the ids are spliced in.
+        let shared = template == nil ? Array(repeating: nil, count: events.count) : eventLines.eventJSON(events)
+        return zip(events, shared).map { event, json in
+            if let template, let json { return (event.seq, .event(json: json, template: template)) }
+            let params = RunEventNotification.Params(subscriptionID: subscription, runID: runID, event: event)
+            return (event.seq, .bytes(WireEncoding.line(JSONRPCNotification(RunEventNotification.self, params))))
+        }
+    }
+
+    private func pumpEnded(_ subscription: String) {
+        state.withLock { state in
+            // Keep the task while the connection is closing so `run` can await it.
+            if !state.closed { state.pumps[subscription] = nil }
+        }
+    }
+}
