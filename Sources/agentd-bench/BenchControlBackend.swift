@@ -20,26 +20,21 @@ struct BenchControlBackend: ControlBackend {
     }
 
     func attach(_ id: RunID, fromSeq: Int64) async throws -> AsyncStream<AttachItem> {
-        _ = try await runState(id)
-        let feed = manager.feed(id, fromSeq: fromSeq)
+        let source = try await attachBatches(id, fromSeq: fromSeq)
         let (stream, continuation) = AsyncStream.makeStream(of: AttachItem.self)
         let task = Task {
-            do {
-                for try await item in feed {
-                    switch item {
-                    case .event(let event):
-                        continuation.yield(.event(event))
-                    case .ended(let reason, let nextSeq):
-                        continuation.yield(.ended(reason: AttachEndReason(rawValue: reason.rawValue), nextSeq: nextSeq))
-                    }
-                }
-            } catch {
-                // A ledger read failed: the client reattaches from the last seq it saw.
+            while let batch = await source.next() {
+                for item in batch { continuation.yield(item) }
             }
             continuation.finish()
         }
         continuation.onTermination = { _ in task.cancel() }
         return stream
+    }
+
+    func attachBatches(_ id: RunID, fromSeq: Int64) async throws -> AttachBatches {
+        _ = try await runState(id)
+        return RunFeedAttachSource(manager.feed(id, fromSeq: fromSeq)).batches
     }
 
     func lastSeq(_ id: RunID) async throws -> Int64 {

@@ -1,16 +1,13 @@
-import AgentClient
 import AgentControl
 import AgentEngine
 import AgentLedger
 import AgentModel
-import AgentProtocol
 import AgentTools
 import AgentUpstream
 import ArgumentParser
 import Foundation
 import Logging
 import ResponsesEmulator
-import Synchronization
 
 extension BenchCommand {
     /// One run streaming text deltas at a set rate to many clients attached over the real control socket;
@@ -35,22 +32,33 @@ extension BenchCommand {
             MetricLine.emit("fanout_max", latency.sorted.last ?? .nan, "ms")
             MetricLine.emit("fanout_delta_rate", result.achievedRate, "events/s")
             MetricLine.emit("fanout_cut_off_clients", Double(result.cutOffClients), "clients")
+            // CPU per delta delivered to all clients: comparable across runs even on a busy machine.
+            print(
+                "  cpu: server process \(Int(result.serverCPUSeconds * 1000)) ms, client process "
+                    + "\(Int(result.clientCPUSeconds * 1000)) ms")
+            MetricLine.emit("fanout_server_cpu_per_delta", result.serverCPUSeconds / Double(deltas) * 1e6, "us")
+            MetricLine.emit("fanout_client_cpu_per_delta", result.clientCPUSeconds / Double(deltas) * 1e6, "us")
         }
     }
 }
 
 /// The fan-out measurement: emulator → upstream → RunManager → durable ledger (sync=full) → EventHub →
-/// ControlServer → Unix socket → ``ControlClient``s, all in this process so one monotonic clock times both ends.
+/// ControlServer → Unix socket → N clients in a child process (``FanoutClientProcess``), so the clients do not
+/// compete with the server for this process's threads. Both ends read `CLOCK_MONOTONIC`, which is machine-wide.
 enum FanoutMeasurement {
     struct Result {
         /// Receipt minus commit, one per (client, delta).
         var latenciesMillis: [Double]
         /// Deltas committed per second, first to last.
         var achievedRate: Double
-        /// Clients the server cut off as slow consumers.
+        /// Clients whose subscription ended other than with `run_ended` (e.g. cut off as slow consumers).
         var cutOffClients: Int
         /// (client, delta) pairs never received.
         var missingDeliveries: Int
+        /// CPU seconds this process (emulator, upstream, engine, ledger, control server) used while the clients ran.
+        var serverCPUSeconds = 0.0
+        /// CPU seconds the client process used.
+        var clientCPUSeconds = 0.0
     }
 
     static func run(clients: Int, rate: Int, deltas: Int) async throws -> Result {
@@ -78,7 +86,7 @@ enum FanoutMeasurement {
                 if case .opened = event { break }
             }
 
-            let commits = CommitInstants()
+            let commits = FanoutCommitInstants()
             let hub = EventHub()
             let ledger = try Ledger(path: directory + "/agentd.sqlite", sync: .full) { events in
                 commits.record(events)
@@ -97,87 +105,36 @@ enum FanoutMeasurement {
             group.addTask { try await server.run() }
             defer { server.shutdown() }
 
-            var connected: [ControlClient] = []
-            for index in 0..<clients {
-                let client = try await ControlClient.connect(socketPath: server.socketPath)
-                _ = try await client.initialize(clientName: "fanout-\(index)", version: "1")
-                connected.append(client)
-            }
-            let started = try await connected[0].call(
-                RunStart.self,
-                RunStart.Params(prompt: "fan out", model: "emu-text-deltas-\(deltas)-\(rate)", cwd: directory))
-            let runID = started.run.id
-            let receipts = try await withThrowingTaskGroup(of: ClientReceipts.self) { clientsGroup in
-                for client in connected {
-                    clientsGroup.addTask { try await receive(client, runID: runID) }
-                }
-                var all: [ClientReceipts] = []
-                for try await receipts in clientsGroup { all.append(receipts) }
-                return all
-            }
-            for client in connected { await client.close() }
+            let (ownBefore, childrenBefore) = (ProcessCPUTime.ownSeconds(), ProcessCPUTime.childrenSeconds())
+            let receipts = try await FanoutClientProcess.run(
+                socketPath: server.socketPath, clients: clients, model: "emu-text-deltas-\(deltas)-\(rate)",
+                directory: directory)
+            var result = summarize(receipts, commits: commits.all, deltas: deltas)
+            result.serverCPUSeconds = ProcessCPUTime.ownSeconds() - ownBefore
+            result.clientCPUSeconds = ProcessCPUTime.childrenSeconds() - childrenBefore
             manager.stopAccepting()
-            return summarize(receipts, commits: commits.all, deltas: deltas)
+            return result
         }
     }
 
-    /// What one client received: the delta seqs with their receipt instants, and whether it was cut off.
-    struct ClientReceipts: Sendable {
-        var received: [(seq: Int64, at: ContinuousClock.Instant)] = []
-        var cutOff = false
-    }
-
-    private static func receive(_ client: ControlClient, runID: RunID) async throws -> ClientReceipts {
-        var receipts = ClientReceipts()
-        receipts.received.reserveCapacity(50_000)
-        for try await item in client.attach(runID: runID, fromSeq: 0) {
-            switch item {
-            case .event(let event):
-                if event.type == UpstreamEventType.outputTextDelta {
-                    receipts.received.append((event.seq, ContinuousClock.now))
-                }
-            case .ended(let reason, _):
-                receipts.cutOff = reason != AttachEndReason.runEnded
-                return receipts
-            }
-        }
-        return receipts
-    }
-
-    private static func summarize(
-        _ receipts: [ClientReceipts], commits: [Int64: ContinuousClock.Instant], deltas: Int
-    ) -> Result {
+    private static func summarize(_ receipts: FanoutReceipts, commits: [Int64: Int64], deltas: Int) -> Result {
         var latencies: [Double] = []
-        latencies.reserveCapacity(receipts.count * deltas)
+        latencies.reserveCapacity(receipts.clients.count * deltas)
         var missing = 0
-        for client in receipts {
-            missing += max(0, deltas - client.received.count)
-            for (seq, at) in client.received {
+        for client in receipts.clients {
+            missing += max(0, deltas - client.seqs.count)
+            for (seq, received) in zip(client.seqs, client.receivedNanos) {
                 guard let committed = commits[seq] else { continue }
-                latencies.append((at - committed) / .milliseconds(1))
+                latencies.append(Double(received - committed) / 1e6)
             }
         }
         let instants = commits.values.sorted()
         var rate = Double.nan
-        if let first = instants.first, let last = instants.last, instants.count > 1 {
-            rate = Double(instants.count - 1) / ((last - first) / .seconds(1))
+        if let first = instants.first, let last = instants.last, instants.count > 1, last > first {
+            rate = Double(instants.count - 1) / (Double(last - first) / 1e9)
         }
+        let cutOff = receipts.clients.filter { $0.endReason != "run_ended" }.count
         return Result(
-            latenciesMillis: latencies, achievedRate: rate, cutOffClients: receipts.filter(\.cutOff).count,
-            missingDeliveries: missing)
+            latenciesMillis: latencies, achievedRate: rate, cutOffClients: cutOff, missingDeliveries: missing)
     }
-}
-
-/// The monotonic instant each text delta committed, recorded by the ledger's commit observer (writer thread).
-final class CommitInstants: Sendable {
-    private let instants = Mutex<[Int64: ContinuousClock.Instant]>([:])
-
-    func record(_ events: [LedgerEvent]) {
-        let now = ContinuousClock.now
-        instants.withLock { map in
-            for event in events where event.type == UpstreamEventType.outputTextDelta { map[event.seq] = now }
-        }
-    }
-
-    var all: [Int64: ContinuousClock.Instant] { instants.withLock { $0 } }
 }
