@@ -10,7 +10,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "agentd-bench", abstract: "agentd benchmarks.",
         subcommands: [TurnOverhead.self, LedgerThroughput.self, ToolSpawn.self, LedgerReplay.self, LedgerStartup.self,
             UpstreamTransportBench.self, UpstreamQueueWaitBench.self, UpstreamOutageBench.self,
-            UpstreamPrewarmBench.self, FanoutBench.self, FanoutClientCommand.self, MCPRoundTripBench.self])
+            UpstreamPrewarmBench.self, FanoutBench.self, FanoutClientCommand.self, MCPRoundTripBench.self,
+            LedgerBlobBench.self])
 
     struct TurnOverhead: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
