@@ -1,6 +1,26 @@
 extension LaneScheduler {
     // MARK: Connections
 
+    /// Makes slot `c` usable: a new slot (down until its connection is up) or a removed one added back.
+    mutating func addConnection(_ c: Int) {
+        while connections.count <= c {
+            connections.append(Connection(holders: Array(repeating: nil, count: lanesPerConnection)))
+        }
+        connections[c].removed = false
+    }
+
+    /// Stops using slot `c` (the pool shrinks): like a rotation, its leases go stale at once (their runs move to
+    /// other connections with their input rebuilt) and it closes at once or when its responses in flight end.
+    mutating func removeConnection(_ c: Int, now: Duration) -> [Action] {
+        connections[c].removed = true
+        var actions = beginDraining(c, now: now)
+        if connections[c].phase == .draining, connections[c].inFlight.isEmpty, !connections[c].closeRequested {
+            connections[c].closeRequested = true
+            actions.append(.close(connection: c, reason: .removed))
+        }
+        return actions
+    }
+
     /// A connection finished its handshake: its lanes are free, waiting runs get them.
     mutating func connectionUp(_ c: Int, now: Duration) -> [Action] {
         connections[c].phase = .up

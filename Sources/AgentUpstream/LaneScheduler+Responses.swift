@@ -60,7 +60,7 @@ extension LaneScheduler {
         var actions: [Action] = []
         if connections[c].phase == .draining, connections[c].inFlight.isEmpty, !connections[c].closeRequested {
             connections[c].closeRequested = true
-            actions.append(.close(connection: c, reason: .maxAge))
+            actions.append(.close(connection: c, reason: connections[c].removed ? .removed : .maxAge))
         }
         if connections[c].phase == .up {
             actions += dispatchActivations(c, now: now)

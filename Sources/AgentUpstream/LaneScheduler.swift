@@ -38,6 +38,8 @@ struct LaneScheduler: Sendable {
     /// Why the scheduler asks for a connection to be closed.
     enum CloseReason: Equatable, Sendable {
         case maxAge
+        /// The pool shrank (`upstream.connections` lowered on reload).
+        case removed
         case idleTimeout
         case connectionError
     }
@@ -100,6 +102,8 @@ struct LaneScheduler: Sendable {
         /// Requests waiting for an active slot, oldest first.
         var queued: [Activation] = []
         var closeRequested = false
+        /// Dropped by ``LaneScheduler/removeConnection(_:now:)``: never leased again (unless added back).
+        var removed = false
 
         func isFree(_ lane: Int) -> Bool {
             holders[lane] == nil && inFlight[lane] == nil && !queued.contains { $0.ticket.lane == lane }
@@ -146,6 +150,7 @@ struct LaneScheduler: Sendable {
     let maxActivePerConnection: Int
     /// Whether a lease may take over another run's idle lane (off without named lanes: one run per connection).
     let takesOverIdleLanes: Bool
+    let lanesPerConnection: Int
     /// Changed only by the scheduler's own methods (here and in its extensions).
     var connections: [Connection]
     var waiters: [Waiter] = []
@@ -170,6 +175,7 @@ struct LaneScheduler: Sendable {
         )
         self.maxActivePerConnection = max(1, maxActivePerConnection)
         self.takesOverIdleLanes = takesOverIdleLanes
+        self.lanesPerConnection = lanesPerConnection
         self.maxConnectionAge = maxConnectionAge
         self.connectTimeout = connectTimeout
         self.idleStreamTimeout = idleStreamTimeout

@@ -27,7 +27,8 @@ extension WebSocketPool {
         // The answer to the first declined upgrade of the current failure streak.
         var lastRefusal: UpgradeRefusal?
         var probed = false
-        while !Task.isCancelled {
+        defer { maintained.remove(c) }
+        while !Task.isCancelled, c < targetConnections {
             let (killSignal, kill) = AsyncStream.makeStream(of: Void.self)
             let attempt = beginAttempt(c, kill: kill)
             let error = await connectOnce(c, attempt: attempt, killSignal: killSignal)
@@ -45,6 +46,11 @@ extension WebSocketPool {
             let (wasUp, planned) = attemptEnded(
                 c, attempt: attempt, error: error, refusal: refusal, cancelled: Task.isCancelled)
             if Task.isCancelled { return }
+            if c >= targetConnections {
+                // Removed from the pool (a reload lowered `upstream.connections`).
+                slots[c].state = .stopped
+                return
+            }
             if wasUp {
                 backoff.reset()
                 lastRefusal = nil
@@ -142,7 +148,7 @@ extension WebSocketPool {
 
     /// The handshake of attempt `attempt` succeeded: lanes of slot `c` become available.
     func connectionOpened(_ c: Int, attempt: UInt64, writer: WebSocketOutboundWriter) -> Bool {
-        guard slots[c].attempt == attempt, !shutDown, !Task.isCancelled else { return false }
+        guard slots[c].attempt == attempt, !shutDown, !Task.isCancelled, c < targetConnections else { return false }
         slots[c].writer = writer
         slots[c].expectingTrailer = []
         slots[c].state = .connected
@@ -202,7 +208,7 @@ extension WebSocketPool {
             emit(.closed(connection: c, planned: planned))
         } else {
             logger.warning("upstream connect failed", metadata: meta(c, ["upstream.error": "\(slots[c].lastError ?? "none")"]))
-            if !cancelled, !shutDown {
+            if !cancelled, !shutDown, c < targetConnections {
                 emit(.connectFailed(connection: c, refusal: refusal, message: slots[c].lastError ?? "connect failed"))
             }
         }

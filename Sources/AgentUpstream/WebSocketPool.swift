@@ -47,7 +47,13 @@ public actor WebSocketPool: ResponsesUpstream {
     var scheduler: LaneScheduler
     var slots: [Slot]
     /// Current epoch of each slot, read synchronously by lanes' `isUsable`.
-    let epochs: [LockedBox<Int>]
+    var epochs: [LockedBox<Int>]
+    /// Connection slots in use (`0..<targetConnections`); slots beyond it drain and stop (see ``setConnections(_:)``).
+    var targetConnections: Int
+    /// Slots whose ``maintainConnection(_:)`` task is running.
+    var maintained: Set<Int> = []
+    /// Starts the maintenance task of an added slot while ``run()`` runs.
+    var slotStarts: AsyncStream<Int>.Continuation?
     var waiters: [UInt64: CheckedContinuation<LeaseTicket, any Error>] = [:]
     /// Requests waiting for an active slot, by waiter id.
     var activations: [UInt64: CheckedContinuation<Void, any Error>] = [:]
@@ -81,6 +87,7 @@ public actor WebSocketPool: ResponsesUpstream {
             now: .zero
         )
         self.slots = Array(repeating: Slot(), count: configuration.connections)
+        self.targetConnections = configuration.connections
         self.epochs = (0..<configuration.connections).map { _ in LockedBox(0) }
     }
 
@@ -95,13 +102,22 @@ public actor WebSocketPool: ResponsesUpstream {
     public func run() async throws {
         guard !running, !shutDown else { return }
         running = true
+        let (starts, startContinuation) = AsyncStream.makeStream(of: Int.self)
+        slotStarts = startContinuation
         await withTaskGroup(of: Void.self) { group in
-            for index in slots.indices {
+            for index in 0..<targetConnections {
+                maintained.insert(index)
                 group.addTask { await self.maintainConnection(index) }
             }
             group.addTask { await self.timerLoop() }
+            // Ends when this task is cancelled.
+            for await index in starts where !maintained.contains(index) {
+                maintained.insert(index)
+                group.addTask { await self.maintainConnection(index) }
+            }
             await group.waitForAll()
         }
+        slotStarts = nil
         shutdown()
     }
 
@@ -250,7 +266,7 @@ public actor WebSocketPool: ResponsesUpstream {
                 )
             case .close(let c, let reason):
                 logger.info("closing connection", metadata: meta(c, ["upstream.reason": "\(reason)"]))
-                if reason == .maxAge { slots[c].plannedClose = true }
+                if reason == .maxAge || reason == .removed { slots[c].plannedClose = true }
                 failActive(on: c) { frames in
                     UpstreamFailure(
                         code: .connectionLost,
@@ -280,7 +296,8 @@ public actor WebSocketPool: ResponsesUpstream {
 
     /// A snapshot of every connection slot.
     public func status() -> [UpstreamConnectionStatus] {
-        slots.indices.map { c in
+        // Removed slots are listed until their connection has closed.
+        slots.indices.filter { $0 < targetConnections || slots[$0].state != .stopped }.map { c in
             let slot = slots[c]
             let schedulerConnection = scheduler.connections[c]
             return UpstreamConnectionStatus(

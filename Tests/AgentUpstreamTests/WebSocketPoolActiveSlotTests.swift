@@ -63,3 +63,37 @@ import Testing
         }
     }
 }
+
+/// `setConnections` on a running pool (what a reload of `upstream.connections` calls).
+@Suite(.timeLimit(.minutes(1))) struct WebSocketPoolResizeTests {
+    @Test func growingOpensNewConnectionsAndShrinkingClosesThemAfterTheirTurn() async throws {
+        let emulator = EmulatorConfiguration(firstEventDelay: .milliseconds(300))
+        try await withEmulatorAndPool(emulator: emulator, configure: { $0.lanesPerConnection = 1 }) { pool, host in
+            try await untilConnectionEvent(pool, "first connection open") { await pool.status().first?.state == .connected }
+            await pool.setConnections(3)
+            try await untilConnectionEvent(pool, "three connections open") {
+                await pool.status().filter { $0.state == .connected }.count == 3
+            }
+            // One run per connection (one lane each); the run on the last slot has a response in flight.
+            var lanes: [any UpstreamLane] = []
+            for index in 0..<3 { lanes.append(try await pool.lease(for: RunID(rawValue: "run_\(index)"))) }
+            let streaming = try await lanes[2].send(createFrame(model: "emu-text", lane: "l0", input: #""last""#))
+            await pool.setConnections(1)
+            // Leases on removed slots are stale at once; the response in flight still completes.
+            let usable = lanes.map(\.isUsable)
+            #expect(usable == [true, false, false])
+            let frames = try await collect(streaming)
+            #expect(frames.last?.contains("You said: last") == true)
+            try await untilConnectionEvent(pool, "removed connections closed") { await pool.status().count == 1 }
+            #expect(await pool.connectionCount == 1)
+            let onlyOne = await pool.status().map(\.id)
+            #expect(onlyOne == [0])
+            for lane in lanes { await lane.release() }
+            // The remaining connection still serves.
+            let lane = try await pool.lease(for: RunID(rawValue: "run_after"))
+            let after = try await collect(try await lane.send(createFrame(model: "emu-text", lane: "l0", input: #""after""#)))
+            #expect(after.last?.contains("You said: after") == true)
+            #expect(host.recorder.violations() == [])
+        }
+    }
+}
