@@ -28,9 +28,15 @@ final class ConfigReloader: Sendable {
     private let signals: AsyncStream<Void>
     /// Kept alive for the daemon's life; cancelled when ``run()`` ends.
     private let source: Mutex<(any DispatchSourceSignal)?>
+    /// Applies a new `upstream.connections` to the running upstream.
+    private let setConnections: @Sendable (Int) async -> Void
 
     /// Starts catching SIGHUP at once (before readiness is announced), so a reload asked for early is not lost.
-    init(path: String?, live: LiveSettings, notifier: SystemdNotifier, logger: Logger) {
+    init(
+        path: String?, live: LiveSettings, notifier: SystemdNotifier, logger: Logger,
+        setConnections: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.setConnections = setConnections
         self.path = path
         self.live = live
         self.notifier = notifier
@@ -50,7 +56,9 @@ final class ConfigReloader: Sendable {
     func run() async {
         defer { source.withLock { $0?.cancel() } }
         for await _ in signals {
-            reload()
+            if case .applied(let changes) = reload(), changes.live.contains("upstream.connections") {
+                await setConnections(live.configuration.upstream.connections)
+            }
         }
     }
 

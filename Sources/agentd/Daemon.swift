@@ -81,7 +81,9 @@ struct Daemon {
 
         let recovered = try await manager.recoverCrashedRuns()
         let notifier = SystemdNotifier(environment: environment)
-        let reloader = ConfigReloader(path: configPath, live: live, notifier: notifier, logger: logger)
+        let reloader = ConfigReloader(path: configPath, live: live, notifier: notifier, logger: logger) {
+            await upstream.pool.setConnections($0)
+        }
         let group = ServiceGroup(
             configuration: .init(
                 // Shutdown runs in reverse: runs are interrupted (and recorded) while clients are still

@@ -16,14 +16,16 @@ struct ConfigReloadTests {
 
         // At info, a client connecting logs nothing at debug level.
         #expect(!harness.daemon.stderr.contains { $0.contains(" debug ") })
-        try "[daemon]\nlog_level = \"debug\"\n[run]\nmodel = \"emu-text\"\n[upstream]\nconnections = 3\n"
+        try "[daemon]\nlog_level = \"debug\"\n[run]\nmodel = \"emu-text\"\n[upstream]\nconnections = 3\nlanes_per_connection = 8\n"
             .write(toFile: harness.directory + "/agentd.toml", atomically: true, encoding: .utf8)
         harness.daemon.signal(SIGHUP)
         let reloaded = try await harness.daemon.waitForLine { $0.contains("configuration reloaded") }
-        #expect(reloaded.contains("config.applied=daemon.log_level,run.model"))
-        #expect(reloaded.contains("config.restart_needed=upstream.connections"))
+        #expect(reloaded.contains("config.applied=daemon.log_level,run.model,upstream.connections"))
+        #expect(reloaded.contains("config.restart_needed=upstream.lanes_per_connection"))
         let warning = try await harness.daemon.waitForLine { $0.contains("take effect only after a restart") }
-        #expect(warning.hasSuffix("changed keys that take effect only after a restart: upstream.connections config.file=\(harness.directory)/agentd.toml"))
+        #expect(warning.hasSuffix("changed keys that take effect only after a restart: upstream.lanes_per_connection config.file=\(harness.directory)/agentd.toml"))
+        // The third connection opens without a restart.
+        _ = try await harness.daemon.waitForLine { $0.contains("upstream connection open") && $0.contains("upstream.conn=2 ") }
 
         // The new default model applies to the next run (the built-in default is unknown to the emulator), and the
         // new log level shows debug lines.

@@ -32,23 +32,33 @@ struct ConfigChangesTests {
         new.tools.timeoutMillis = 5_000
         new.run.model = "emu-text"
         new.upstream.connections = 4
+        new.upstream.lanesPerConnection = 8
         new.control.maxConnections = 8
         let changes = ConfigChanges(started: started, applied: started, new: new)
         #expect(
             changes
                 == ConfigChanges(
-                    live: ["daemon.log_level", "run.model", "tools.timeout_ms"],
-                    needRestart: ["control.max_connections", "upstream.connections"]))
+                    live: ["daemon.log_level", "run.model", "tools.timeout_ms", "upstream.connections"],
+                    needRestart: ["control.max_connections", "upstream.lanes_per_connection"]))
+    }
+
+    @Test func theConnectionCountIsLiveExceptOverSSE() throws {
+        var started = DaemonConfiguration()
+        started.upstream.transport = "sse"
+        var new = started
+        new.upstream.connections = 4
+        // Over HTTP+SSE the count bounds the requests in flight, fixed at start-up.
+        #expect(ConfigChanges(started: started, applied: started, new: new).needRestart == ["upstream.connections"])
     }
 
     @Test func aRestartOnlyKeyStaysPendingAcrossLaterReloads() throws {
         let started = DaemonConfiguration()
         var first = started
-        first.upstream.connections = 4
+        first.upstream.lanesPerConnection = 8
         var second = first
         second.daemon.logLevel = "warning"
         let changes = ConfigChanges(started: started, applied: first, new: second)
-        #expect(changes == ConfigChanges(live: ["daemon.log_level"], needRestart: ["upstream.connections"]))
+        #expect(changes == ConfigChanges(live: ["daemon.log_level"], needRestart: ["upstream.lanes_per_connection"]))
     }
 
     @Test func commandToolsNeedARestartSoTheirApprovalIsNeverSkipped() throws {
