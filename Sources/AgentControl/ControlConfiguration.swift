@@ -28,9 +28,10 @@ public struct ControlConfiguration: Sendable {
     public var listenBacklog: Int32 = 1024
     /// How long a graceful shutdown waits for queued messages to be written before closing connections.
     public var shutdownDrainTimeout: Duration = .seconds(2)
-    /// How long a `request_id`'s result is kept for retries.
+    /// How long a `request_id`'s result is kept for retries (in the backend's `requestStore` and in memory).
     public var idempotencyTTL: Duration = .seconds(24 * 3600)
-    /// How many `request_id` results are kept at most (the oldest are forgotten first).
+    /// How many `request_id` results are cached in memory at most (the oldest go first); a backend's
+    /// `requestStore` keeps every one for the ttl, without a store this is all there is.
     public var idempotencyCapacity: Int = 10_000
     /// The clock of idempotency expiry; injectable so tests can expire keys without waiting.
     public var idempotencyClock: @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }

@@ -46,9 +46,15 @@ extension ControlConnection {
                 }
                 do {
                     let result = try await body(params, recorder)
-                    await store.finish(
+                    let unrecorded = await store.finish(
                         key, fingerprint: fingerprint, result: try JSONCoding.encodeData(result),
                         recorded: recorder?.wasTaken ?? false)
+                    if let unrecorded {
+                        // The effect happened: answer it. Only this process remembers the key now.
+                        self.logger.warning(
+                            "request_id record not committed; kept in memory only",
+                            metadata: ["method": "\(M.name)", "error": "\(unrecorded)"])
+                    }
                     return (result, nil)
                 } catch {
                     await store.finish(key, fingerprint: fingerprint, result: nil)

@@ -140,17 +140,26 @@ package final class IdempotencyStore: Sendable {
     /// `recorded` says the backend already committed the record with the effect; otherwise it is committed to the
     /// persistent store here, before the result is answered. When that commit fails (the ledger is failing) the
     /// result is still answered and kept in memory: the effect happened, and a retry must not repeat it.
+    ///
+    /// - Returns: the error that kept the record out of the persistent store, if any (for the log).
+    @discardableResult
     package func finish(_ key: Key, fingerprint: Fingerprint, result: Data?, recorded: Bool = false)
-        async
+        async -> (any Error)?
     {
+        var failure: (any Error)?
         if let result, let persistent, !recorded {
             let record = ControlRequestRecord(
                 uid: key.uid, requestID: key.requestID, method: fingerprint.method,
                 paramsHash: fingerprint.paramsHash, result: String(decoding: result, as: UTF8.self),
                 createdAtMillis: wallMillis())
-            try? await persistent.recordControlRequest(record)
+            do {
+                try await persistent.recordControlRequest(record)
+            } catch {
+                failure = error
+            }
         }
         settle(key, fingerprint: fingerprint, result: result, expires: now().advanced(by: ttl))
         if result != nil { await pruneIfDue() }
+        return failure
     }
 }

@@ -19,6 +19,12 @@ final class InMemoryRequestStore: ControlRequestStore, @unchecked Sendable {
         set { lock.withLock { storedFailure = newValue } }
     }
     private var storedFailure: LedgerFailure?
+    /// When set, only inserts fail with it (the ledger fails right after an effect).
+    var insertFailure: LedgerFailure? {
+        get { lock.withLock { storedInsertFailure } }
+        set { lock.withLock { storedInsertFailure = newValue } }
+    }
+    private var storedInsertFailure: LedgerFailure?
 
     /// Records kept now, by request id.
     var requestIDs: Set<String> { lock.withLock { Set(records.keys.map(\.requestID)) } }
@@ -42,7 +48,7 @@ final class InMemoryRequestStore: ControlRequestStore, @unchecked Sendable {
     func recordControlRequest(_ record: ControlRequestRecord) async throws {
         try lock.withLock {
             insertAttempts += 1
-            if let storedFailure { throw storedFailure }
+            if let failure = storedFailure ?? storedInsertFailure { throw failure }
             let key = Key(uid: record.uid, requestID: record.requestID)
             guard records[key] == nil else {
                 throw LedgerFailure(code: .rejected, message: "UNIQUE constraint failed: control_requests")

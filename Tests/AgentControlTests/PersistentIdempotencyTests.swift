@@ -132,6 +132,24 @@ struct PersistentIdempotencyTests {
         }
     }
 
+    @Test func aResultWhoseRecordCannotBeCommittedIsAnsweredAndRememberedInMemory() async throws {
+        let store = InMemoryRequestStore()
+        let run = RunID(rawValue: "run_a")
+        try await TestServer.with(backend: Self.backend(store)) { server in
+            server.backend.addRun(run)
+            store.insertFailure = LedgerFailure(code: .diskFull, message: "injected")
+            let client = try await server.client()
+            let params = RunInput.Params(runID: run, text: "more", requestID: "in2")
+            let first = try await client.call(RunInput.self, params)
+            let repeated = try await client.call(RunInput.self, params)
+            #expect(first.applied)
+            #expect(repeated == first)
+            #expect(server.backend.inputs(of: run) == ["more"])
+            #expect(store.requestIDs.isEmpty)
+            await client.close()
+        }
+    }
+
     @Test func aStoreThatCannotBeReadRefusesTheRequestAndRunsNothing() async throws {
         let store = InMemoryRequestStore()
         try await TestServer.with(backend: Self.backend(store)) { server in
