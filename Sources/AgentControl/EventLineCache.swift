@@ -41,7 +41,7 @@ final class EventLineCache: Sendable {
         let missing = found.indices.filter { found[$0] == nil }
         guard !missing.isEmpty else { return found }
         // Encode outside the lock; two connections racing on one miss both encode, and the bytes are identical.
-        for index in missing { found[index] = try? JSONCoding.encodeData(events[index]) }
+        for index in missing { found[index] = LedgerEventJSON.encode(events[index]) }
         storage.withLock { storage in
             for index in missing {
                 guard let encoded = found[index] else { continue }
