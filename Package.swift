@@ -104,11 +104,13 @@ let package = Package(
         ),
         // Tiny C shims for Linux APIs Glibc does not export to Swift (ucred, prctl).
         .target(name: "CAgentSupport"),
+        // The engine's run feed as the control server's attach source (used by agentd and agentd-bench).
+        .target(name: "AgentEngineControl", dependencies: ["AgentEngine", "AgentControl", "AgentProtocol"]),
         .executableTarget(
             name: "agentd",
             dependencies: [
                 "AgentModel", "AgentProtocol", "AgentLedger", "AgentUpstream", "AgentTools", "AgentEngine",
-                "AgentControl", "CAgentSupport", "AgentMCP",
+                "AgentControl", "CAgentSupport", "AgentMCP", "AgentEngineControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -142,7 +144,7 @@ let package = Package(
             dependencies: [
                 "AgentMCP", "mcp-test-server",
                 "AgentModel", "AgentLedger", "AgentEngine", "AgentTools", "AgentUpstream", "ResponsesEmulator",
-                "AgentControl", "AgentClient", "AgentProtocol",
+                "AgentControl", "AgentClient", "AgentProtocol", "AgentEngineControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,11 +1,12 @@
 import AgentControl
 import AgentEngine
+import AgentEngineControl
 import AgentModel
 import AgentProtocol
 
 /// The control-server backend of the fan-out benchmark: starts, reads and attaches to runs of a real
-/// ``RunManager`` exactly as the daemon's `EngineControlBackend` does (that type lives in the `agentd`
-/// executable and cannot be imported); every other method answers "not served by the benchmark".
+/// ``RunManager``, attaching through the same ``RunFeedAttachSource`` as the daemon's `EngineControlBackend`;
+/// every other method answers "not served by the benchmark".
 struct BenchControlBackend: ControlBackend {
     let manager: RunManager
 
@@ -20,16 +21,8 @@ struct BenchControlBackend: ControlBackend {
     }
 
     func attach(_ id: RunID, fromSeq: Int64) async throws -> AsyncStream<AttachItem> {
-        let source = try await attachBatches(id, fromSeq: fromSeq)
-        let (stream, continuation) = AsyncStream.makeStream(of: AttachItem.self)
-        let task = Task {
-            while let batch = await source.next() {
-                for item in batch { continuation.yield(item) }
-            }
-            continuation.finish()
-        }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
+        _ = try await runState(id)
+        return RunFeedAttachSource(manager.feed(id, fromSeq: fromSeq)).items
     }
 
     func attachBatches(_ id: RunID, fromSeq: Int64) async throws -> AttachBatches {

@@ -1,5 +1,6 @@
 import AgentControl
 import AgentEngine
+import AgentEngineControl
 import AgentLedger
 import AgentModel
 import AgentProtocol
@@ -98,26 +99,12 @@ struct EngineControlBackend: ControlBackend {
 
     func attach(_ id: RunID, fromSeq: Int64) async throws -> AsyncStream<AttachItem> {
         _ = try await runState(id)
-        let feed = manager.feed(id, fromSeq: fromSeq)
-        let (stream, continuation) = AsyncStream.makeStream(of: AttachItem.self)
-        // The feed reads the ledger at the consumer's pace; this task only moves items to the server.
-        let task = Task {
-            do {
-                for try await item in feed {
-                    switch item {
-                    case .event(let event):
-                        continuation.yield(.event(event))
-                    case .ended(let reason, let nextSeq):
-                        continuation.yield(.ended(reason: AttachEndReason(rawValue: reason.rawValue), nextSeq: nextSeq))
-                    }
-                }
-            } catch {
-                // A ledger read failed: the client reattaches from the last seq it saw.
-            }
-            continuation.finish()
-        }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
+        return RunFeedAttachSource(manager.feed(id, fromSeq: fromSeq)).items
+    }
+
+    func attachBatches(_ id: RunID, fromSeq: Int64) async throws -> AttachBatches {
+        _ = try await runState(id)
+        return RunFeedAttachSource(manager.feed(id, fromSeq: fromSeq)).batches
     }
 
     func lastSeq(_ id: RunID) async throws -> Int64 {
