@@ -56,6 +56,7 @@ extension LaneScheduler {
         if connections[c].holders[lane] != nil {
             connections[c].holders[lane]?.pinned = false
             connections[c].holders[lane]?.lastUsed = now
+            connections[c].holders[lane]?.responses += 1
         }
         var actions: [Action] = []
         if connections[c].phase == .draining, connections[c].inFlight.isEmpty, !connections[c].closeRequested {

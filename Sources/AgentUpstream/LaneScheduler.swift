@@ -19,7 +19,8 @@ struct LeaseTicket: Hashable, Sendable {
 ///
 /// A run leases a named lane and keeps it between turns (the server caches its latest response per lane), but only
 /// counts against the connection's active limit while a response is in flight. When every lane is held, a lease
-/// takes over the least recently used lane whose run is between turns (not pinned): that run's ticket is revoked
+/// takes over the least recently used lane whose run is between turns (not pinned) and has had
+/// `turnsBeforeTakeover` responses on it: that run's ticket is revoked
 /// and it leases again with its input rebuilt, because the cache it relied on now belongs to another run.
 ///
 /// Time is a `Duration` since an arbitrary origin, passed in by the caller (a manual clock in tests).
@@ -82,6 +83,8 @@ struct LaneScheduler: Sendable {
         var pinned: Bool
         /// When the holder last pinned the lane or its response ended (least recently used is taken over first).
         var lastUsed: Duration
+        /// Responses that ended on the lane since it was granted.
+        var responses = 0
     }
 
     /// A request waiting for an active slot on its lease's connection.
@@ -109,10 +112,11 @@ struct LaneScheduler: Sendable {
             holders[lane] == nil && inFlight[lane] == nil && !queued.contains { $0.ticket.lane == lane }
         }
 
-        /// Held, not pinned, nothing in flight or queued: may be taken over.
-        func isIdle(_ lane: Int) -> Bool {
+        /// Held, not pinned, nothing in flight or queued, and used for at least `turns` responses: may be taken over.
+        func isIdle(_ lane: Int, afterTurns turns: Int) -> Bool {
             guard let holder = holders[lane] else { return false }
-            return !holder.pinned && inFlight[lane] == nil && !queued.contains { $0.ticket.lane == lane }
+            return !holder.pinned && holder.responses >= turns && inFlight[lane] == nil
+                && !queued.contains { $0.ticket.lane == lane }
         }
 
         var lanesHeld: Int { holders.filter { $0 != nil }.count }
@@ -150,6 +154,9 @@ struct LaneScheduler: Sendable {
     let maxActivePerConnection: Int
     /// Whether a lease may take over another run's idle lane (off without named lanes: one run per connection).
     let takesOverIdleLanes: Bool
+    /// Responses a run gets on a lane before the lane may be taken over: without it, more runs than lanes would
+    /// take each other's lane at every turn and no continuation would ever hit the server's cache.
+    let turnsBeforeTakeover: Int
     let lanesPerConnection: Int
     /// Changed only by the scheduler's own methods (here and in its extensions).
     var connections: [Connection]
@@ -164,6 +171,7 @@ struct LaneScheduler: Sendable {
         lanesPerConnection: Int,
         maxActivePerConnection: Int = 16,
         takesOverIdleLanes: Bool = true,
+        turnsBeforeTakeover: Int = 1,
         maxConnectionAge: Duration,
         connectTimeout: Duration,
         idleStreamTimeout: Duration,
@@ -175,6 +183,7 @@ struct LaneScheduler: Sendable {
         )
         self.maxActivePerConnection = max(1, maxActivePerConnection)
         self.takesOverIdleLanes = takesOverIdleLanes
+        self.turnsBeforeTakeover = max(1, turnsBeforeTakeover)
         self.lanesPerConnection = lanesPerConnection
         self.maxConnectionAge = maxConnectionAge
         self.connectTimeout = connectTimeout
@@ -282,7 +291,7 @@ struct LaneScheduler: Sendable {
         guard takesOverIdleLanes else { return nil }
         var best: (c: Int, lane: Int, lastUsed: Duration)?
         for c in connections.indices where connections[c].phase == .up {
-            for lane in connections[c].holders.indices where connections[c].isIdle(lane) {
+            for lane in connections[c].holders.indices where connections[c].isIdle(lane, afterTurns: turnsBeforeTakeover) {
                 let lastUsed = connections[c].holders[lane]!.lastUsed
                 if best == nil || lastUsed < best!.lastUsed { best = (c, lane, lastUsed) }
             }

@@ -20,6 +20,9 @@ public struct UpstreamConfiguration: Sendable {
     /// Responses in flight per connection at most (the server runs 16 at a time and queues the rest); further
     /// requests wait in a FIFO queue.
     public var activeResponsesPerConnection: Int
+    /// When more runs than lanes are active, responses a run gets on its lane before another run may take the lane
+    /// over while the first is between turns (it then resends its whole conversation on a new lane).
+    public var turnsBeforeLaneTakeover: Int
     /// Whether to multiplex responses on named lanes. `false` is for servers that run one response per
     /// connection: one lease per connection, on the default lane, and no `stream_id`.
     public var useLanes: Bool
@@ -55,6 +58,7 @@ public struct UpstreamConfiguration: Sendable {
     ///   - connections: number of connections.
     ///   - lanesPerConnection: named lanes per connection (1…32).
     ///   - activeResponsesPerConnection: responses in flight per connection (1…16).
+    ///   - turnsBeforeLaneTakeover: responses on a lane before it may be taken over (at least 1).
     ///   - useLanes: multiplex with `stream_id`.
     ///   - maxFrameSize: largest inbound message in bytes.
     ///   - connectTimeout: bound on waiting for a connection.
@@ -74,6 +78,7 @@ public struct UpstreamConfiguration: Sendable {
         connections: Int = 2,
         lanesPerConnection: Int = 32,
         activeResponsesPerConnection: Int = 16,
+        turnsBeforeLaneTakeover: Int = 4,
         useLanes: Bool = true,
         maxFrameSize: Int = 64 << 20,
         connectTimeout: Duration = .seconds(15),
@@ -93,6 +98,7 @@ public struct UpstreamConfiguration: Sendable {
         self.connections = max(1, connections)
         self.lanesPerConnection = min(32, max(1, lanesPerConnection))
         self.activeResponsesPerConnection = min(16, max(1, activeResponsesPerConnection))
+        self.turnsBeforeLaneTakeover = max(1, turnsBeforeLaneTakeover)
         self.useLanes = useLanes
         self.maxFrameSize = max(1 << 14, maxFrameSize)
         self.connectTimeout = connectTimeout

@@ -81,6 +81,7 @@ public actor WebSocketPool: ResponsesUpstream {
             lanesPerConnection: configuration.effectiveLanesPerConnection,
             maxActivePerConnection: configuration.effectiveActiveResponsesPerConnection,
             takesOverIdleLanes: configuration.useLanes,
+            turnsBeforeTakeover: configuration.turnsBeforeLaneTakeover,
             maxConnectionAge: configuration.maxConnectionAge,
             connectTimeout: configuration.connectTimeout,
             idleStreamTimeout: configuration.idleStreamTimeout,

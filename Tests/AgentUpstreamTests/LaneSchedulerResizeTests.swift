@@ -66,3 +66,30 @@ import Testing
                 == [.epochChanged(connection: 1, epoch: 1), .close(connection: 1, reason: .removed)])
     }
 }
+
+/// More runs than lanes: a lane is taken over only after its run had a few turns on it.
+@Suite struct LaneSchedulerTakeoverQuantumTests {
+    @Test func aLaneIsTakenOverOnlyAfterItsRunHadItsTurns() {
+        var scheduler = LaneScheduler(
+            connections: 1, lanesPerConnection: 1, maxActivePerConnection: 1, turnsBeforeTakeover: 3,
+            maxConnectionAge: .seconds(3300), connectTimeout: .seconds(10), idleStreamTimeout: .seconds(300),
+            now: .zero)
+        _ = scheduler.connectionUp(0, now: .zero)
+        guard case .granted(let a) = scheduler.lease(run: RunID(rawValue: "run_a"), waiter: 1, now: .zero) else {
+            Issue.record("no lease")
+            return
+        }
+        #expect(scheduler.lease(run: RunID(rawValue: "run_b"), waiter: 2, now: .zero) == .queued)
+        var ends: [[LaneScheduler.Action]] = []
+        for turn in 1...3 {
+            let now = Duration.seconds(turn)
+            let pinned = scheduler.pin(a, now: now)
+            #expect(pinned)
+            _ = scheduler.beginResponse(a, waiter: UInt64(10 + turn), now: now)
+            ends.append(scheduler.endResponse(connection: 0, lane: a.lane, now: now + .milliseconds(500)))
+        }
+        // Idle after each of its first two turns, A kept its lane; after the third, B takes it.
+        let b = LeaseTicket(id: 2, connection: 0, lane: 0, epoch: 0)
+        #expect(ends == [[], [], [.revoked(a), .grant(waiter: 2, ticket: b, waited: .milliseconds(3500))]])
+    }
+}

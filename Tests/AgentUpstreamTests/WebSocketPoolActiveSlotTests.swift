@@ -36,7 +36,10 @@ import Testing
     }
 
     @Test func anIdleLaneTakenOverIsNeverSentOnByItsFormerHolder() async throws {
-        try await withEmulatorAndPool(configure: { $0.lanesPerConnection = 1 }) { pool, host in
+        try await withEmulatorAndPool(configure: {
+            $0.lanesPerConnection = 1
+            $0.turnsBeforeLaneTakeover = 1
+        }) { pool, host in
             let a = try await pool.lease(for: RunID(rawValue: "run_a"))
             let frames = try await collect(try await a.send(createFrame(model: "emu-text", lane: "l0", input: #""a""#)))
             let previous = try #require(try json(frames.last!)["response"]?["id"]?.stringValue)
