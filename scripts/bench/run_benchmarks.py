@@ -44,6 +44,8 @@ KNOWN = [
           ["--runs", "10", "--sync", "none"], ["--runs", "2", "--sync", "none"]),
     Bench("ledger", "Ledger append, commit latency, read-back", ["--events", "200000"], ["--events", "20000"]),
     Bench("tool-spawn", "`shell` tool running `true`", ["--iterations", "500"], ["--iterations", "100"]),
+    Bench("ledger-blobs", "200 tool calls of 1 MiB output (100 distinct): full output as blob vs inline JSON vs excerpt only",
+          ["--calls", "200"], ["--calls", "20", "--distinct", "10"], reps=1),
     Bench("ledger-replay", "Replay of a ledger through the reducer (best of the repeats)",
           ["--events", "1000000"], ["--events", "50000", "--repeats", "1"]),
     Bench("ledger-startup", "agentd start-up to an answering socket on a large ledger",
