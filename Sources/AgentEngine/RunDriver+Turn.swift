@@ -19,8 +19,11 @@ extension RunDriver {
             // Append, then act: the request is durable before it leaves.
             try await record(.upstreamOut, UpstreamEventType.create, rawPayload: frame, parsed: request, commit: .durable)
             var received = 0
+            let sendStart = clock.now
             var frames = try await lane.send(frame).makeAsyncIterator()
             let sentAt = clock.now
+            // `send` waits for one of the connection's active slots when it has its maximum of responses in flight.
+            upstreamWait += sentAt - sendStart
             while true {
                 let waitStart = clock.now
                 guard let text = try await frames.next() else { break }
