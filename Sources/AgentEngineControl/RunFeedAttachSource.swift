@@ -50,7 +50,8 @@ public final class RunFeedAttachSource: @unchecked Sendable {
     private static func attachItem(_ item: RunFeedItem) -> AttachItem {
         switch item {
         case .event(let event): .event(event)
-        case .ended(let reason, let nextSeq): .ended(reason: AttachEndReason(rawValue: reason.rawValue), nextSeq: nextSeq)
+        case .ended(let reason, let nextSeq):
+            .ended(reason: AttachEndReason(rawValue: reason.rawValue), nextSeq: nextSeq)
         }
     }
 }

@@ -45,7 +45,9 @@ extension BenchCommand {
             var polls = sockets.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
             let deadline = MonotonicNanos.now() + Int64(timeout) * 1_000_000_000
             while ended < clients {
-                guard MonotonicNanos.now() < deadline else { throw FanoutClientSocket.Failure(description: "timed out") }
+                guard MonotonicNanos.now() < deadline else {
+                    throw FanoutClientSocket.Failure(description: "timed out")
+                }
                 let ready = poll(&polls, nfds_t(polls.count), 1000)
                 if ready < 0 && errno == EINTR { continue }
                 guard ready >= 0 else { throw FanoutClientSocket.Failure(description: "poll: errno \(errno)") }

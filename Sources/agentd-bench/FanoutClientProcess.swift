@@ -20,7 +20,8 @@ enum FanoutClientProcess {
             "fanout-client", "--socket", socketPath, "--clients", "\(clients)", "--model", model, "--cwd", directory,
             "--out", out,
         ]
-        let status = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int32, any Error>) in
+        let status = try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<Int32, any Error>) in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do {
                 try process.run()

@@ -56,7 +56,9 @@ struct FanoutReceipts: Equatable {
             guard let reasonLength = next(), reasonLength >= 0 else { return nil }
             let reasonWords = (Int(reasonLength) + 7) / 8
             guard index + reasonWords <= words.count else { return nil }
-            let reasonBytes = words[index..<(index + reasonWords)].withUnsafeBytes { Array($0.prefix(Int(reasonLength))) }
+            let reasonBytes = words[index..<(index + reasonWords)].withUnsafeBytes {
+                Array($0.prefix(Int(reasonLength)))
+            }
             index += reasonWords
             var client = Client(endReason: String(decoding: reasonBytes, as: UTF8.self))
             guard let receipts = next(), receipts >= 0, index + 2 * Int(receipts) <= words.count else { return nil }

@@ -33,7 +33,9 @@ struct RunFeedBatchTests {
         var iterator = feed.makeAsyncIterator()
         let batches = try await Self.drain(&iterator)
         let expected: [[RunFeedItem]] = [
-            (0..<10).map { .event(Self.event($0)) } + [.event(Self.completed(10)), .ended(reason: .runEnded, nextSeq: 11)]
+            (0..<10).map { .event(Self.event($0)) } + [
+                .event(Self.completed(10)), .ended(reason: .runEnded, nextSeq: 11),
+            ]
         ]
         #expect(batches == expected)
         let remaining = hub.subscriptionCount
