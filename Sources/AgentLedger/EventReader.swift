@@ -42,30 +42,34 @@ enum EventReader {
                     throw DatabaseError(
                         resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: sql)
                 }
-                let kindBytes = bytes(statement, 2)
+                let kindBytes = bytes(sqlite3_column_value(statement, 2))
                 guard let kind = kind(kindBytes) else {
                     let text = String(decoding: kindBytes, as: UTF8.self)
                     throw LedgerFailure(code: .ioError, message: "unknown event kind \(text) in \(run)")
                 }
-                let typeBytes = bytes(statement, 3)
+                let typeBytes = bytes(sqlite3_column_value(statement, 3))
                 if !same(typeBytes, lastTypeBytes) {
                     lastTypeBytes = Array(typeBytes)
                     lastType = String(decoding: typeBytes, as: UTF8.self)
                 }
                 events.append(
                     LedgerEvent(
-                        runID: run, seq: sqlite3_column_int64(statement, 0),
-                        timestampMillis: sqlite3_column_int64(statement, 1), kind: kind, type: lastType,
-                        payload: String(decoding: bytes(statement, 4), as: UTF8.self)))
+                        runID: run, seq: sqlite3_value_int64(sqlite3_column_value(statement, 0)),
+                        timestampMillis: sqlite3_value_int64(sqlite3_column_value(statement, 1)), kind: kind,
+                        type: lastType, payload: String(decoding: bytes(sqlite3_column_value(statement, 4)), as: UTF8.self)))
             }
         }
         return events
     }
 
-    /// The text of column `index` of the current row (valid until the next step).
-    private static func bytes(_ statement: SQLiteStatement, _ index: Int32) -> UnsafeBufferPointer<UInt8> {
-        guard let text = sqlite3_column_text(statement, index) else { return UnsafeBufferPointer(start: nil, count: 0) }
-        return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, index)))
+    /// The bytes of a column's value of the current row (valid until the next step).
+    ///
+    /// Each `sqlite3_column_*` call looks the column up and checks the statement's error state again, so a column
+    /// is fetched once as a value, then read with the cheaper `sqlite3_value_*` calls. Its bytes are read as a blob:
+    /// a TEXT value is returned as stored, without the terminating NUL `sqlite3_value_text` may have to add.
+    private static func bytes(_ value: OpaquePointer?) -> UnsafeBufferPointer<UInt8> {
+        guard let blob = sqlite3_value_blob(value) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: blob.assumingMemoryBound(to: UInt8.self), count: Int(sqlite3_value_bytes(value)))
     }
 
     /// Whether `bytes` and `array` hold the same bytes.

@@ -24,9 +24,13 @@ public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
-private struct JSONByteParser {
+/// The byte-level JSON reader behind ``JSONValue/parse(_:)`` and the typed payload decoders.
+struct JSONByteParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
+    /// Members of the objects being parsed, innermost last: an object's dictionary is built once its size is
+    /// known, so its keys are hashed once instead of again at every doubling.
+    var pendingMembers: [(String, JSONValue)] = []
     static let maxDepth = 512
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -68,12 +72,13 @@ private struct JSONByteParser {
 
     mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         position += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
             position += 1
-            return .object(members)
+            return .object([:])
         }
+        let first = pendingMembers.count
+        if first == 0 { pendingMembers.reserveCapacity(16) }
         while true {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a key") }
@@ -81,13 +86,16 @@ private struct JSONByteParser {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
             position += 1
-            members[key] = try parseValue(depth: depth + 1)
+            pendingMembers.append((key, try parseValue(depth: depth + 1)))
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end") }
             if bytes[position] == UInt8(ascii: ",") {
                 position += 1
             } else if bytes[position] == UInt8(ascii: "}") {
                 position += 1
+                // A repeated key keeps its last value.
+                let members = [String: JSONValue](pendingMembers[first...], uniquingKeysWith: { _, last in last })
+                pendingMembers.removeSubrange(first...)
                 return .object(members)
             } else {
                 throw error("expected ',' or '}'")
@@ -197,6 +205,24 @@ private struct JSONByteParser {
 
     mutating func parseNumber() throws(JSONParseError) -> Double {
         let start = position
+        // Fast path: a plain integer of up to 15 digits (sequence numbers, counts, exit codes) is exact as a Double.
+        var negative = false
+        if position < bytes.count && bytes[position] == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        var integer = 0
+        let digitsStart = position
+        while position < bytes.count && position - digitsStart < 15 {
+            let digit = bytes[position] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            integer = integer &* 10 &+ Int(digit)
+            position += 1
+        }
+        if position > digitsStart && (position == bytes.count || !Self.continuesNumber(bytes[position])) {
+            return negative ? -Double(integer) : Double(integer)
+        }
+        position = start
         while position < bytes.count {
             switch bytes[position] {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
@@ -208,6 +234,16 @@ private struct JSONByteParser {
             }
         }
         return try number(from: start)
+    }
+
+    /// Whether `byte` can continue a number after its leading digits.
+    static func continuesNumber(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+            UInt8(ascii: "e"), UInt8(ascii: "E"):
+            true
+        default: false
+        }
     }
 
     func number(from start: Int) throws(JSONParseError) -> Double {

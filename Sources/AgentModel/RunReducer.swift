@@ -27,7 +27,7 @@ public enum RunReducer {
         case .upstreamIn:
             // Streamed deltas never change run state (text is taken from the completed response), so replay does
             // not parse them: they are most of a ledger. Live, the engine passes them parsed and nothing happens.
-            if parsed == nil && event.type.hasSuffix(".delta") { return }
+            if parsed == nil && isDelta(event.type) { return }
             let json = parsed ?? (try? JSONValue.parse(event.payload))
             guard let frame = json.flatMap(UpstreamEvent.init(json:)) else { return }
             applyInbound(&state, frame, rawFrame: json)
@@ -36,10 +36,19 @@ public enum RunReducer {
         }
     }
 
+    /// Whether `type` names a streamed delta (`….delta`), compared on bytes: it runs for most events of a ledger.
+    static func isDelta(_ type: String) -> Bool {
+        let suffix: StaticString = ".delta"
+        let utf8 = type.utf8
+        guard utf8.count >= suffix.utf8CodeUnitCount else { return false }
+        return utf8.suffix(suffix.utf8CodeUnitCount).elementsEqual(
+            UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount))
+    }
+
     private static func applyRun(_ state: inout RunState, _ event: LedgerEvent) {
         switch event.type {
         case RunEventType.started:
-            guard let started = try? JSONCoding.decode(RunStarted.self, from: event.payload) else { return }
+            guard let started = try? RunStarted(json: event.payload) else { return }
             state.status = .running
             state.model = started.model
             state.prompt = started.prompt
@@ -66,7 +75,7 @@ public enum RunReducer {
             state.status =
                 event.type == RunEventType.failed
                 ? .failed : event.type == RunEventType.cancelled ? .cancelled : .interrupted
-            state.endReason = (try? JSONCoding.decode(RunEnded.self, from: event.payload))?.reason
+            state.endReason = (try? RunEnded(json: event.payload))?.reason
             requeueSteers(&state)
             if state.awaitingResponse {
                 // The response that was streaming is abandoned: a resume asks again with the whole conversation.
@@ -160,14 +169,14 @@ public enum RunReducer {
     private static func applyControl(_ state: inout RunState, _ event: LedgerEvent) {
         switch event.type {
         case ControlEventType.approvalRequested:
-            guard let request = try? JSONCoding.decode(ApprovalRequested.self, from: event.payload),
+            guard let request = try? ApprovalRequested(json: event.payload),
                 let index = state.toolCalls.lastIndex(where: { $0.callID == request.callID })
             else { return }
             state.toolCalls[index].approval = .pending
             state.toolCalls[index].approvalReason = request.reason
             state.status = .awaitingApproval
         case ControlEventType.approvalResolved:
-            guard let decision = try? JSONCoding.decode(ApprovalResolved.self, from: event.payload),
+            guard let decision = try? ApprovalResolved(json: event.payload),
                 let index = state.toolCalls.lastIndex(where: { $0.callID == decision.callID }),
                 state.toolCalls[index].approval == .pending
             else { return }
@@ -183,7 +192,7 @@ public enum RunReducer {
             }
             if state.pendingApprovals.isEmpty && state.status == .awaitingApproval { state.status = .running }
         case ControlEventType.inputAdded:
-            guard let input = try? JSONCoding.decode(InputAdded.self, from: event.payload),
+            guard let input = try? InputAdded(json: event.payload),
                 !state.inputIDs.contains(input.inputID)
             else { return }
             state.inputIDs.insert(input.inputID)
@@ -198,18 +207,18 @@ public enum RunReducer {
     private static func applyTool(_ state: inout RunState, _ event: LedgerEvent) {
         switch event.type {
         case ToolEventType.started:
-            guard let started = try? JSONCoding.decode(ToolStarted.self, from: event.payload),
+            guard let started = try? ToolStarted(json: event.payload),
                 let index = state.toolCalls.lastIndex(where: { $0.callID == started.callID })
             else { return }
             state.toolCalls[index].status = .running
         case ToolEventType.abandoned:
-            guard let abandoned = try? JSONCoding.decode(ToolAbandoned.self, from: event.payload),
+            guard let abandoned = try? ToolAbandoned(json: event.payload),
                 let index = state.toolCalls.lastIndex(where: { $0.callID == abandoned.callID }),
                 state.toolCalls[index].status == .running
             else { return }
             state.toolCalls[index].status = .requested
         case ToolEventType.finished:
-            guard let finished = try? JSONCoding.decode(ToolFinished.self, from: event.payload),
+            guard let finished = try? ToolFinished(json: event.payload),
                 let index = state.toolCalls.lastIndex(where: { $0.callID == finished.callID })
             else { return }
             state.toolCalls[index].status = .finished
