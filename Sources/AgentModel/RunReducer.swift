@@ -27,22 +27,13 @@ public enum RunReducer {
         case .upstreamIn:
             // Streamed deltas never change run state (text is taken from the completed response), so replay does
             // not parse them: they are most of a ledger. Live, the engine passes them parsed and nothing happens.
-            if parsed == nil && isDelta(event.type) { return }
+            if parsed == nil && event.type.hasSuffix(".delta") { return }
             let json = parsed ?? (try? JSONValue.parse(event.payload))
             guard let frame = json.flatMap(UpstreamEvent.init(json:)) else { return }
             applyInbound(&state, frame, rawFrame: json)
         case .tool: applyTool(&state, event)
         case .control: applyControl(&state, event)
         }
-    }
-
-    /// Whether `type` names a streamed delta (`….delta`), compared on bytes: it runs for most events of a ledger.
-    static func isDelta(_ type: String) -> Bool {
-        let suffix: StaticString = ".delta"
-        let utf8 = type.utf8
-        guard utf8.count >= suffix.utf8CodeUnitCount else { return false }
-        return utf8.suffix(suffix.utf8CodeUnitCount).elementsEqual(
-            UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount))
     }
 
     private static func applyRun(_ state: inout RunState, _ event: LedgerEvent) {
