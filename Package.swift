@@ -26,10 +26,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        // Already in the graph through swift-certificates; used directly for SHA-256 only.
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
     ],
     targets: [
         // Pure vocabulary: ids, ledger events, upstream event shapes, the run reducer. No I/O.
-        .target(name: "AgentModel"),
+        .target(name: "AgentModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Control-API wire types shared by daemon, CLI and other clients. No I/O.
         .target(name: "AgentProtocol", dependencies: ["AgentModel"]),
         // The append-only SQLite ledger. SQLite types never leak out.
@@ -100,6 +102,7 @@ let package = Package(
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSCompression", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Tiny C shims for Linux APIs Glibc does not export to Swift (ucred, prctl).
@@ -151,7 +154,9 @@ let package = Package(
         ),
         .testTarget(name: "AgentModelTests", dependencies: ["AgentModel"]),
         .testTarget(name: "AgentProtocolTests", dependencies: ["AgentProtocol", "AgentModel"]),
-        .testTarget(name: "AgentLedgerTests", dependencies: ["AgentLedger", "AgentModel"]),
+        // Helpers the test targets share (a quiet command runner, a tmpfs to fill, files made immutable).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "AgentLedgerTests", dependencies: ["AgentLedger", "AgentModel", "TestSupport"]),
         .testTarget(
             name: "AgentUpstreamTests",
             dependencies: [
@@ -194,7 +199,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentIntegrationTests",
-            dependencies: ["agentd", "agentctl", "responses-emulator", "mcp-test-server", "AgentModel"]
+            dependencies: ["agentd", "agentctl", "responses-emulator", "mcp-test-server", "AgentModel", "TestSupport"]
         ),
     ]
 )

@@ -11,7 +11,7 @@ public enum EmulatorDigest {
         for output in toolOutputs {
             text += stdout(of: output) + "\n"
         }
-        return SHA256.hexDigest(text)
+        return HexSHA256.of(text)
     }
 
     /// The `stdout` string of a JSON-object output, or the output itself.

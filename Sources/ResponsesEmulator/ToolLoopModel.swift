@@ -54,7 +54,7 @@ struct ToolLoopModel: ScriptedModel {
     /// raw text. Append `"\n"` to each, concatenate, and return the lowercase hex SHA-256 of the UTF-8 bytes.
     /// E.g. outputs `{"stdout":"step-0 3\n","exit_code":0}` and `plain` hash `"step-0 3\n\nplain\n"`.
     static func digest(of conversation: [JSONValue]) -> String {
-        SHA256.hexDigest(digestInput(of: conversation))
+        HexSHA256.of(digestInput(of: conversation))
     }
 
     /// The exact string ``digest(of:)`` hashes.

@@ -42,7 +42,7 @@ struct SSETests {
             #expect(secondStatus == 200)
             let final = try parseServerSentEvents(second).map { try parse($0.data) }
             let text = final.first { $0["type"] == .string("response.output_text.done") }?["text"]?.stringValue
-            #expect(text == "Completed 1 tool calls.\ndigest=\(SHA256.hexDigest("step-0 3\n\n"))")
+            #expect(text == "Completed 1 tool calls.\ndigest=\(HexSHA256.of("step-0 3\n\n"))")
             #expect(emulator.recorder.httpRequests().count == 2)
             #expect(emulator.recorder.violations() == [])
         }

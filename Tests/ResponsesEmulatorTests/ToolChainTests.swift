@@ -60,7 +60,7 @@ struct ToolChainTests {
                 #expect(frames.streamIDs == ["main"])
                 #expect(frames.sequenceNumbers == Array(0..<frames.count))
                 let text = frames.first { $0["type"] == .string("response.output_text.done") }?["text"]?.stringValue
-                let expected = SHA256.hexDigest("step-0 3\n" + "\n" + "plain output" + "\n")
+                let expected = HexSHA256.of("step-0 3\n" + "\n" + "plain output" + "\n")
                 #expect(text == "Completed 2 tool calls.\ndigest=\(expected)")
                 #expect(text?.split(separator: "\n").contains("digest=\(expected)") == true)
                 let deltas = frames.filter { $0["type"] == .string("response.output_text.delta") }

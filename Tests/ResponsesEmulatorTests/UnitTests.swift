@@ -17,13 +17,13 @@ struct UnitTests {
         ),
     ])
     func sha256(input: String, expected: String) {
-        #expect(SHA256.hexDigest(input) == expected)
+        #expect(HexSHA256.of(input) == expected)
     }
 
     @Test("SHA-256 of a million 'a's")
     func sha256Million() {
         #expect(
-            SHA256.hexDigest(String(repeating: "a", count: 1_000_000))
+            HexSHA256.of(String(repeating: "a", count: 1_000_000))
                 == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
         )
     }
@@ -37,8 +37,8 @@ struct UnitTests {
             toolOutput(callID: "call_1", output: #"{"stdout":"one\n","exit_code":0}"#),
         ]
         #expect(ToolLoopModel.digestInput(of: conversation) == "one\n\nraw\n")
-        #expect(ToolLoopModel.digest(of: conversation) == SHA256.hexDigest("one\n\nraw\n"))
-        #expect(EmulatorDigest.digest(toolOutputs: [#"{"stdout":"one\n","exit_code":0}"#, "raw"]) == SHA256.hexDigest("one\n\nraw\n"))
+        #expect(ToolLoopModel.digest(of: conversation) == HexSHA256.of("one\n\nraw\n"))
+        #expect(EmulatorDigest.digest(toolOutputs: [#"{"stdout":"one\n","exit_code":0}"#, "raw"]) == HexSHA256.of("one\n\nraw\n"))
     }
 
     @Test("JSON round trip keeps key order, escapes and unicode")
