@@ -24,19 +24,15 @@ public final class EventHub: Sendable {
 
     /// Delivers committed events to the subscribers of their runs.
     public func publish(_ events: [LedgerEvent]) {
-        guard let first = events.first else { return }
-        // A commit batch nearly always holds one run's events: hand them over as one slice per subscriber.
-        if events.allSatisfy({ $0.runID == first.runID }) {
-            let mailboxes = subscribers.withLock { state in state.byRun[first.runID].map { Array($0.values) } ?? [] }
-            for mailbox in mailboxes { mailbox.deliver(events) }
-            return
+        // A snapshot of the subscribers (copy-on-write: no copy unless one subscribes meanwhile); then one hand-off
+        // per subscriber and commit batch, with nothing done for runs nobody watches.
+        let byRun = subscribers.withLock { $0.byRun }
+        guard !byRun.isEmpty else { return }
+        var batches: [RunID: [LedgerEvent]] = [:]
+        for event in events where byRun[event.runID] != nil { batches[event.runID, default: []].append(event) }
+        for (run, batch) in batches {
+            for mailbox in byRun[run, default: [:]].values { mailbox.deliver(batch) }
         }
-        var byRun: [RunID: [LedgerEvent]] = [:]
-        for event in events { byRun[event.runID, default: []].append(event) }
-        let targets = subscribers.withLock { state in
-            byRun.flatMap { run, events in (state.byRun[run]?.values).map { $0.map { ($0, events) } } ?? [] }
-        }
-        for (mailbox, events) in targets { mailbox.deliver(events) }
     }
 
     /// Live events of `run` committed from now on, until ``unsubscribe(_:run:)`` or ``finishAll()``.
