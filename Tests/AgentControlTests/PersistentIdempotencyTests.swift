@@ -41,25 +41,10 @@ struct PersistentIdempotencyTests {
     @Test func concurrentDuplicatesRunOnceAndAreRecordedOnce() async throws {
         let store = InMemoryRequestStore()
         try await TestServer.with(backend: Self.backend(store)) { server in
-            server.backend.startGate.close()
-            let first = try await server.client()
-            let second = try await server.client()
-            let params = RunStart.Params(prompt: "hi", requestID: "k2")
-            let a = Task { try await first.call(RunStart.self, params) }
-            let b = Task { try await second.call(RunStart.self, params) }
-            // Both requests are in the server before the backend may answer; the gate holds the first.
-            try await withTimeout(10, "both requests logged") {
-                while server.backend.commands.filter({ $0.method == RunStart.name }).count < 2 { await Task.yield() }
-            }
-            server.backend.startGate.open()
-            let (resultA, resultB) = try await withTimeout(10, "both answers") {
-                (try await a.value, try await b.value)
-            }
+            let (resultA, resultB) = try await server.concurrentDuplicateStarts(requestID: "k2")
             #expect(resultA == resultB)
             #expect(server.backend.startedRuns == 1)
             #expect(store.insertions == 1)
-            await first.close()
-            await second.close()
         }
     }
 

@@ -8,11 +8,7 @@ struct ConfigReloadTests {
     @Test func reloadAppliesLiveKeysAndNamesRestartKeysWhileARunContinues() async throws {
         let harness = try await DaemonHarness(daemonConfig: "[daemon]\nlog_level = \"info\"\n")
         defer { Task { await harness.stop() } }
-        let started = try await harness.agentctl(["start", "--detach", "--json", "--model", "emu-slow-6-150", "steps"])
-        #expect(started.status == 0, "start: \(started.stderr)")
-        let id = try JSONDecoder().decode([String: String].self, from: Data(started.stdout.joined().utf8))["id"] ?? ""
-        let watcher = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
-        _ = try await watcher.waitForLine { $0.contains(#""type":"tool.started""#) }
+        let (id, watcher) = try await harness.startRunInFlight()
 
         // At info, a client connecting logs nothing at debug level.
         #expect(!harness.daemon.stderr.contains { $0.contains(" debug ") })
@@ -36,11 +32,8 @@ struct ConfigReloadTests {
 
         // The run that was in flight during the reload finished with every tool output.
         #expect(try await watcher.waitForExit() == 0)
-        let shown = try await harness.agentctl(["show", id, "--json"])
-        let run = try JSONSerialization.jsonObject(with: Data(shown.stdout.joined().utf8)) as? [String: Any]
-        let digest = try sha256sum((0..<6).map { "step-\($0) \($0 * 7 + 3)\n\n" }.joined())
-        #expect(run?["status"] as? String == "completed")
-        #expect((run?["output_text"] as? String)?.contains("digest=\(digest)") == true, "run: \(shown.stdout)")
+        let run = try await harness.runInFlightCompleted(id)
+        #expect(run.withEveryOutput, "run: \(run.shown)")
         #expect(harness.daemon.process.isRunning)
     }
 

@@ -62,40 +62,8 @@ struct CrashRecoveryTests {
         let seenBeforeCrash = watcher.stdout.compactMap { try? JSONCoding.decode(LedgerEvent.self, from: $0) }
 
         // Follow the recovered run to its end, deciding uncertain calls from the journal.
-        var decided: Set<String> = []
-        var denied: [String] = []
-        while true {
-            let known = decided
-            let follower = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
-            let line = try await follower.waitForLine { line in
-                guard let event = try? JSONCoding.decode(LedgerEvent.self, from: line) else { return false }
-                if event.kind == .run && event.type != RunEventType.started && event.type != RunEventType.chainReset
-                    && event.type != RunEventType.resumed
-                {
-                    return true
-                }
-                guard event.type == ControlEventType.approvalRequested,
-                    let request = try? JSONCoding.decode(ApprovalRequested.self, from: event.payload)
-                else { return false }
-                return !known.contains(request.callID)
-            }
-            follower.signal(SIGTERM)
-            _ = try? await follower.waitForExit()
-            let event = try JSONCoding.decode(LedgerEvent.self, from: line)
-            guard event.type == ControlEventType.approvalRequested else {
-                #expect(event.type == RunEventType.completed)
-                break
-            }
-            let approval = try JSONCoding.decode(ApprovalRequested.self, from: event.payload)
-            #expect(approval.reason == .uncertain)
-            decided.insert(approval.callID)
-            let step = try #require(Self.step(of: approval.arguments))
-            let alreadyRan = harness.journal().contains("step-\(step) \(step * 7 + 3)")
-            if alreadyRan { denied.append(approval.callID) }
-            let decision = try await harness.agentctl(["approve", id, approval.callID] + (alreadyRan ? ["--deny"] : []))
-            #expect(decision.status == 0, "approve: \(decision.stderr)")
-            guard decision.status == 0, decided.count < 5 else { break }
-        }
+        let decisions = try await harness.decideUncertainCallsFromJournal(id, limit: 5)
+        #expect(decisions.ending == RunEventType.completed)
 
         // Exactly once: thirty lines, one per step.
         let lines = harness.journal().split(separator: "\n").map(String.init)
@@ -112,8 +80,8 @@ struct CrashRecoveryTests {
 
         // The reported digest covers every output the model received.
         let answer = ledger.last { $0.type == "response.completed" }.map(\.payload) ?? ""
-        if denied.isEmpty {
-            let digest = try sha256sum((0..<30).map { "step-\($0) \($0 * 7 + 3)\n\n" }.joined())
+        if decisions.denied.isEmpty {
+            let digest = try toolLoopDigest(steps: 30)
             #expect(answer.contains("digest=\(digest)"))
         }
         #expect(try harness.ledgerIntegrity() == "ok")

@@ -21,18 +21,28 @@ extension DaemonHarness {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// What ``decideUncertainCallsFromJournal(_:limit:)`` came to.
+    struct JournalDecisions {
+        /// The type of the event that ended the run, or "" when `limit` decisions were made first.
+        var ending = ""
+        /// The calls denied because their step's line was already in the journal.
+        var denied: [String] = []
+    }
+
     /// Follows run `id` and decides each uncertain call as a person would, from the journal (its line present:
-    /// deny; absent: approve), at most `limit` of them, until the run ends.
+    /// deny; absent: approve), at most `limit` of them, until the run completes, fails or is cancelled.
     ///
-    /// - Returns: the type of the event that ended the run, or "" when `limit` decisions were made first.
-    func decideUncertainCallsFromJournal(_ id: String, limit: Int) async throws -> String {
+    /// Throws when an approval is requested for another reason or for a call that is not a journal step, or when
+    /// `agentctl approve` fails.
+    func decideUncertainCallsFromJournal(_ id: String, limit: Int) async throws -> JournalDecisions {
         var decided: Set<String> = []
+        var decisions = JournalDecisions()
         while decided.count < limit {
             let known = decided
             let follower = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": socket])
             let line = try await follower.waitForLine { line in
                 guard let event = try? JSONCoding.decode(LedgerEvent.self, from: line) else { return false }
-                if event.kind == .run, [RunEventType.completed, RunEventType.failed].contains(event.type) { return true }
+                if event.kind == .run, Self.runEndings.contains(event.type) { return true }
                 guard event.type == ControlEventType.approvalRequested,
                     let request = try? JSONCoding.decode(ApprovalRequested.self, from: event.payload)
                 else { return false }
@@ -41,15 +51,23 @@ extension DaemonHarness {
             follower.signal(SIGTERM)
             _ = try? await follower.waitForExit()
             let event = try JSONCoding.decode(LedgerEvent.self, from: line)
-            guard event.type == ControlEventType.approvalRequested else { return event.type }
+            guard event.type == ControlEventType.approvalRequested else {
+                decisions.ending = event.type
+                return decisions
+            }
             let approval = try JSONCoding.decode(ApprovalRequested.self, from: event.payload)
             decided.insert(approval.callID)
-            guard let step = CrashRecoveryTests.step(of: approval.arguments) else {
-                throw HarnessError("an uncertain call that is not a journal step: \(approval.arguments)")
+            guard approval.reason == .uncertain, let step = CrashRecoveryTests.step(of: approval.arguments) else {
+                throw HarnessError("not an uncertain journal step: \(approval.reason) \(approval.arguments)")
             }
             let alreadyRan = journal().contains("step-\(step) \(step * 7 + 3)")
-            _ = try await agentctl(["approve", id, approval.callID] + (alreadyRan ? ["--deny"] : []))
+            if alreadyRan { decisions.denied.append(approval.callID) }
+            let decision = try await agentctl(["approve", id, approval.callID] + (alreadyRan ? ["--deny"] : []))
+            guard decision.status == 0 else { throw HarnessError("agentctl approve: \(decision.stderr)") }
         }
-        return ""
+        return decisions
     }
+
+    /// The run events after which a run takes no further step.
+    private static let runEndings: Set<String> = [RunEventType.completed, RunEventType.failed, RunEventType.cancelled]
 }

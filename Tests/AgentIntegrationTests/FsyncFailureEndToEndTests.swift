@@ -25,7 +25,7 @@ struct FsyncFailureEndToEndTests {
         let id = try #require(seen.first?.runID.rawValue)
 
         try await harness.crashAndRestartDaemon()
-        let ending = try await harness.decideUncertainCallsFromJournal(id, limit: 3)
+        let ending = try await harness.decideUncertainCallsFromJournal(id, limit: 3).ending
 
         let log = try await harness.agentctl(["log", id])
         let ledger = log.stdout.compactMap { try? JSONCoding.decode(LedgerEvent.self, from: $0) }

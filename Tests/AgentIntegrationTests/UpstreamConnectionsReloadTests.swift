@@ -26,11 +26,7 @@ struct UpstreamConnectionsReloadTests {
                 $0.contains("upstream connection open") && $0.contains("upstream.conn=\(c) ")
             }
         }
-        let started = try await harness.agentctl(["start", "--detach", "--json", "--model", "emu-slow-6-150", "steps"])
-        #expect(started.status == 0, "start: \(started.stderr)")
-        let id = try JSONDecoder().decode([String: String].self, from: Data(started.stdout.joined().utf8))["id"] ?? ""
-        let watcher = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
-        _ = try await watcher.waitForLine { $0.contains(#""type":"tool.started""#) }
+        let (id, watcher) = try await harness.startRunInFlight()
 
         try reload(harness, connections: 1)
         let reloaded = try await harness.daemon.waitForLine { $0.contains("configuration reloaded") }
@@ -45,11 +41,8 @@ struct UpstreamConnectionsReloadTests {
         }
         // The run that was in flight finishes with every tool output.
         #expect(try await watcher.waitForExit() == 0)
-        let shown = try await harness.agentctl(["show", id, "--json"])
-        let run = try JSONSerialization.jsonObject(with: Data(shown.stdout.joined().utf8)) as? [String: Any]
-        let digest = try sha256sum((0..<6).map { "step-\($0) \($0 * 7 + 3)\n\n" }.joined())
-        #expect(run?["status"] as? String == "completed")
-        #expect((run?["output_text"] as? String)?.contains("digest=\(digest)") == true, "run: \(shown.stdout)")
+        let run = try await harness.runInFlightCompleted(id)
+        #expect(run.withEveryOutput, "run: \(run.shown)")
         let afterShrink = try await status(harness).compactMap { ($0["id"] as? NSNumber)?.intValue }
         #expect(afterShrink == [0])
 

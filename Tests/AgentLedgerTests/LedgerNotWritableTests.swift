@@ -1,5 +1,6 @@
 import AgentModel
 import Foundation
+import TestSupport
 import Testing
 
 @testable import AgentLedger
@@ -77,18 +78,15 @@ struct LedgerImmutableFileTests {
         try await ledger.append(committed)
         let big = (20..<24).map { Fixture.delta(run, Int64($0), String(repeating: "r", count: 16 << 10)) }
 
-        let immutable = try ImmutableFiles([path, path + "-wal"])
+        let immutable = ImmutableFiles([path, path + "-wal"])
+        try immutable.makeImmutable()
         let refused = await #expect(throws: LedgerFailure.self) { try await ledger.append(big) }
         let again = await #expect(throws: LedgerFailure.self) { try await ledger.append(big) }
         let readWhileRefused = try await ledger.allEvents(of: run)
-        immutable.release()
+        try immutable.makeWritable()
         try await ledger.append(big)
         let failure = ledger.failure
-        ledger.close()
-        let reopened = try Ledger(path: path)
-        let afterReopen = try await reopened.allEvents(of: run)
-        let integrity = try reopened.integrityCheck()
-        reopened.close()
+        let (afterReopen, integrity) = try await ledger.closeAndReopen(path, reading: run)
 
         #expect(refused?.code == .notWritable)
         #expect(refused?.message.contains("ledger \(path): permission denied") == true, "\(String(describing: refused))")
