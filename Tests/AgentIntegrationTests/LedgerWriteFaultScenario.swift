@@ -1,5 +1,6 @@
 import AgentModel
 import Foundation
+import Testing
 
 /// A fault that keeps agentd from writing its ledger, struck while a thirty-call `emu-journal-30` run waits in its
 /// first tool call, then repaired: the scenario of FullDiskEndToEndTests and NotWritableLedgerEndToEndTests.
@@ -26,6 +27,19 @@ struct LedgerWriteFaultScenario: Sendable {
         var ending: String
         var journalLines: [String]
         var integrity: String
+
+        /// What every fault must come to: the run paused while agentd kept answering, then the resumed run
+        /// completed with each step's line in the journal exactly once and a sound ledger.
+        func expectPausedThenFinished(sourceLocation: SourceLocation = #_sourceLocation) {
+            let expectedLines = (0..<30).map { "step-\($0) \($0 * 7 + 3)" }
+            #expect(pausedStatus == "interrupted", sourceLocation: sourceLocation)
+            #expect(statusWhilePaused == 0, sourceLocation: sourceLocation)
+            #expect(daemonRunningWhilePaused, sourceLocation: sourceLocation)
+            #expect(resumeStatus == 0, sourceLocation: sourceLocation)
+            #expect(ending == RunEventType.completed, sourceLocation: sourceLocation)
+            #expect(journalLines == expectedLines, sourceLocation: sourceLocation)
+            #expect(integrity == "ok", sourceLocation: sourceLocation)
+        }
     }
 
     /// Runs the scenario on `harness`, then repairs the fault and stops the harness (on failure too).
