@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "AgentControlTests",
             dependencies: [
-                "AgentControl", "AgentClient", "AgentProtocol", "AgentModel",
+                "AgentControl", "AgentClient", "AgentProtocol", "AgentModel", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

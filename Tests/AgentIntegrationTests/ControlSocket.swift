@@ -46,8 +46,11 @@ final class ControlSocket: @unchecked Sendable {
     deinit { close(fd) }
 
     /// Writes `line` and a newline completely.
-    func send(_ line: String) throws {
-        let bytes = Array(line.utf8) + [UInt8(ascii: "\n")]
+    func send(_ line: String) throws { try send(bytes: Array(line.utf8)) }
+
+    /// Writes `line` (any bytes, valid UTF-8 or not) and a newline completely.
+    func send(bytes line: [UInt8]) throws {
+        let bytes = line + [UInt8(ascii: "\n")]
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes {
