@@ -14,19 +14,24 @@ struct CancelEndToEndTests {
         let watcher = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
         _ = try await watcher.waitForLine { $0.contains(#""type":"tool.started""#) }
 
+        let cancelIssued = LedgerEvent.nowMillis()
         let cancelled = try await harness.agentctl(["cancel", id, "--now", "--reason", "too slow"])
         #expect(cancelled.status == 0, "cancel: \(cancelled.stderr)")
-        _ = try await watcher.waitForExit(timeout: .seconds(10))
+        _ = try await watcher.waitForExit(timeout: .seconds(60))
         let events = watcher.stdout.compactMap { try? JSONCoding.decode(LedgerEvent.self, from: $0) }
         let end = try #require(events.last)
         #expect(end.type == RunEventType.cancelled)
         #expect(end.payload.contains("too slow"))
 
-        // The sleep was killed at once: its recorded duration is far below the minute it asked for.
+        // The sleep was killed, not left to run out: the tool ended after the cancel was asked for, by a signal
+        // (no exit code, not a timeout), before the `echo` that follows the sleep ran, and no such sleep is left.
+        // How fast the kill is belongs to `agentd-bench cancel-latency`, not to a test that may run under load.
         let finished = try #require(events.first { $0.type == ToolEventType.finished })
         let outcome = try JSONCoding.decode(ToolFinished.self, from: finished.payload)
-        #expect(outcome.durationMillis < 5_000)
+        #expect(finished.timestampMillis >= cancelIssued)
         #expect(outcome.exitCode == nil)
+        #expect(!outcome.timedOut)
+        #expect(!outcome.output.contains("step-0"))
         #expect(!Self.processRunning(commandContains: "sleep 60.0"))
     }
 

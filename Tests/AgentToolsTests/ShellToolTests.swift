@@ -97,7 +97,8 @@ struct ShellToolTests {
                     exitCode: nil,
                     output: #"{"exit_code":143,"signal":"SIGTERM","stderr":"","stdout":"","timed_out":true}"#,
                     durationMillis: 0, timedOut: true, truncatedBytes: 0))
-        #expect(outcome.durationMillis < 5_000)
+        // SIGTERM with `timed_out` is the proof that the sleep was killed rather than left to run its 30 s; how
+        // long it took is not asserted (under load it is anyone's guess).
     }
 
     @Test(arguments: [
