@@ -63,6 +63,8 @@ KNOWN = [
           ["--clients", "32", "--rate", "5000", "--deltas", "10000"]),
     Bench("mcp-roundtrip", "MCP tool call (test server's echo) through the AgentMCP tool over stdio pipes",
           ["--calls", "5000"], ["--calls", "500"]),
+    Bench("cancel-latency", "`cancel --now` of a run whose `sleep 60` tool is running: request → tool.finished committed",
+          ["--repeats", "20"], ["--repeats", "5"]),
 ]
 
 # What the issues promise; a topic is covered by any subcommand whose name or abstract contains a keyword.
@@ -76,6 +78,7 @@ TOPICS = [
     ("WebSocket vs SSE transport", ["sse", "transport"]),
     ("tool spawn", ["tool-spawn", "spawn"]),
     ("MCP round trip", ["mcp"]),
+    ("cancel --now kills a running tool", ["cancel"]),
 ]
 
 METRIC = re.compile(r"^metric\s+(\S+)\s+(\S+)\s+(.+?)\s*$")
