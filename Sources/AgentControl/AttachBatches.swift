@@ -4,22 +4,33 @@ import AgentProtocol
 /// can hand over whole commit batches (e.g. a `RunFeed`) costs no task or buffer of its own between the ledger's
 /// fan-out and the connection's queue.
 ///
-/// `next` is called by one task only, one call at a time; nil (or cancellation of that task) ends the
+/// A batch read from the ledger (``AttachBatch/fromLedger``) is queued at the writer's pace; live events never
+/// wait for the client (see ``OutboundQueue``).
+///
+/// `nextBatch` is called by one task only, one call at a time; nil (or cancellation of that task) ends the
 /// subscription. When the pump stops early (cut off, detach) the value is dropped: release the source in the
-/// deinit of whatever `next` captured.
+/// deinit of whatever `nextBatch` captured.
 public struct AttachBatches: Sendable {
-    public let next: @Sendable () async -> [AttachItem]?
+    public let nextBatch: @Sendable () async -> AttachBatch?
 
+    /// - Parameter batches: the next batch, whose items end with ``AttachItem/ended(reason:nextSeq:)``, or nil
+    ///   when the run ended.
+    public init(batches: @escaping @Sendable () async -> AttachBatch?) {
+        nextBatch = batches
+    }
+
+    /// Batches whose origin is unknown, all queued as live events.
+    ///
     /// - Parameter next: the next non-empty batch of items in seq order, ending with
     ///   ``AttachItem/ended(reason:nextSeq:)`` or nil when the run ended.
     public init(next: @escaping @Sendable () async -> [AttachItem]?) {
-        self.next = next
+        nextBatch = { await next().map { AttachBatch(items: $0, fromLedger: false) } }
     }
 
-    /// One item per batch from a backend's ``ControlBackend/attach(_:fromSeq:)`` stream.
+    /// One item per batch from a backend's ``ControlBackend/attach(_:fromSeq:)`` stream, all queued as live.
     public init(_ stream: AsyncStream<AttachItem>) {
         let source = StreamSource(stream)
-        next = { await source.next().map { [$0] } }
+        self.init(next: { await source.next().map { [$0] } })
     }
 }
 

@@ -6,21 +6,28 @@ import NIOCore
 extension ControlConnection {
     /// Moves one subscription's items from the backend into the outbound queue, a batch at a time: one cache
     /// look-up and one queue lock per batch, and each event's shared JSON is queued as is (the line is assembled
-    /// when written).
+    /// when written). Events read from the ledger wait for the writer to make room (the next batch is pulled only
+    /// then); live events never wait, and overflowing the queue cuts the subscription off.
     func startPump(subscription: String, runID: RunID, stream: AttachBatches) {
         let queue = self.queue
         let eventLines = context.eventLines
         let template = RunEventLineTemplate(subscriptionID: subscription, runID: runID)
         let task = Task {
-            while let batch = await stream.next() {
+            while let next = await stream.nextBatch() {
+                let batch = next.items
                 let events = batch.compactMap { item -> LedgerEvent? in
                     if case .event(let event) = item { return event }
                     return nil
                 }
                 if !events.isEmpty {
                     let lines = Self.lines(events, subscription: subscription, runID: runID, template, eventLines)
-                    // Never waits: either queued, or the subscription is over (cut off, detached, closing).
-                    guard queue.enqueueEvents(subscription: subscription, lines) else {
+                    // Live: never waits, either queued or the subscription is over (cut off, detached, closing).
+                    // Ledger: waits for room, so a client that reads gets all history whatever the queue limit.
+                    let queued =
+                        next.fromLedger
+                        ? await queue.enqueueLedgerEvents(subscription: subscription, lines)
+                        : queue.enqueueEvents(subscription: subscription, lines)
+                    guard queued else {
                         self.pumpEnded(subscription)
                         return
                     }

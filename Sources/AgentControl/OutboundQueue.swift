@@ -5,10 +5,11 @@ import NIOCore
 /// The single, bounded outbound queue of one connection: responses and the notifications of its subscriptions.
 ///
 /// Responses and `run/attach_ended` are always accepted (their number is bounded by the in-flight and subscription
-/// limits). Run events count against `eventLimit`: the event that finds the queue full cuts its subscription off —
-/// that subscription's queued events are dropped and replaced by one `run/attach_ended` (`slow_consumer`) whose
-/// `next_seq` is the first seq the client did not get. Enqueueing never waits, so a backend stream feeding it is
-/// consumed at the producer's pace.
+/// limits). Run events count against `eventLimit`. A live event that finds the queue full cuts its subscription
+/// off — that subscription's queued events are dropped and replaced by one `run/attach_ended` (`slow_consumer`)
+/// whose `next_seq` is the first seq the client did not get; enqueueing live events never waits, so the run is
+/// never slowed by a client. Events read from the ledger (history) instead wait for the writer to make room, and
+/// fill at most half the queue so live events of the connection's other subscriptions still fit.
 final class OutboundQueue: Sendable {
     /// One line waiting for the writer.
     enum Item {
@@ -35,13 +36,19 @@ final class OutboundQueue: Sendable {
         var subscriptions: [String: Subscription] = [:]
         var finished = false
         var waiter: CheckedContinuation<Void, Never>?
+        /// Producers of ledger events waiting for room, by waiter id.
+        var roomWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextRoomWaiter: UInt64 = 0
     }
 
     private let eventLimit: Int
+    /// Queued events past which ledger events wait for the writer.
+    private let ledgerLimit: Int
     private let state = Locked(State())
 
     init(eventLimit: Int) {
         self.eventLimit = max(1, eventLimit)
+        self.ledgerLimit = max(1, eventLimit / 2)
     }
 
     /// Queues a response or other control line. Ignored once finished.
@@ -69,6 +76,7 @@ final class OutboundQueue: Sendable {
     /// - Returns: `false` when the subscription is over (ended, cut off now or before, or the queue finished):
     ///   the caller must stop consuming the backend stream.
     func enqueueEvents(subscription: String, _ events: [(seq: Int64, line: OutboundLine)]) -> Bool {
+        var roomWaiters: [CheckedContinuation<Void, Never>] = []
         let (accepted, waiter) = state.withLock {
             state -> (Bool, CheckedContinuation<Void, Never>?) in
             guard !state.finished, var sub = state.subscriptions[subscription] else { return (false, nil) }
@@ -77,6 +85,7 @@ final class OutboundQueue: Sendable {
                 if seq < sub.nextSeq { continue }
                 if state.eventCount >= eventLimit {
                     Self.cutOff(subscription, runID: sub.runID, at: seq, in: &state)
+                    roomWaiters = Self.takeRoomWaiters(&state)
                     return (false, Self.takeWaiter(&state))
                 }
                 sub.nextSeq = seq + 1
@@ -87,7 +96,59 @@ final class OutboundQueue: Sendable {
             return (true, Self.takeWaiter(&state))
         }
         waiter?.resume()
+        for roomWaiter in roomWaiters { roomWaiter.resume() }
         return accepted
+    }
+
+    /// Queues events of `subscription` read from the ledger, in seq order, waiting whenever the queue holds half
+    /// its limit until the writer makes room: history is paced by the client, never cut off.
+    ///
+    /// - Returns: `false` when the subscription is over (ended, cut off, the queue finished, or the task was
+    ///   cancelled): the caller must stop consuming the backend stream.
+    func enqueueLedgerEvents(subscription: String, _ events: [(seq: Int64, line: OutboundLine)]) async -> Bool {
+        var remaining = events[...]
+        while true {
+            let (active, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+                guard !state.finished, var sub = state.subscriptions[subscription] else { return (false, nil) }
+                while state.eventCount < ledgerLimit, let event = remaining.popFirst() {
+                    if event.seq < sub.nextSeq { continue }
+                    sub.nextSeq = event.seq + 1
+                    state.items.append(.event(subscription: subscription, seq: event.seq, line: event.line))
+                    state.eventCount += 1
+                }
+                state.subscriptions[subscription] = sub
+                return (true, Self.takeWaiter(&state))
+            }
+            waiter?.resume()
+            guard active else { return false }
+            if remaining.isEmpty { return true }
+            await waitForRoom(subscription)
+            if Task.isCancelled { return false }
+        }
+    }
+
+    /// Returns once ledger events fit again, or the subscription or queue is over, or the task is cancelled.
+    private func waitForRoom(_ subscription: String) async {
+        let id = state.withLock { state -> UInt64 in
+            state.nextRoomWaiter += 1
+            return state.nextRoomWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.eventCount < ledgerLimit || state.finished || state.subscriptions[subscription] == nil
+                        || Task.isCancelled
+                    {
+                        return true
+                    }
+                    state.roomWaiters[id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.roomWaiters.removeValue(forKey: id) }?.resume()
+        }
     }
 
     /// Drops what `subscription` still has queued and queues its `slow_consumer` end, whose resume cursor is the
@@ -115,8 +176,10 @@ final class OutboundQueue: Sendable {
     /// - Returns: `false` when the subscription was not active (already ended, or unknown).
     @discardableResult
     func end(subscription: String, reason: AttachEndReason) -> Bool {
+        var roomWaiters: [CheckedContinuation<Void, Never>] = []
         let (ended, waiter) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
             guard let sub = state.subscriptions.removeValue(forKey: subscription) else { return (false, nil) }
+            roomWaiters = Self.takeRoomWaiters(&state)
             guard !state.finished else { return (true, nil) }
             let line = Self.endedLine(
                 subscription: subscription, runID: sub.runID, reason: reason, nextSeq: sub.nextSeq)
@@ -124,6 +187,7 @@ final class OutboundQueue: Sendable {
             return (true, Self.takeWaiter(&state))
         }
         waiter?.resume()
+        for roomWaiter in roomWaiters { roomWaiter.resume() }
         return ended
     }
 
@@ -135,28 +199,34 @@ final class OutboundQueue: Sendable {
 
     /// Accepts nothing more; the writer gets what is queued, then `nil`.
     func finish() {
+        var roomWaiters: [CheckedContinuation<Void, Never>] = []
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.finished = true
             state.subscriptions.removeAll()
+            roomWaiters = Self.takeRoomWaiters(&state)
             let waiter = state.waiter
             state.waiter = nil
             return waiter
         }
         waiter?.resume()
+        for roomWaiter in roomWaiters { roomWaiter.resume() }
     }
 
     /// Drops everything queued and finishes (the connection is gone).
     func discard() {
+        var roomWaiters: [CheckedContinuation<Void, Never>] = []
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.finished = true
             state.subscriptions.removeAll()
             state.items.removeAll()
             state.eventCount = 0
+            roomWaiters = Self.takeRoomWaiters(&state)
             let waiter = state.waiter
             state.waiter = nil
             return waiter
         }
         waiter?.resume()
+        for roomWaiter in roomWaiters { roomWaiter.resume() }
     }
 
     /// Waits for the next lines and returns them as one buffer (about `maxBytes`, at least one line), so the
@@ -164,11 +234,17 @@ final class OutboundQueue: Sendable {
     /// One consumer only.
     func nextChunk(maxBytes: Int = OutboundQueue.chunkBytes) async -> ByteBuffer? {
         while true {
+            var roomWaiters: [CheckedContinuation<Void, Never>] = []
             let ready: [OutboundLine]?? = state.withLock { state in
-                if !state.items.isEmpty { return .some(Self.take(&state, maxBytes: maxBytes)) }
+                if !state.items.isEmpty {
+                    let lines = Self.take(&state, maxBytes: maxBytes)
+                    if state.eventCount < ledgerLimit { roomWaiters = Self.takeRoomWaiters(&state) }
+                    return .some(lines)
+                }
                 if state.finished { return .some(nil) }
                 return .none
             }
+            for roomWaiter in roomWaiters { roomWaiter.resume() }
             if let ready {
                 guard let lines = ready else { return nil }
                 // Assembled outside the lock: the producers (one per subscription) never wait for the copy.
@@ -196,6 +272,11 @@ final class OutboundQueue: Sendable {
         let waiter = state.waiter
         state.waiter = nil
         return waiter
+    }
+
+    private static func takeRoomWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        defer { state.roomWaiters.removeAll() }
+        return Array(state.roomWaiters.values)
     }
 
     static let chunkBytes = 64 * 1024

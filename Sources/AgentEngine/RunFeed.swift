@@ -35,6 +35,9 @@ public struct RunFeed: AsyncSequence, Sendable {
         var readingHistory = true
         var ending: RunFeedEnd?
         var finished = false
+        /// Some event of the last ``nextBatch(max:)`` was read from the ledger (history or a refilled gap)
+        /// rather than taken live: its consumer may make it wait, the run is not waiting on it.
+        public private(set) var batchFromLedger = false
 
         init(feed: RunFeed, live: LiveSubscription) {
             self.feed = feed
@@ -81,6 +84,7 @@ public struct RunFeed: AsyncSequence, Sendable {
 
         /// The next item and every further one that is ready without waiting (at most `max`); nil when over.
         public mutating func nextBatch(max: Int = 1024) async throws -> [RunFeedItem]? {
+            batchFromLedger = false
             guard let first = try await next() else { return nil }
             var batch = [first]
             while batch.count < max && !finished && (bufferedIndex < buffered.count || ending != nil) {
@@ -113,6 +117,7 @@ public struct RunFeed: AsyncSequence, Sendable {
 
         private mutating func deliver(_ event: LedgerEvent) -> RunFeedItem {
             nextSeq = event.seq + 1
+            if bufferIsHistory { batchFromLedger = true }
             if event.kind == .run && RunFeed.endingTypes.contains(event.type) {
                 ending = .runEnded
             }

@@ -16,7 +16,7 @@ public final class RunFeedAttachSource: @unchecked Sendable {
 
     /// The feed in batches, for ``ControlBackend/attachBatches(_:fromSeq:)``.
     public var batches: AttachBatches {
-        AttachBatches { await self.next() }
+        AttachBatches(batches: { await self.next() })
     }
 
     /// The feed item by item, for ``ControlBackend/attach(_:fromSeq:)``: a task reads the feed at the consumer's
@@ -25,7 +25,7 @@ public final class RunFeedAttachSource: @unchecked Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: AttachItem.self)
         let task = Task {
             while let batch = await self.next() {
-                for item in batch { continuation.yield(item) }
+                for item in batch.items { continuation.yield(item) }
             }
             continuation.finish()
         }
@@ -33,12 +33,12 @@ public final class RunFeedAttachSource: @unchecked Sendable {
         return stream
     }
 
-    private func next() async -> [AttachItem]? {
+    private func next() async -> AttachBatch? {
         guard var current = iterator else { return nil }
         do {
             let batch = try await current.nextBatch()
             iterator = batch == nil ? nil : current
-            return batch?.map(Self.attachItem)
+            return batch.map { AttachBatch(items: $0.map(Self.attachItem), fromLedger: current.batchFromLedger) }
         } catch {
             // A ledger read failed: the subscription ends without a marker and the client reattaches from the
             // last seq it saw.

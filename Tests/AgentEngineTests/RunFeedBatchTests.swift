@@ -71,6 +71,36 @@ struct RunFeedBatchTests {
         #expect(remaining == 0)
     }
 
+    @Test func batchesSayWhetherTheyWereReadFromTheLedgerOrTakenLive() async throws {
+        let hub = EventHub()
+        let store = InMemoryEventStore(observer: { hub.publish($0) })
+        store.enqueue((0..<5).map { Self.event($0) })
+        let committed = Mutex(false)
+        // Once the history is read: two live events and the end, within the live buffer.
+        let isActive: @Sendable (RunID) async -> Bool = { _ in
+            let first = committed.withLock { done -> Bool in
+                defer { done = true }
+                return !done
+            }
+            if first { store.enqueue([Self.event(5), Self.event(6), Self.completed(7)]) }
+            return true
+        }
+        let feed = RunFeed(run: Self.run, fromSeq: 0, store: store, hub: hub, isActive: isActive, pageSize: 64)
+        var iterator = feed.makeAsyncIterator()
+        var origins: [(seqs: [Int64], fromLedger: Bool)] = []
+        while let batch = try await iterator.nextBatch() {
+            let seqs = batch.compactMap { item -> Int64? in
+                if case .event(let event) = item { return event.seq }
+                return nil
+            }
+            origins.append((seqs, iterator.batchFromLedger))
+        }
+        let history = origins.filter(\.fromLedger).flatMap(\.seqs)
+        let live = origins.filter { !$0.fromLedger }.flatMap(\.seqs)
+        #expect(history == [0, 1, 2, 3, 4])
+        #expect(live == [5, 6, 7])
+    }
+
     @Test func anAbandonedFeedUnsubscribes() async throws {
         let hub = EventHub()
         let store = InMemoryEventStore(observer: { hub.publish($0) })
