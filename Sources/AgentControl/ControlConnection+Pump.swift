@@ -20,7 +20,10 @@ extension ControlConnection {
                     return nil
                 }
                 if !events.isEmpty {
-                    let lines = Self.lines(events, subscription: subscription, runID: runID, template, eventLines)
+                    // The event's JSON is encoded once for every connection; only the ids are spliced in.
+                    let lines = zip(events, eventLines.eventJSON(events)).map { event, json in
+                        (seq: event.seq, line: OutboundLine.event(json: json, template: template))
+                    }
                     // Live: never waits, either queued or the subscription is over (cut off, detached, closing).
                     // Ledger: waits for room, so a client that reads gets all history whatever the queue limit.
                     let queued =
@@ -50,19 +53,6 @@ extension ControlConnection {
         if !keep {
             task.cancel()
             queue.end(subscription: subscription, reason: .daemonShutdown)
-        }
-    }
-
-    private static func lines(
-        _ events: [LedgerEvent], subscription: String, runID: RunID, _ template: RunEventLineTemplate?,
-        _ eventLines: EventLineCache
-    ) -> [(seq: Int64, line: OutboundLine)] {
-        // The event's JSON is encoded once for every connection; only the ids are spliced in.
-        let shared = template == nil ? Array(repeating: nil, count: events.count) : eventLines.eventJSON(events)
-        return zip(events, shared).map { event, json in
-            if let template, let json { return (event.seq, .event(json: json, template: template)) }
-            let params = RunEventNotification.Params(subscriptionID: subscription, runID: runID, event: event)
-            return (event.seq, .bytes(WireEncoding.line(JSONRPCNotification(RunEventNotification.self, params))))
         }
     }
 

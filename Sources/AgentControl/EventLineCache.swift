@@ -27,28 +27,26 @@ final class EventLineCache: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// The compact, sorted-key JSON of `event` (exactly what `JSONCoding.encodeData(event)` returns), or nil when
-    /// it cannot be encoded.
-    func eventJSON(_ event: LedgerEvent) -> Data? {
-        eventJSON([event])[0]
-    }
-
-    /// ``eventJSON(_:)`` of each of `events`, looked up under one lock (a subscription hands over whole batches).
-    func eventJSON(_ events: [LedgerEvent]) -> [Data?] {
-        var found = storage.withLock { storage in
+    /// The compact, sorted-key JSON of each of `events` (exactly what `JSONCoding.encodeData(event)` returns),
+    /// looked up under one lock (a subscription hands over whole batches).
+    func eventJSON(_ events: [LedgerEvent]) -> [Data] {
+        let cached = storage.withLock { storage in
             events.map { storage.bytes[Key(runID: $0.runID, seq: $0.seq)] }
         }
-        let missing = found.indices.filter { found[$0] == nil }
-        guard !missing.isEmpty else { return found }
-        // Encode outside the lock; two connections racing on one miss both encode, and the bytes are identical.
-        for index in missing { found[index] = LedgerEventJSON.encode(events[index]) }
-        storage.withLock { storage in
-            for index in missing {
-                guard let encoded = found[index] else { continue }
-                insert(Key(runID: events[index].runID, seq: events[index].seq), encoded, into: &storage)
+        // Encode misses outside the lock; two connections racing on one miss both encode identical bytes.
+        var encoded: [(Key, Data)] = []
+        let json = zip(events, cached).map { event, cached -> Data in
+            if let cached { return cached }
+            let json = LedgerEventJSON.encode(event)
+            encoded.append((Key(runID: event.runID, seq: event.seq), json))
+            return json
+        }
+        if !encoded.isEmpty {
+            storage.withLock { storage in
+                for (key, json) in encoded { insert(key, json, into: &storage) }
             }
         }
-        return found
+        return json
     }
 
     private func insert(_ key: Key, _ encoded: Data, into storage: inout Storage) {

@@ -12,14 +12,13 @@ struct RunEventLineTemplate: Sendable {
     private static let prefix = Array(#"{"jsonrpc":"2.0","method":"run/event","params":{"event":"#.utf8)
     private let suffix: [UInt8]
 
-    /// - Returns: nil when the ids cannot be encoded (never for validated ids); callers then encode the whole line.
-    init?(subscriptionID: String, runID: RunID) {
-        guard let run = try? JSONCoding.encodeData(runID),
-            let subscription = try? JSONCoding.encodeData(subscriptionID)
-        else { return nil }
-        suffix =
-            Array(#","run_id":"#.utf8) + Array(run) + Array(#","subscription_id":"#.utf8) + Array(subscription)
-            + Array("}}\n".utf8)
+    init(subscriptionID: String, runID: RunID) {
+        var suffix = Array(#","run_id":"#.utf8)
+        JSONStringWriter.append(runID.rawValue, to: &suffix)
+        suffix.append(contentsOf: #","subscription_id":"#.utf8)
+        JSONStringWriter.append(subscriptionID, to: &suffix)
+        suffix.append(contentsOf: "}}\n".utf8)
+        self.suffix = suffix
     }
 
     /// The newline-terminated notification line carrying `eventJSON`.
