@@ -11,14 +11,14 @@ import Testing
 struct HistoryPacingTests {
     static func tinyQueue() -> ControlConfiguration {
         var configuration = ControlConfiguration()
-        configuration.outboundQueueLimit = 16
+        configuration.outboundQueueLimit = 64
         return configuration
     }
 
     @Test func aPromptReaderGetsALongHistoryAndTheLiveTailInOneAttach() async throws {
         try await TestServer.with(configuration: Self.tinyQueue()) { server in
             let run = RunID(rawValue: "run_long")
-            server.backend.addRun(run, historyCount: 5000)
+            server.backend.addRun(run, historyCount: 3000)
             let client = try await server.client()
             let subscription = try await client.attach(RunAttach.Params(runID: run, fromSeq: 0))
             let progress = Progress()
@@ -30,14 +30,14 @@ struct HistoryPacingTests {
                 }
                 return items
             }
-            try await withTimeout(30, "the whole history") { await progress.wait(until: 4999) }
+            try await withTimeout(60, "the whole history") { await progress.wait(until: 2999) }
             // Then a few live events and the end, on the same subscription.
             server.backend.emit(run, count: 10)
             server.backend.end(run)
             let received = try await withTimeout(20, "the end of the attach") { try await items.value }
             let seqs = received.compactMap(\.seq)
-            #expect(seqs == Array(0..<5011))
-            #expect(received.last == .ended(reason: .runEnded, nextSeq: 5011))
+            #expect(seqs == Array(0..<3011))
+            #expect(received.last == .ended(reason: .runEnded, nextSeq: 3011))
             await client.close()
         }
     }
