@@ -21,6 +21,8 @@ final class GroupCommitWriter: @unchecked Sendable {
     let pool: DatabasePool
     let path: String
     let observer: (@Sendable ([LedgerEvent]) -> Void)?
+    /// Removed at the first I/O error, so the next open re-verifies the file.
+    let session: LedgerSessionMarker?
     let queue = DispatchQueue(label: "agentd.ledger.writer", qos: .userInitiated)
 
     // Guarded by `condition`.
@@ -47,12 +49,13 @@ final class GroupCommitWriter: @unchecked Sendable {
 
     init(
         pool: DatabasePool, path: String, observer: (@Sendable ([LedgerEvent]) -> Void)?,
-        linger: TimeInterval = 0.002
+        session: LedgerSessionMarker? = nil, linger: TimeInterval = 0.002
     ) {
         self.linger = linger
         self.pool = pool
         self.path = path
         self.observer = observer
+        self.session = session
     }
 
     /// The I/O error that poisoned the ledger, if any.
@@ -100,7 +103,12 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     /// Marks the ledger poisoned by `cause`: nothing is written any more.
+    ///
+    /// Every path that makes an I/O error fatal comes here (failed commit, checkpoint or prune). The session
+    /// marker goes first, on every call, before any waiter learns of the failure: a daemon that exits on it then
+    /// restarts into the full `quick_check`, whichever thread poisoned first.
     func poison(_ cause: LedgerFailure) {
+        session?.remove()
         condition.withLock {
             if poisonCause == nil { poisonCause = cause }
             refusal = .poisoned(by: poisonCause ?? cause)

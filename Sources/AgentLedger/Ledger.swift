@@ -11,37 +11,51 @@ public final class Ledger: EventStore, Sendable {
     /// The durability level of each commit.
     public let sync: LedgerSync
 
-    /// How the file's integrity was established at open (skipped only after a verified clean close).
+    /// How the file's integrity was established at open (skipped only after a verified clean close, or after a
+    /// process exit in the same boot without an I/O error).
     public let openCheck: LedgerIntegrityCheck
 
     let pool: DatabasePool
     let writer: GroupCommitWriter
+    /// The process-session marker kept while the ledger is open and healthy, if any.
+    let session: LedgerSessionMarker?
 
     /// Opens the ledger at `path`, creating the file and its schema if needed.
     ///
     /// - Parameters:
     ///   - path: The SQLite file; its directory must exist.
     ///   - sync: How hard each commit is flushed (`.full` survives power loss).
+    ///   - sessionMarkerDirectory: A private runtime directory (tmpfs, emptied at boot) for the
+    ///     ``LedgerSessionMarker`` that lets an open after a process crash in the same boot skip `quick_check`;
+    ///     nil keeps no marker (every open without a clean-close marker runs the full check).
     ///   - observer: Called on the writer thread with each batch of events right after it commits, in commit
     ///     order; never with uncommitted events. Keep it cheap and never call ``close()`` from it.
     /// - Throws: ``LedgerOpenError`` when the file cannot be opened, is damaged, or was written by a newer agentd.
     public convenience init(
-        path: String, sync: LedgerSync = .full, observer: (@Sendable ([LedgerEvent]) -> Void)? = nil
+        path: String, sync: LedgerSync = .full, sessionMarkerDirectory: String? = nil,
+        observer: (@Sendable ([LedgerEvent]) -> Void)? = nil
     ) throws {
         try self.init(
             path: path, sync: sync, observer: observer, checkpointThreshold: WALCheckpointer.defaultThreshold,
-            checkpointHardLimit: WALCheckpointer.defaultHardLimit)
+            checkpointHardLimit: WALCheckpointer.defaultHardLimit, sessionMarkerDirectory: sessionMarkerDirectory)
     }
 
-    /// ``init(path:sync:observer:)`` with the WAL sizes (in pages) that start a background and an inline checkpoint.
+    /// ``init(path:sync:sessionMarkerDirectory:observer:)`` with the WAL sizes (in pages) that start a background
+    /// and an inline checkpoint, and the boot id the session marker records (tests pass another boot's).
     init(
         path: String, sync: LedgerSync, observer: (@Sendable ([LedgerEvent]) -> Void)?,
-        checkpointThreshold: Int32, checkpointHardLimit: Int32
+        checkpointThreshold: Int32, checkpointHardLimit: Int32, sessionMarkerDirectory: String? = nil,
+        bootID: String? = LedgerSessionMarker.currentBootID()
     ) throws {
         self.path = path
         self.sync = sync
-        (pool, openCheck) = try LedgerOpener(path: path, sync: sync).openDatabase()
-        let writer = GroupCommitWriter(pool: pool, path: path, observer: observer.map(Self.droppingBlobs))
+        let session = sessionMarkerDirectory.map {
+            LedgerSessionMarker(ledgerPath: path, directory: $0, bootID: bootID)
+        }
+        self.session = session
+        (pool, openCheck) = try LedgerOpener(path: path, sync: sync, session: session).openDatabase()
+        let writer = GroupCommitWriter(
+            pool: pool, path: path, observer: observer.map(Self.droppingBlobs), session: session)
         self.writer = writer
         do {
             let checkpointer = try WALCheckpointer(
@@ -57,6 +71,14 @@ public final class Ledger: EventStore, Sendable {
             try? pool.close()
             throw LedgerOpenError(code: .cannotOpen, path: path, message: "cannot open the checkpoint connection: \(error)")
         }
+        // Checked and migrated, nothing appended yet: from here a process crash needs no full check.
+        session?.write()
+    }
+
+    /// Removes the session marker so the next open runs the full `quick_check`: for a caller about to exit
+    /// because of an I/O error the ledger itself did not see (a failed read, for instance).
+    public func requireFullCheckAtNextOpen() {
+        session?.remove()
     }
 
     /// The I/O error that stopped the ledger taking writes, or nil while it is healthy.
@@ -114,6 +136,8 @@ public final class Ledger: EventStore, Sendable {
             checkpointer.stop()
             try? pool.writeWithoutTransaction { db in checkpointer.uninstall(from: db) }
         }
+        // The clean-close marker takes over; if close fails on the way, the next open runs the full check.
+        session?.remove()
         var verifiedClean = false
         if writer.failure == nil {
             // Move the WAL into the main file now: the pool closes its writer before its (read-only) readers, and a

@@ -20,6 +20,9 @@ struct LedgerOpener {
 
     let path: String
     let sync: LedgerSync
+    /// The process-session marker to consult and remove, or nil to keep none (every unclean exit then costs a
+    /// full check).
+    var session: LedgerSessionMarker? = nil
 
     /// Checks, migrates and opens the file; returns the pool whose writer connection the ledger uses and how the
     /// file's integrity was established.
@@ -36,20 +39,35 @@ struct LedgerOpener {
         }
         let isNew = !FileManager.default.fileExists(atPath: path)
         let marker = CleanShutdownMarker(ledgerPath: path)
+        // Both markers are read before anything opens the database.
         let integrityCheck: LedgerIntegrityCheck =
             isNew
             ? .newFile
             : marker.matchesCurrentFile()
-                ? .skippedAfterCleanClose : (marker.exists ? .quickCheckMarkerMismatch : .quickCheckNoMarker)
+                ? .skippedAfterCleanClose
+                : (marker.exists ? .quickCheckMarkerMismatch : (session?.verdict() ?? .quickCheckNoMarker))
         // Before anything can write (WAL set-up, migrations, appends): a marker must never outlive the state it
-        // describes, even across a power loss.
+        // describes, even across a power loss. The session marker is written again once the open succeeded.
         try marker.remove()
-        try prepareSchema(isNew: isNew, quickCheck: integrityCheck != .skippedAfterCleanClose)
+        try removeSessionMarker()
+        let skip = integrityCheck == .skippedAfterCleanClose || integrityCheck == .skippedAfterProcessExit
+        try prepareSchema(isNew: isNew, quickCheck: !skip)
         if isNew {
             // The file's directory entry must be durable too, or a power loss can lose the whole ledger.
             try syncDirectory(directoryPath)
         }
         return (try openPool(), integrityCheck)
+    }
+
+    /// Removes the session marker; refuses to open when it stays (it could later vouch for a file that saw an
+    /// I/O error).
+    private func removeSessionMarker() throws {
+        guard let session, !session.remove() else { return }
+        let code = errno
+        throw LedgerOpenError(
+            code: .cannotOpen, path: path,
+            message: "cannot remove the session marker \(session.path) (errno \(code)); "
+                + "check the permissions of \(session.directory), then restart")
     }
 
     /// With a short-lived connection: quick_check (unless `quickCheck` is false) and the migration check on an
