@@ -37,10 +37,16 @@ struct Daemon {
         let metrics = MetricsExporter()
         metrics.bootstrap()
         let hub = EventHub()
+        let sessionDirectory = LedgerSessionDirectory.prepare(socketPath: paths.socket)
+        if case .failure(let problem) = sessionDirectory {
+            logger.warning(
+                "no ledger session marker: every unclean exit costs a full check", metadata: ["reason": "\(problem)"])
+        }
         let ledger: Ledger
         do {
             ledger = try Ledger(
                 path: paths.ledger, sync: LedgerSync(rawValue: configuration.ledger.sync) ?? .full,
+                sessionMarkerDirectory: try? sessionDirectory.get(),
                 observer: { events in
                     hub.publish(events)
                     metrics.committed(events.count)
@@ -64,7 +70,8 @@ struct Daemon {
         let tools = ReloadableTools(live: live)
         let manager = RunManager(
             store: ledger, upstream: upstream, tools: tools, hub: hub,
-            configuration: engineConfiguration(alsoApproved: Self.mcpAlwaysApproved(mcp, configuration: configuration)),
+            configuration: engineConfiguration(
+                ledger: ledger, alsoApproved: Self.mcpAlwaysApproved(mcp, configuration: configuration)),
             logger: logger)
         var backend = EngineControlBackend(
             manager: manager, ledger: ledger, upstream: upstream, stateDirectory: paths.stateDirectory,
@@ -160,7 +167,7 @@ struct Daemon {
             fallbackAfterConnectFailures: upstream.fallbackAfterConnectFailures)
     }
 
-    private func engineConfiguration(alsoApproved: [String] = []) -> EngineConfiguration {
+    private func engineConfiguration(ledger: Ledger, alsoApproved: [String] = []) -> EngineConfiguration {
         let run = configuration.run
         var engine = EngineConfiguration(
             defaultModel: run.model, defaultTools: run.tools, defaultInstructions: run.instructions,
@@ -170,6 +177,8 @@ struct Daemon {
                 // The PostgreSQL lesson: never retry a failed fsync. Stop now; the service manager restarts
                 // agentd, which re-checks the file and recovers every unfinished run from what was committed.
                 FileHandle.standardError.write(Data("agentd: fatal ledger error, exiting: \(failure)\n".utf8))
+                // Also when the error came from a read the writer never saw: the restart must re-verify.
+                ledger.requireFullCheckAtNextOpen()
                 exit(75)
             })
         engine.maxToolCalls = run.maxToolCalls > 0 ? run.maxToolCalls : nil

@@ -4,7 +4,8 @@ import Testing
 
 /// strace attached to a running agentd makes its N-th fdatasync fail with EIO during a thirty-call journal run:
 /// agentd exits 75, every event a client received is in the ledger, and after a restart (without strace) the
-/// ledger passes `integrity_check` and the run is recovered and completes, each step's line written once.
+/// ledger passes `integrity_check` (the restart ran the full `quick_check`) and the run is recovered and completes,
+/// each step's line written once.
 @Suite(.serialized, .enabled(if: StraceProbe.canTrace, "strace cannot trace here (no /usr/bin/strace or ptrace not permitted)"))
 struct FsyncFailureEndToEndTests {
     @Test func failedFsyncStopsTheDaemonAndTheRunCompletesAfterRestart() async throws {
@@ -25,6 +26,8 @@ struct FsyncFailureEndToEndTests {
         let id = try #require(seen.first?.runID.rawValue)
 
         try await harness.crashAndRestartDaemon()
+        // The failed fsync removed the session marker: the restart verified the whole file.
+        let openCheck = harness.ledgerOpenCheck() ?? "no \"ledger opened\" line"
         let ending = try await harness.decideUncertainCallsFromJournal(id, limit: 3).ending
 
         let log = try await harness.agentctl(["log", id])
@@ -34,6 +37,7 @@ struct FsyncFailureEndToEndTests {
         let integrity = try harness.ledgerIntegrity()
 
         #expect(exitStatus == 75)
+        #expect(openCheck.hasPrefix("quick_check_"), "restart logged integrity_check=\(openCheck)")
         #expect(!seen.isEmpty)
         #expect(missing.isEmpty)
         #expect(ending == RunEventType.completed)
