@@ -6,12 +6,14 @@ import Foundation
 #endif
 
 /// Starts the agentd binary on a prepared state directory and times how long until its control socket answers
-/// `initialize`; then stops it with SIGKILL (the next start-up recovers the same unfinished runs and runs the full
-/// `quick_check`) or SIGTERM (a clean shutdown: the next start-up may skip the check).
+/// `initialize`; then stops it with SIGKILL (a process crash: the next start-up recovers the same unfinished runs
+/// and, in the same boot, skips `quick_check`) or SIGTERM (a clean shutdown: the next start-up skips it too).
 struct DaemonStartupProbe {
     let binary: String
     let socket: String
     let stateDirectory: String
+    /// The daemon's stderr, read back for the `integrity_check` of its "ledger opened" line.
+    let logPath: String
 
     init(binary: String, directory: String, stateDirectory: String) throws {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -20,7 +22,27 @@ struct DaemonStartupProbe {
         self.binary = binary
         socket = directory + "/agentd.sock"
         self.stateDirectory = stateDirectory
+        logPath = directory + "/agentd.log"
         try? FileManager.default.removeItem(atPath: socket)
+    }
+
+    /// Deletes the ledger's session markers from the runtime directory (the socket's), as a power loss or an OS
+    /// crash would (the marker is not fsynced, and the directory is a tmpfs under systemd).
+    func forgetSessionMarkers() throws {
+        let directory = (socket as NSString).deletingLastPathComponent
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory)
+        where name.hasPrefix("agentd-ledger-") && name.hasSuffix(".session") {
+            try FileManager.default.removeItem(atPath: directory + "/" + name)
+        }
+    }
+
+    /// The `integrity_check` value agentd logged at the last start ("?" when there is no such line).
+    func loggedIntegrityCheck() -> String {
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        guard let line = text.split(separator: "\n").first(where: { $0.contains("ledger opened") }),
+            let range = line.range(of: "integrity_check=")
+        else { return "?" }
+        return String(line[range.upperBound...].prefix { !$0.isWhitespace })
     }
 
     /// Milliseconds from spawning agentd to the first answer on its socket; agentd is then stopped with `stopSignal`
@@ -34,7 +56,8 @@ struct DaemonStartupProbe {
             "OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "OPENAI_API_KEY": "sk-bench", "PATH": "/usr/bin:/bin",
         ]
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: logPath) ?? FileHandle.nullDevice
         let clock = ContinuousClock()
         let start = clock.now
         try process.run()

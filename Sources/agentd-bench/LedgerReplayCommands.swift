@@ -39,7 +39,8 @@ extension BenchCommand {
         static let configuration = CommandConfiguration(
             commandName: "ledger-startup",
             abstract: "Start agentd on a 1,000,000-event ledger; time until its socket answers `initialize`, "
-                + "restarting after SIGKILL (full quick_check) and after a clean SIGTERM shutdown.")
+                + "restarting after SIGKILL (same boot: no quick_check), after a simulated power loss (SIGKILL, "
+                + "session marker gone: full quick_check) and after a clean SIGTERM shutdown.")
 
         @Option(help: "Events in the ledger (runs of about 1,000 events).") var events = 1_000_000
         @Option(help: "Runs left unfinished (recovered at start-up).") var unfinished = 10
@@ -62,30 +63,42 @@ extension BenchCommand {
                 let fixture = try await spec.write(to: target)
                 print("ledger-startup: \(fixture.events) events, \(fixture.unfinished.count) unfinished runs")
             }
-            // After SIGKILL: the marker was removed at open and never rewritten, so every start runs quick_check.
-            // The first start (after the fixture's clean close) is a warm-up and is not counted.
+            // After SIGKILL: a process crash in the same boot; the session marker left in the runtime directory
+            // lets each start skip quick_check. The first start (after the fixture's clean close) is a warm-up.
             let killed = try startups(
                 "after SIGKILL", stopSignal: SIGKILL, binary: binary, directory: directory.path, state: state)
+            // After a power loss or an OS crash: SIGKILL, and the runtime directory loses the session marker, so
+            // every start runs the full quick_check.
+            let powerLoss = try startups(
+                "after power loss", stopSignal: SIGKILL, forgetSession: true, binary: binary,
+                directory: directory.path, state: state)
             // After SIGTERM: each start follows a clean shutdown (the first follows the last SIGKILL: warm-up).
             let clean = try startups(
                 "after clean shutdown", stopSignal: SIGTERM, binary: binary, directory: directory.path, state: state)
             MetricLine.emit("ledger_startup_median", killed[killed.count / 2], "ms")
             MetricLine.emit("ledger_startup_max", killed.last ?? .nan, "ms")
+            MetricLine.emit("ledger_startup_after_power_loss_median", powerLoss[powerLoss.count / 2], "ms")
+            MetricLine.emit("ledger_startup_after_power_loss_max", powerLoss.last ?? .nan, "ms")
             MetricLine.emit("ledger_startup_clean_median", clean[clean.count / 2], "ms")
             MetricLine.emit("ledger_startup_clean_max", clean.last ?? .nan, "ms")
         }
 
-        /// One uncounted warm-up start, then `repeats` timed starts, each stopped with `stopSignal`; sorted samples.
+        /// One uncounted warm-up start, then `repeats` timed starts, each stopped with `stopSignal` (and, with
+        /// `forgetSession`, preceded by deleting the session marker); sorted samples.
         private func startups(
-            _ label: String, stopSignal: Int32, binary: String, directory: String, state: String
+            _ label: String, stopSignal: Int32, forgetSession: Bool = false, binary: String, directory: String,
+            state: String
         ) throws -> [Double] {
             var samples: [Double] = []
             for attempt in 0...max(1, repeats) {
                 let probe = try DaemonStartupProbe(binary: binary, directory: directory, stateDirectory: state)
+                if forgetSession { try probe.forgetSessionMarkers() }
                 let millis = try probe.timeUntilReady(stopSignal: stopSignal)
                 guard attempt > 0 else { continue }
                 samples.append(millis)
-                print("  start-up \(label) \(attempt): \(String(format: "%.1f", millis)) ms to a socket that answers")
+                print(
+                    "  start-up \(label) \(attempt): \(String(format: "%.1f", millis)) ms to a socket that answers "
+                        + "(integrity_check=\(probe.loggedIntegrityCheck()))")
             }
             return samples.sorted()
         }
