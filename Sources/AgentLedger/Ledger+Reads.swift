@@ -58,6 +58,7 @@ extension Ledger {
         do {
             return try await pool.read(body)
         } catch {
+            requireFullCheckIfDamaged(error)
             throw LedgerFailure.from(error, path: path)
         }
     }
@@ -68,6 +69,7 @@ extension Ledger {
         do {
             return try pool.read(body)
         } catch {
+            requireFullCheckIfDamaged(error)
             throw LedgerFailure.from(error, path: path)
         }
     }

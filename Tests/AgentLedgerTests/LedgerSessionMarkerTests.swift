@@ -135,6 +135,24 @@ import Testing
         #expect(check == .quickCheckNoMarker)
     }
 
+    @Test func readErrorsOfADamagedFileRemoveTheMarkerOthersDoNot() async throws {
+        let directory = try TemporaryDirectory()
+        let markers = try TemporaryDirectory()
+        let path = directory.file()
+        let crashed = try await crashedLedger(path, markers: markers.path)
+        defer { crashed.close() }
+
+        crashed.requireFullCheckIfDamaged(CancellationError())
+        crashed.requireFullCheckIfDamaged(sqliteError(19))  // SQLITE_CONSTRAINT
+        crashed.requireFullCheckIfDamaged(sqliteError(5))  // SQLITE_BUSY
+        let keptAfterHarmlessErrors = marker(path, markers.path).exists
+        crashed.requireFullCheckIfDamaged(sqliteError(11))  // SQLITE_CORRUPT
+        let keptAfterCorruption = marker(path, markers.path).exists
+
+        #expect(keptAfterHarmlessErrors)
+        #expect(!keptAfterCorruption)
+    }
+
     @Test func withoutMarkerDirectoryEveryCrashRunsTheCheck() async throws {
         let directory = try TemporaryDirectory()
         let markers = try TemporaryDirectory()
