@@ -67,7 +67,12 @@ public struct RunFeed: AsyncSequence, Sendable {
                     continue
                 }
                 if readingHistory {
-                    try await readHistory()
+                    do {
+                        try await readHistory()
+                    } catch {
+                        // Never reported as the run's end: the client learns where to reattach from.
+                        ending = .ledgerUnreadable
+                    }
                     continue
                 }
                 guard let batch = await live.mailbox.take() else {

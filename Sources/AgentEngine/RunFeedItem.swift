@@ -15,4 +15,6 @@ public enum RunFeedEnd: String, Sendable, Hashable {
     case runNotActive = "run_not_active"
     /// The daemon is shutting down.
     case daemonShutdown = "daemon_shutdown"
+    /// Reading the run's events from the ledger failed; a later attach from `nextSeq` may succeed.
+    case ledgerUnreadable = "ledger_unreadable"
 }

@@ -35,16 +35,10 @@ public final class RunFeedAttachSource: @unchecked Sendable {
 
     private func next() async -> AttachBatch? {
         guard var current = iterator else { return nil }
-        do {
-            let batch = try await current.nextBatch()
-            iterator = batch == nil ? nil : current
-            return batch.map { AttachBatch(items: $0.map(Self.attachItem), fromLedger: current.batchFromLedger) }
-        } catch {
-            // A ledger read failed: the subscription ends without a marker and the client reattaches from the
-            // last seq it saw.
-            iterator = nil
-            return nil
-        }
+        // The feed reports a failed ledger read as its end (`ledger_unreadable`), never by throwing.
+        let batch = try? await current.nextBatch()
+        iterator = batch == nil ? nil : current
+        return batch.map { AttachBatch(items: $0.map(Self.attachItem), fromLedger: current.batchFromLedger) }
     }
 
     private static func attachItem(_ item: RunFeedItem) -> AttachItem {

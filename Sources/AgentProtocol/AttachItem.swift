@@ -14,6 +14,10 @@ public struct AttachEndReason: RawRepresentable, Codable, Hashable, Sendable, Cu
     public static let slowConsumer = AttachEndReason(rawValue: "slow_consumer")
     /// The daemon is stopping; reattach from `next_seq` once it is back.
     public static let daemonShutdown = AttachEndReason(rawValue: "daemon_shutdown")
+    /// The run is not running in this daemon (e.g. interrupted and not resumed); every event was delivered.
+    public static let runNotActive = AttachEndReason(rawValue: "run_not_active")
+    /// The daemon could not read the run's events from the ledger; reattach from `next_seq` later.
+    public static let ledgerUnreadable = AttachEndReason(rawValue: "ledger_unreadable")
 
     public init(from decoder: Decoder) throws {
         rawValue = try decoder.singleValueContainer().decode(String.self)

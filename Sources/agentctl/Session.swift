@@ -94,6 +94,12 @@ struct Session {
                     next = nextSeq
                 }
             }
+            if endReason == .ledgerUnreadable {
+                Console.err(
+                    "agentctl: agentd could not read \(runID)'s events from seq \(next) (see its log); "
+                        + "continue with `agentctl attach \(runID) --from \(next)`\n")
+                throw ExitCodes.failed
+            }
             guard endReason == .slowConsumer else { break }
         }
     }

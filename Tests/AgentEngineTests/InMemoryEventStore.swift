@@ -12,6 +12,11 @@ final class InMemoryEventStore: EventStore {
 
     var all: [LedgerEvent] { events.withLock { $0 } }
 
+    /// Reads from this seq on fail (a damaged or unreadable ledger).
+    let failReads = Mutex<Int64?>(nil)
+
+    struct ReadFailure: Error {}
+
     nonisolated(nonsending) func append(_ new: [LedgerEvent]) async throws { enqueue(new) }
 
     func enqueue(_ new: [LedgerEvent]) {
@@ -26,7 +31,8 @@ final class InMemoryEventStore: EventStore {
     }
 
     func events(of run: RunID, fromSeq: Int64, limit: Int) async throws -> [LedgerEvent] {
-        events.withLock { stored in
+        if let failing = failReads.withLock({ $0 }), fromSeq >= failing { throw ReadFailure() }
+        return events.withLock { stored in
             Array(stored.filter { $0.runID == run && $0.seq >= fromSeq }.sorted { $0.seq < $1.seq }.prefix(limit))
         }
     }

@@ -101,6 +101,22 @@ struct RunFeedBatchTests {
         #expect(live == [5, 6, 7])
     }
 
+    @Test func aFailedLedgerReadEndsTheFeedWhereItStoppedNotAsTheRunsEnd() async throws {
+        let hub = EventHub()
+        let store = InMemoryEventStore(observer: { hub.publish($0) })
+        store.enqueue((0..<5).map { Self.event($0) })
+        store.failReads.withLock { $0 = 2 }
+        let feed = RunFeed(run: Self.run, fromSeq: 0, store: store, hub: hub, isActive: { _ in true }, pageSize: 2)
+        var iterator = feed.makeAsyncIterator()
+        let items = try await Self.drain(&iterator).flatMap { $0 }
+        let expected: [RunFeedItem] = [
+            .event(Self.event(0)), .event(Self.event(1)), .ended(reason: .ledgerUnreadable, nextSeq: 2),
+        ]
+        #expect(items == expected)
+        let remaining = hub.subscriptionCount
+        #expect(remaining == 0)
+    }
+
     @Test func anAbandonedFeedUnsubscribes() async throws {
         let hub = EventHub()
         let store = InMemoryEventStore(observer: { hub.publish($0) })
