@@ -47,6 +47,8 @@ struct UnitTests {
         let value = try JSONParser.parse(text)
         #expect(value["a"]?.arrayValue?[4] == .string("x\"y\\z\né😀"))
         #expect(value.serialized == #"{"b":1,"a":[true,false,null,-2.5,"x\"y\\z\né😀"],"c":{}}"#)
+        let controls = JSONValue.string("\u{01}\t\r\u{08}\u{0C}\u{1F}/").serialized
+        #expect(controls == #""\u0001\t\r\b\f\u001f/""#)
         #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse("{\"a\":1,}") }
         #expect(throws: JSONParser.ParseError.self) { try JSONParser.parse("[1] 2") }
     }
