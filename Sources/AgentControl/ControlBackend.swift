@@ -73,6 +73,12 @@ public protocol ControlBackend: Sendable {
     func resolveApproval(_ params: ApprovalResolve.Params, client: ClientIdentity) async throws
         -> ApprovalResolve.Result
 
+    /// The whole of one stream of a finished tool call as the ledger keeps it (see ``ToolOutput``).
+    ///
+    /// - Throws: ``ControlError`` `runNotFound`, or `invalidParams` (`call_id`) when the run has no finished call
+    ///   with that id.
+    func toolOutput(_ id: RunID, callID: String, stream: ToolOutput.Stream) async throws -> StoredToolOutput
+
     /// The daemon-side part of `daemon/status`.
     func daemonStatus() async -> BackendStatus
 

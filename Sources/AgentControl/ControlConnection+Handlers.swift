@@ -74,6 +74,8 @@ extension ControlConnection {
             return await respond(RunAttach.self, id: id, line: line) { params in try await self.attach(params) }
         case RunDetach.name:
             return await respond(RunDetach.self, id: id, line: line) { params in (try self.detach(params), nil) }
+        case ToolOutput.name:
+            return await respond(ToolOutput.self, id: id, line: line) { params in (try await self.toolOutput(params), nil) }
         case DaemonStatus.name:
             return await respond(DaemonStatus.self, id: id, line: line) { _ in (await self.status(), nil) }
         case DaemonMetrics.name:

@@ -15,6 +15,7 @@ public enum ControlMethods {
         RunResume.name,
         ApprovalList.name,
         ApprovalResolve.name,
+        ToolOutput.name,
         DaemonStatus.name,
         DaemonMetrics.name,
     ]

@@ -15,7 +15,7 @@ struct AgentCtl: AsyncParsableCommand {
         subcommands: [
             StartCommand.self, AttachCommand.self, ShowCommand.self, ListCommand.self, LogCommand.self,
             StatusCommand.self, InputCommand.self, CancelCommand.self, ResumeCommand.self, ApproveCommand.self,
-            ApprovalsCommand.self, StatsCommand.self, ExportCommand.self, CompletionsCommand.self,
+            ApprovalsCommand.self, StatsCommand.self, ExportCommand.self, OutputCommand.self, CompletionsCommand.self,
         ]
     )
 }

@@ -50,6 +50,10 @@ struct BenchControlBackend: ControlBackend {
 
     func pendingApprovals(_ run: RunID?) async throws -> [ApprovalInfo] { throw Self.notServed("approval/list") }
 
+    func toolOutput(_ id: RunID, callID: String, stream: ToolOutput.Stream) async throws -> StoredToolOutput {
+        throw Self.notServed("tool/output")
+    }
+
     func resolveApproval(_ params: ApprovalResolve.Params, client: ClientIdentity) async throws
         -> ApprovalResolve.Result
     {

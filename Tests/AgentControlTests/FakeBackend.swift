@@ -24,6 +24,7 @@ final class FakeBackend: ControlBackend, @unchecked Sendable {
     private var decisionLog: [Decision] = []
     private var inputLog: [RunID: [(id: String, text: String)]] = [:]
     private var cancelLog: [Cancellation] = []
+    private var storedOutputs: [String: StoredToolOutput] = [:]
 
     /// A decision the backend recorded, with who made it.
     struct Decision: Equatable {
@@ -272,6 +273,21 @@ final class FakeBackend: ControlBackend, @unchecked Sendable {
         try locked {
             if let run, runs[run] == nil { throw ControlError.runNotFound(run) }
             return waiting.keys.sorted().filter { run == nil || $0 == run }.flatMap { waiting[$0] ?? [] }
+        }
+    }
+
+    /// Makes `toolOutput` return `output` for that call's stream.
+    func setToolOutput(_ output: StoredToolOutput, run: RunID, callID: String, stream: ToolOutput.Stream) {
+        locked { storedOutputs["\(run)/\(callID)/\(stream.rawValue)"] = output }
+    }
+
+    func toolOutput(_ id: RunID, callID: String, stream: ToolOutput.Stream) async throws -> StoredToolOutput {
+        try locked {
+            guard runs[id] != nil else { throw ControlError.runNotFound(id) }
+            guard let output = storedOutputs["\(id)/\(callID)/\(stream.rawValue)"] else {
+                throw ControlError.invalidParams(field: "call_id", "run \(id) has no finished tool call \(callID)")
+            }
+            return output
         }
     }
 

@@ -110,7 +110,7 @@ struct MethodGoldenTests {
         #expect(
             ControlMethods.requestNames == [
                 "initialize", "run/start", "run/get", "run/list", "run/attach", "run/detach", "run/input", "run/cancel",
-                "run/resume", "approval/list", "approval/resolve", "daemon/status", "daemon/metrics",
+                "run/resume", "approval/list", "approval/resolve", "tool/output", "daemon/status", "daemon/metrics",
             ])
         #expect(ControlMethods.notificationNames == ["run/event", "run/attach_ended"])
     }

@@ -18,11 +18,12 @@ import time
 import common
 
 METHODS = ["initialize", "run/start", "run/get", "run/list", "run/attach", "run/detach", "run/input", "run/cancel",
-           "run/resume", "approval/list", "approval/resolve", "daemon/status", "daemon/metrics", "nope", "", "run/",
+           "run/resume", "approval/list", "approval/resolve", "tool/output", "daemon/status", "daemon/metrics", "nope", "", "run/",
            "RUN/GET", "run/get\u0000", "ü/ß"]
 LINE_LIMIT = 1 << 20  # the default control.max_line_bytes
 KEYS = ["run_id", "from_seq", "from_end", "last", "limit", "cursor", "subscription_id", "text", "input_id", "mode",
-        "reason", "call_id", "approve", "request_id", "prompt", "model", "cwd", "tools", "protocol_version", "client"]
+        "reason", "call_id", "approve", "request_id", "prompt", "model", "cwd", "tools", "protocol_version", "client",
+        "stream", "offset"]
 
 
 def random_value(rng: random.Random, depth: int = 0):
