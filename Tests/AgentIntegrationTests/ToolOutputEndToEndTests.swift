@@ -19,7 +19,7 @@ struct ToolOutputEndToEndTests {
     @Test func theWholeOutputOfACutCallComesBackFromTheLedger() async throws {
         let harness = try await DaemonHarness(daemonConfig: Self.config)
         defer { Task { await harness.stop() } }
-        // ~110 KB, far beyond the 16 KiB head + 16 KiB tail the model gets.
+        // ~250 KB, far beyond the 16 KiB head + 16 KiB tail the model gets.
         let content = (0..<5000).map { "line \($0) of a file the model sees only the ends of" }.joined(separator: "\n") + "\n"
         try content.write(toFile: harness.workDirectory + "/big.txt", atomically: true, encoding: .utf8)
 
