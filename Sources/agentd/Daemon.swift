@@ -37,7 +37,7 @@ struct Daemon {
         let metrics = MetricsExporter()
         metrics.bootstrap()
         let hub = EventHub()
-        let sessionDirectory = LedgerSessionDirectory.prepare(socketPath: paths.socket)
+        let sessionDirectory = LedgerSessionDirectory.prepare(socketPath: paths.socket, logger: logger)
         if case .failure(let problem) = sessionDirectory {
             logger.warning(
                 "no ledger session marker: every unclean exit costs a full check", metadata: ["reason": "\(problem)"])
