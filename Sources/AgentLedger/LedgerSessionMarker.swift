@@ -1,3 +1,4 @@
+import AgentModel
 import Foundation
 
 #if canImport(Glibc)
@@ -25,7 +26,9 @@ struct LedgerSessionMarker: Sendable {
     let bootID: String?
 
     /// The marker's path: one marker per ledger path in the directory.
-    var path: String { directory + "/agentd-ledger-" + Self.hexHash(ledgerPath) + ".session" }
+    var path: String {
+        directory + "/agentd-ledger-" + ContentHash.sha256Hex(Array(ledgerPath.utf8)).prefix(16) + ".session"
+    }
 
     /// The kernel's boot id (`/proc/sys/kernel/random/boot_id`), which changes at every boot.
     static func currentBootID() -> String? {
@@ -104,16 +107,5 @@ struct LedgerSessionMarker: Sendable {
         let count = read(fd, &buffer, buffer.count)
         guard count >= 0 else { return "" }
         return String(decoding: buffer[0..<count], as: UTF8.self)
-    }
-
-    /// FNV-1a of `text` as 16 hex digits: a stable file name per ledger path.
-    private static func hexHash(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
