@@ -33,8 +33,8 @@ struct OutputCommand: AsyncParsableCommand {
         repeat {
             let params = ToolOutput.Params(runID: id, callID: call, stream: stream, offset: bytes.count)
             last = try await session.perform { try await $0.call(ToolOutput.self, params) }
-            guard let slice = Data(base64Encoded: last.dataBase64), !slice.isEmpty || bytes.count >= last.totalBytes
-            else {
+            // An empty slice before the end would loop for ever: agentd sent something it should not have.
+            guard let slice = Data(base64Encoded: last.dataBase64), slice.count > 0 || last.totalBytes == 0 else {
                 Console.err("agentctl: agentd sent an unreadable slice of \(call)'s output at byte \(bytes.count)\n")
                 throw ExitCodes.failed
             }
