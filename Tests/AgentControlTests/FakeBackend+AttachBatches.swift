@@ -7,20 +7,10 @@ extension FakeBackend {
     /// the writer); later ones are live.
     func attachBatches(_ id: RunID, fromSeq: Int64) async throws -> AttachBatches {
         let historyEnd = try await lastSeq(id)
-        let stream = try await attach(id, fromSeq: fromSeq)
-        let source = AttachSource(iterator: stream.makeAsyncIterator())
+        let items = AttachBatches(try await attach(id, fromSeq: fromSeq))
         return AttachBatches(batches: {
-            guard let item = await source.next() else { return nil }
-            return AttachBatch(items: [item], fromLedger: (item.seq ?? .max) <= historyEnd)
+            guard let batch = await items.nextBatch() else { return nil }
+            return AttachBatch(items: batch.items, fromLedger: batch.items.allSatisfy { ($0.seq ?? .max) <= historyEnd })
         })
     }
-}
-
-/// The one consumer's iterator, kept across `nextBatch` calls (they never overlap).
-private final class AttachSource: @unchecked Sendable {
-    private var iterator: AsyncStream<AttachItem>.Iterator
-
-    init(iterator: AsyncStream<AttachItem>.Iterator) { self.iterator = iterator }
-
-    func next() async -> AttachItem? { await iterator.next() }
 }
