@@ -100,7 +100,14 @@ struct Session {
                         + "continue with `agentctl attach \(runID) --from \(next)`\n")
                 throw ExitCodes.failed
             }
-            guard endReason == .slowConsumer else { break }
+            guard endReason == .slowConsumer else {
+                if endReason != .runEnded && endReason != .detached {
+                    // The run may still be going: say why following stopped, never stop silently.
+                    let why = endReason.map { "\($0.rawValue)" } ?? "the connection closed"
+                    Console.err("agentctl: stopped following \(runID) at seq \(next): \(why)\n")
+                }
+                break
+            }
         }
     }
 
