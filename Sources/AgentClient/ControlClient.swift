@@ -1,3 +1,4 @@
+import Synchronization
 import AgentModel
 import AgentProtocol
 import Foundation
@@ -33,7 +34,7 @@ public final class ControlClient: Sendable {
     /// The socket this client is connected to.
     public let socketPath: String
     private let channel: any Channel
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     private init(socketPath: String, channel: any Channel) {
         self.socketPath = socketPath
@@ -163,7 +164,7 @@ public final class ControlClient: Sendable {
     /// Stopping the iteration early detaches the subscription on the daemon.
     public func attach(runID: RunID, fromSeq: Int64 = 0) -> AsyncThrowingStream<AttachItem, any Error> {
         AsyncThrowingStream { continuation in
-            let subscriptionID = Locked<String?>(nil)
+            let subscriptionID = SharedMutex<String?>(nil)
             let task = Task {
                 do {
                     let subscription = try await self.attach(RunAttach.Params(runID: runID, fromSeq: fromSeq))

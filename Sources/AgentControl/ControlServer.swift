@@ -1,3 +1,4 @@
+import Synchronization
 import AgentModel
 import AgentProtocol
 import Foundation
@@ -46,7 +47,7 @@ public final class ControlServer: Sendable {
     private let backend: any ControlBackend
     private let configuration: ControlConfiguration
     let logger: Logger
-    private let state = Locked(State())
+    private let state = Mutex(State())
     let idempotency: IdempotencyStore
     private let eventLines = EventLineCache()
     /// A listening socket inherited from the service manager (socket activation): served instead of binding, and
