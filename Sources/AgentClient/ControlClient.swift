@@ -6,13 +6,7 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// A typed client of agentd's control socket.
 ///

@@ -7,13 +7,7 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// The Unix-socket JSON-RPC server of the control API.
 ///
