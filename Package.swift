@@ -105,6 +105,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Benchmark code shared by agentd-bench and its tests (ledger fixture and benchmarks, tool spawn timing,
+        // percentiles); no production module depends on it.
+        .target(name: "AgentBenchKit", dependencies: ["AgentModel", "AgentLedger", "AgentTools"]),
         // Tiny C shims for Linux APIs Glibc does not export to Swift (ucred, prctl).
         .target(name: "CAgentSupport"),
         // The engine's run feed as the control server's attach source (used by agentd and agentd-bench).
@@ -147,7 +150,7 @@ let package = Package(
             dependencies: [
                 "AgentMCP", "mcp-test-server",
                 "AgentModel", "AgentLedger", "AgentEngine", "AgentTools", "AgentUpstream", "ResponsesEmulator",
-                "AgentControl", "AgentClient", "AgentProtocol", "AgentEngineControl",
+                "AgentControl", "AgentClient", "AgentProtocol", "AgentEngineControl", "AgentBenchKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -156,7 +159,11 @@ let package = Package(
         .testTarget(name: "AgentProtocolTests", dependencies: ["AgentProtocol", "AgentModel"]),
         // Helpers the test targets share (a quiet command runner, a tmpfs to fill, files made immutable).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "AgentLedgerTests", dependencies: ["AgentLedger", "AgentModel", "TestSupport"]),
+        .testTarget(
+            name: "AgentLedgerTests",
+            dependencies: ["AgentLedger", "AgentModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "AgentBenchKitTests", dependencies: ["AgentBenchKit", "AgentModel", "TestSupport"]),
         .testTarget(
             name: "AgentUpstreamTests",
             dependencies: [
