@@ -79,10 +79,12 @@ public actor RunManager {
             throw EngineError(.invalidRequest, "\(error)")
         }
         let gated = Set(configuration.requireApproval + request.requireApproval).sorted()
-        let started = RunStarted(
+        var started = RunStarted(
             model: request.model ?? configuration.defaultModel, prompt: prompt,
             instructions: request.instructions ?? configuration.defaultInstructions, cwd: request.cwd,
             tools: toolNames, client: request.client, requireApproval: gated.isEmpty ? nil : gated)
+        started.effort = request.effort
+        started.maxOutputTokens = request.maxOutputTokens
         let id = RunID.generate()
         let event = LedgerEvent(
             runID: id, seq: 0, timestampMillis: LedgerEvent.nowMillis(), kind: .run, type: RunEventType.started,
