@@ -184,7 +184,7 @@ struct Daemon {
         engine.maxToolCalls = run.maxToolCalls > 0 ? run.maxToolCalls : nil
         engine.requireApproval += ToolSetFactory.alwaysApproved(configuration) + alsoApproved
         engine.prewarm = configuration.upstream.prewarm
-        run.requests.apply(to: &engine)
+        RunRequestKeys.apply(run, to: &engine)
         return engine
     }
 
