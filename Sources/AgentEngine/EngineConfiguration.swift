@@ -32,6 +32,8 @@ public struct EngineConfiguration: Sendable {
     public static let defaultCompactThreshold = 200_000
     /// `[run] reasoning_effort` (`minimal`, `low`, `medium`, `high`, `xhigh`); nil sends none (the model's default).
     public var reasoningEffort: String? = nil
+    /// Reasoning efforts the Responses API accepts.
+    public static let reasoningEfforts = ["none", "minimal", "low", "medium", "high", "xhigh"]
     /// `[run] reasoning_summary` (`auto`, `concise`, `detailed`); nil or `none` asks for no summary.
     public var reasoningSummary: String? = "auto"
     /// `[run] prompt_cache_retention` (`in_memory`, `24h`); nil sends none.

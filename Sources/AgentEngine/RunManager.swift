@@ -78,6 +78,13 @@ public actor RunManager {
         } catch {
             throw EngineError(.invalidRequest, "\(error)")
         }
+        if let effort = request.effort, !EngineConfiguration.reasoningEfforts.contains(effort) {
+            let allowed = EngineConfiguration.reasoningEfforts.joined(separator: ", ")
+            throw EngineError(.invalidRequest, "effort must be one of \(allowed), got \"\(effort)\"")
+        }
+        if let tokens = request.maxOutputTokens, tokens <= 0 {
+            throw EngineError(.invalidRequest, "max_output_tokens must be positive, got \(tokens)")
+        }
         let gated = Set(configuration.requireApproval + request.requireApproval).sorted()
         var started = RunStarted(
             model: request.model ?? configuration.defaultModel, prompt: prompt,

@@ -33,6 +33,8 @@ struct EngineControlBackend: ControlBackend {
             requireApproval: params.requireApproval ?? [])
         request.addTools = params.addTools ?? []
         request.removeTools = params.removeTools ?? []
+        request.effort = params.effort
+        request.maxOutputTokens = params.maxOutputTokens
         return request
     }
 

@@ -4,7 +4,7 @@ import AgentEngine
 /// options (documented in config/agentd.toml).
 enum RunRequestKeys {
     /// Reasoning effort values agentd accepts.
-    static let efforts = ["none", "minimal", "low", "medium", "high", "xhigh"]
+    static let efforts = EngineConfiguration.reasoningEfforts
 
     /// Reads the keys from the `[run]` section into `run`; errors land in the reader with their lines.
     static func read(_ reader: ConfigReader, into run: inout DaemonConfiguration.Run) {
