@@ -48,7 +48,7 @@ extension EventFactory {
 
     /// The summary text of a summarized reasoning item at `outputIndex`.
     static func reasoningSummaryText(outputIndex: Int) -> String {
-        "**Planning the next step**\n\nChecking what the earlier tool outputs say before acting."
+        "Planning the next step: checking what the earlier tool outputs say."
     }
 
     /// Emits a reasoning item with one streamed summary part (`response.reasoning_summary_part.added`,

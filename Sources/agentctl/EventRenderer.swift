@@ -47,7 +47,10 @@ struct EventRenderer {
             rendered.diagnostics = "\n"
         case (.upstreamIn, UpstreamEventType.reasoningSummaryDelta):
             // What the model is thinking about: diagnostics, which a terminal shows dimmed.
-            guard let delta = Self.field("delta", of: event.payload), !delta.isEmpty else { break }
+            // One line per summary part: the summary's own line breaks would scatter it across the screen.
+            guard let delta = Self.field("delta", of: event.payload)?.replacingOccurrences(of: "\n", with: " "),
+                !delta.isEmpty
+            else { break }
             rendered.diagnostics = (thinking ? "" : "[thinking] ") + delta
             thinking = true
         case (.upstreamIn, UpstreamEventType.reasoningSummaryPartDone):

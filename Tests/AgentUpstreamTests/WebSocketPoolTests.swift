@@ -81,6 +81,30 @@ import Testing
         }
     }
 
+    @Test func anErrorWithoutStreamIDFailsOnlyTheRequestNotYetStartedAndSparesStreamingLanes() async throws {
+        let emulator = EmulatorConfiguration(interEventDelay: .milliseconds(15))
+        try await withEmulatorAndPool(emulator: emulator) { pool, host in
+            let streaming = try await pool.lease(for: RunID(rawValue: "run_a"))
+            let other = try await pool.lease(for: RunID(rawValue: "run_b"))
+            var frames = try await streaming.send(
+                createFrame(model: "emu-text", lane: streaming.streamID, input: #""one two three four five six""#)
+            ).makeAsyncIterator()
+            let first = try await frames.next()
+            #expect(first?.contains("response.created") == true)
+            // A stream_id the server cannot echo: its error frame names no lane.
+            let refused = try await collect(
+                try await other.send(#"{"type":"response.create","model":"emu-text","stream_id":"bad id","input":"x"}"#))
+            #expect(refused.count == 1)
+            #expect(try json(refused[0])["error"]?["code"]?.stringValue == "invalid_stream_id")
+            // The streaming lane finishes on the same connection.
+            var last = first ?? ""
+            while let frame = try await frames.next() { last = frame }
+            #expect(try json(last)["type"]?.stringValue == "response.completed")
+            #expect(host.recorder.connections().count == 1)
+            #expect(streaming.isUsable && other.isUsable)
+        }
+    }
+
     @Test func aDropMidResponseFailsTheStreamAndThePoolReconnects() async throws {
         let emulator = EmulatorConfiguration(faults: .init(dropAfterEvents: 5))
         try await withEmulatorAndPool(emulator: emulator) { pool, host in
