@@ -1,9 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only: the daemon is built on Linux interfaces (SO_PEERCRED, cgroup v2, pidfds, prctl, /proc).
 let package = Package(
     name: "agentd",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "agentd", targets: ["agentd"]),
         .executable(name: "agentctl", targets: ["agentctl"]),

@@ -23,7 +23,7 @@ public actor AutoUpstream: ResponsesUpstream {
     private let logger: Logger
     private let threshold: Int
     /// Set once, when `auto` falls back; read synchronously by ``AutoLane``.
-    private let fellBack = LockedBox(false)
+    private let fellBack = SharedMutex(false)
     private var fallbackReason: String?
 
     /// Creates the upstream for `configuration.transport`; nothing connects until ``run()``.

@@ -146,7 +146,7 @@ public actor SSEUpstream: ResponsesUpstream {
             )
             // Set when this attempt's stream is never handed out (failed or retried before the head): its end then
             // says nothing about the lane. Failures before the head only fail `head`; this actor ends the stream.
-            let abandoned = LockedBox(false)
+            let abandoned = SharedMutex(false)
             continuation.onTermination = { termination in
                 // A consumer that stops listening aborts the request: the connection cannot be reused mid-response.
                 if case .cancelled = termination { channel.close(promise: nil) }
