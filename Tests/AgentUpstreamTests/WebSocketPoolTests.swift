@@ -105,6 +105,44 @@ import Testing
         }
     }
 
+    /// `agentctl cancel --now` stops reading a response mid-stream and releases the lane: the server cannot be told
+    /// to stop, so the lane stays out of use until the abandoned response's terminal event has arrived (or the
+    /// connection is replaced); the other lane of the connection streams on undisturbed.
+    @Test func aCancelledResponseKeepsItsLaneUntilItEndsAndOtherLanesAreUndisturbed() async throws {
+        let emulator = EmulatorConfiguration(interEventDelay: .milliseconds(10))
+        try await withEmulatorAndPool(emulator: emulator, configure: { $0.lanesPerConnection = 2 }) { pool, host in
+            let cancelled = try await pool.lease(for: RunID(rawValue: "run_a"))
+            let other = try await pool.lease(for: RunID(rawValue: "run_b"))
+            #expect([cancelled.streamID, other.streamID] == ["l0", "l1"])
+            let words = #""a b c d e f g h i j k l m n o p q r s t u v w x y z""#
+            let otherFrames = try await other.send(createFrame(model: "emu-text", lane: "l1", input: words))
+            let abandoned = try await cancelled.send(createFrame(model: "emu-text", lane: "l0", input: words))
+            let reader = Task {
+                var frames = abandoned.makeAsyncIterator()
+                _ = try await frames.next()
+                // The run is cancelled while it waits for the next frame.
+                try await Task.sleep(for: .seconds(60))
+            }
+            reader.cancel()
+            _ = await reader.result
+            await cancelled.release()
+
+            // The next lease must wait: l0's response is still streaming, l1 is held.
+            let next = try await pool.lease(for: RunID(rawValue: "run_c"))
+            #expect(next.streamID == "l0")
+            let l0Terminals = host.recorder.connections()[0].outboundFrames.filter {
+                $0.contains(#""stream_id":"l0""#) && $0.contains(#""type":"response.completed""#)
+            }
+            #expect(l0Terminals.count == 1)
+            // The other lane was never disturbed, and the connection was not replaced.
+            let frames = try await collect(otherFrames)
+            #expect(try frames.types().last == "response.completed")
+            #expect(host.recorder.connections().count == 1)
+            let fresh = try await collect(try await next.send(createFrame(model: "emu-text", lane: "l0", input: #""again""#)))
+            #expect(try fresh.types().last == "response.completed")
+        }
+    }
+
     @Test func aDropMidResponseFailsTheStreamAndThePoolReconnects() async throws {
         let emulator = EmulatorConfiguration(faults: .init(dropAfterEvents: 5))
         try await withEmulatorAndPool(emulator: emulator) { pool, host in
