@@ -204,6 +204,15 @@ public actor RunManager {
         return pending
     }
 
+    /// Active runs waiting before they send a request again (a 429, a 5xx, …), with what they wait for.
+    public func retryWaits() async -> [(RunID, RetryScheduled)] {
+        var waits: [(RunID, RetryScheduled)] = []
+        for (id, driver) in drivers.sorted(by: { $0.key < $1.key }) {
+            if let wait = await driver.state.retryWait { waits.append((id, wait)) }
+        }
+        return waits
+    }
+
     /// The run's current state: live for active runs, else replayed from the ledger.
     public func state(of id: RunID) async throws -> RunState {
         if let driver = drivers[id] { return await driver.state }

@@ -49,6 +49,31 @@ struct ServiceRealitiesEndToEndTests {
         #expect(waits.count == 8)
     }
 
+    @Test func statusAndShowSayWhatARateLimitedRunWaitsFor() async throws {
+        let harness = try await DaemonHarness()
+        defer { Task { await harness.stop() } }
+        try await armRateLimitStorm(harness, count: 1, retryAfterMillis: 30_000)
+        let started = try await harness.agentctl(["start", "--detach", "--json", "--model", "emu-text", "hi"])
+        let id = try #require(try JSONDecoder().decode([String: String].self, from: Data(started.stdout.joined().utf8))["id"])
+        let watcher = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
+        _ = try await watcher.waitForLine { $0.contains(#""type":"run.retry_scheduled""#) }
+        watcher.signal(SIGTERM)
+        _ = try? await watcher.waitForExit()
+
+        let status = try await harness.agentctl(["status"])
+        #expect(status.stdout.contains {
+            // 30 s plus at most 10 % jitter.
+            $0.hasPrefix("retrying") && $0.contains("\(id): rate_limit_exceeded, waiting 3")
+                && $0.hasSuffix(" s as the server asked (retry-after), attempt 1")
+        }, "status: \(status.stdout)")
+        let shown = try await harness.agentctl(["show", id])
+        #expect(shown.stdout.contains {
+            $0.hasPrefix("retry     waiting 3")
+                && $0.hasSuffix(" s (server asked: retry-after) after rate_limit_exceeded, attempt 1")
+        }, "show: \(shown.stdout)")
+        _ = try await harness.agentctl(["cancel", id])
+    }
+
     @Test func reasoningSummariesCommentaryAndCutAnswersReachTheClient() async throws {
         let harness = try await DaemonHarness()
         defer { Task { await harness.stop() } }
@@ -96,10 +121,12 @@ struct ServiceRealitiesEndToEndTests {
     }
 
     /// The next `count` requests to the emulator get 429 with `retry-after-ms`.
-    private func armRateLimitStorm(_ harness: DaemonHarness, count: Int) async throws {
+    private func armRateLimitStorm(
+        _ harness: DaemonHarness, count: Int, retryAfterMillis: Int = retryAfterMillis
+    ) async throws {
         let base = harness.emulatorURL.replacingOccurrences(of: "/v1", with: "")
         var request = URLRequest(
-            url: URL(string: base + "/emulator/rate-limit?count=\(count)&retry_after_ms=\(Self.retryAfterMillis)")!)
+            url: URL(string: base + "/emulator/rate-limit?count=\(count)&retry_after_ms=\(retryAfterMillis)")!)
         request.httpMethod = "POST"
         let (_, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
