@@ -1,4 +1,4 @@
-/// Builds the `Response` object carried by lifecycle events, with every field the SDK 3.57.0 model knows about.
+/// Builds the `Response` object carried by lifecycle events, with every field the SDK 3.63.0 model knows about.
 struct ResponseObject: Sendable {
     /// `in_progress`, `completed`, `failed`, …
     enum Status: String, Sendable {
