@@ -153,6 +153,8 @@ actor RunDriver {
                 return
             case .failed(let error):
                 try await handleUpstreamError(error)
+            case .compact:
+                try await performCompaction()
             case .resolveUncertain(let calls):
                 try await resolveUncertain(calls)
             case .requestApproval(let calls):

@@ -9,6 +9,9 @@ public enum RunEventType {
     public static let resumed = "run.resumed"
     /// A chain restart: the next request carries the full conversation instead of `previous_response_id`.
     public static let chainReset = "run.chain_reset"
+    /// The upstream refused or failed a request and the engine waits before trying again (payload
+    /// ``RetryScheduled``); recorded before the wait, so clients see what the run waits for.
+    public static let retryScheduled = "run.retry_scheduled"
 }
 
 /// Event types of approvals and injected input (kind ``EventKind/control``: a person's decision or words).

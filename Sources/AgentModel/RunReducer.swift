@@ -29,6 +29,8 @@ public enum RunReducer {
             // not parse them: they are most of a ledger. Live, the engine passes them parsed and nothing happens.
             if parsed == nil && event.type.hasSuffix(".delta") { return }
             let json = parsed ?? (try? JSONValue.parse(event.payload))
+            // The answer of `/responses/compact` is an object, not an event: it has no `type`.
+            if event.type == CompactionEventType.answer, let json { return applyCompactionAnswer(&state, json) }
             guard let frame = json.flatMap(UpstreamEvent.init(json:)) else { return }
             applyInbound(&state, frame, rawFrame: json)
         case .tool: applyTool(&state, event)
@@ -47,6 +49,8 @@ public enum RunReducer {
             state.cwd = started.cwd
             state.tools = started.tools
             state.requireApproval = started.requireApproval ?? []
+            state.effort = started.effort
+            state.maxOutputTokens = started.maxOutputTokens
             state.createdAtMillis = event.timestampMillis
             state.pendingInput = [Items.userMessage(started.prompt)]
         case RunEventType.chainReset:
@@ -57,6 +61,9 @@ public enum RunReducer {
             state.currentResponseID = nil
             state.lastError = nil
             requeueSteers(&state)
+        case RunEventType.retryScheduled:
+            state.retryWait = try? JSONCoding.decode(RetryScheduled.self, from: event.payload)
+            state.retryWait?.sinceMillis = event.timestampMillis
         case RunEventType.resumed:
             state.status = .running
             state.endReason = nil
@@ -93,6 +100,8 @@ public enum RunReducer {
         }
         state.pendingInput = []
         state.needsResend = false
+        state.continuesIncomplete = false
+        state.retryWait = nil
         state.awaitingResponse = true
         state.currentResponseID = nil
         state.lastError = nil
@@ -114,12 +123,16 @@ public enum RunReducer {
         case UpstreamEventType.completed, UpstreamEventType.done:
             guard let response = frame.response else { return }
             completeResponse(&state, response)
+            state.incompleteContinuations = 0
+        case UpstreamEventType.incomplete where incompleteReason(frame.response) == IncompleteReason.maxOutputTokens:
+            guard let response = frame.response else { return }
+            applyCutResponse(&state, response)
         case UpstreamEventType.failed, UpstreamEventType.incomplete:
             requeueSteers(&state)
             state.awaitingResponse = false
             state.currentResponseID = nil
             state.lastError =
-                frame.response?.error
+                frame.response?.error ?? incompleteError(frame.response)
                 ?? UpstreamError(code: frame.type, message: "response ended with status \(frame.response?.status ?? "?")")
         case UpstreamEventType.error:
             requeueSteers(&state)
@@ -131,7 +144,7 @@ public enum RunReducer {
         }
     }
 
-    private static func completeResponse(_ state: inout RunState, _ response: UpstreamResponse) {
+    static func completeResponse(_ state: inout RunState, _ response: UpstreamResponse) {
         let output = response.output ?? []
         state.awaitingResponse = false
         state.currentResponseID = nil
@@ -140,6 +153,12 @@ public enum RunReducer {
         state.responsesCompleted += 1
         state.conversation += output
         state.outputText += Items.messageText(output)
+        state.overflowCompacted = false
+        if ConversationCompaction.containsCompaction(output) {
+            // Everything before the compaction item is in it: a rebuild starts from it, never the whole history.
+            state.conversation = ConversationCompaction.pruned(state.conversation)
+            state.compactions += output.filter { $0["type"]?.stringValue == ConversationCompaction.itemType }.count
+        }
         for item in output where item["type"]?.stringValue == "function_call" {
             guard let callID = item["call_id"]?.stringValue else { continue }
             state.toolCalls.append(

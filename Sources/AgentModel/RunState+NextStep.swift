@@ -12,6 +12,9 @@ public enum NextStep: Equatable, Sendable {
     case complete
     /// The last request failed upstream; the engine decides whether to retry.
     case failed(UpstreamError)
+    /// The last request exceeded the model's context window: compact the conversation with
+    /// `POST /responses/compact` and start a new chain from its output (once per request).
+    case compact
     /// A response is streaming, or the run has ended: nothing to start.
     case wait
 }
@@ -20,7 +23,10 @@ extension RunState {
     /// The next step for the engine, derived from the state.
     public var nextStep: NextStep {
         if status.isTerminal || status == .awaitingApproval || awaitingResponse { return .wait }
-        if let lastError { return .failed(lastError) }
+        if let lastError {
+            if lastError.code == UpstreamError.contextLengthExceeded && !overflowCompacted { return .compact }
+            return .failed(lastError)
+        }
         if !pendingApprovals.isEmpty { return .wait }
         let open = unfinishedCalls
         let running = open.filter { $0.status == .running }
@@ -28,7 +34,7 @@ extension RunState {
         let gated = open.filter { $0.approval == nil && requireApproval.contains($0.name) }
         if !gated.isEmpty { return .requestApproval(gated) }
         if !open.isEmpty { return .runTools(open) }
-        if !pendingInput.isEmpty || needsResend { return .sendRequest }
+        if !pendingInput.isEmpty || needsResend || continuesIncomplete { return .sendRequest }
         if responsesCompleted > 0 { return .complete }
         return .wait
     }

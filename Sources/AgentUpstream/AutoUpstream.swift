@@ -38,6 +38,12 @@ public actor AutoUpstream: ResponsesUpstream {
         self.threshold = configuration.fallbackAfterConnectFailures
     }
 
+    /// Posts `body` to `/responses/compact` over HTTP, whatever the transport (see
+    /// ``ResponsesUpstream/compact(_:)``).
+    public func compact(_ body: String) async throws -> String {
+        try await sse.compact(body)
+    }
+
     /// Runs the active transport until cancelled (in `auto` mode: the pool, then SSE after a fallback).
     public func run() async throws {
         switch mode {

@@ -192,7 +192,7 @@ public actor SSEUpstream: ResponsesUpstream {
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Accept", value: "text/event-stream")
         headers.add(name: "Content-Length", value: "\(contentLength)")
-        headers.add(name: "User-Agent", value: "agentd/\(AgentVersion.current)")
+        headers.add(name: "User-Agent", value: UpstreamConfiguration.userAgent)
         if let apiKey = configuration.apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         if let organization = configuration.organization {
             headers.add(name: "OpenAI-Organization", value: organization)
@@ -209,6 +209,11 @@ public actor SSEUpstream: ResponsesUpstream {
     private static let reservedHeaders: Set<String> = [
         "host", "content-length", "content-type", "transfer-encoding", "connection",
     ]
+
+    /// Posts `body` to `/responses/compact` (see ``ResponsesUpstream/compact(_:)``).
+    public func compact(_ body: String) async throws -> String {
+        try await HTTPCompactor(configuration: configuration, group: group).compact(body)
+    }
 
     // MARK: Status
 

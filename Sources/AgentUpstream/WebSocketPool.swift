@@ -1,6 +1,7 @@
 import AgentModel
 import Foundation
 import Logging
+import NIOPosix
 import WSClient
 
 /// A pool of WebSocket connections to the Responses API, shared by runs through leased lanes.
@@ -94,6 +95,13 @@ public actor WebSocketPool: ResponsesUpstream {
 
     /// Time on the scheduler's clock.
     var now: Duration { clock.now - origin }
+
+
+    /// Posts `body` to `/responses/compact` over HTTP (WebSocket mode has no compact endpoint; see
+    /// ``ResponsesUpstream/compact(_:)``).
+    public func compact(_ body: String) async throws -> String {
+        try await HTTPCompactor(configuration: configuration, group: MultiThreadedEventLoopGroup.singleton).compact(body)
+    }
 
     // MARK: Running
 

@@ -6,6 +6,8 @@ enum PlannedItem: Sendable, Equatable {
     case functionCall(name: String, arguments: String)
     /// An assistant message with one `output_text` part.
     case message(text: String)
+    /// An assistant message labelled `commentary` or `final_answer` (gpt-5.3-codex and later).
+    case phasedMessage(text: String, phase: String)
 }
 
 /// What a scripted model does with a request.
@@ -41,11 +43,20 @@ enum ModelCatalog {
     static func model(named name: String) -> (any ScriptedModel)? {
         // The steering knobs are session behaviour, not part of the model's script.
         let name = name.replacingOccurrences(of: "-wait-steer", with: "").replacingOccurrences(of: "-nosteer", with: "")
+        if name.hasSuffix("-commentary") {
+            return model(named: String(name.dropLast("-commentary".count))).map { CommentaryModel(inner: $0) }
+        }
+        if name.hasPrefix("emu-content-filter") { return TextModel() }
         if name.hasPrefix("emu-text-deltas-") { return TextDeltaStreamModel(name: name) }
         if name.hasPrefix("emu-text") { return TextModel() }
         if name == "emu-fail" { return FailingModel() }
         if name.hasPrefix("emu-journal-"), let n = Int(name.dropFirst("emu-journal-".count)), n >= 0 {
             return ToolLoopModel(callCount: n, toolName: "shell", style: .journal)
+        }
+        if name.hasPrefix("emu-big-") {
+            let parts = name.dropFirst("emu-big-".count).split(separator: "-")
+            guard parts.count == 2, let n = Int(parts[0]), let bytes = Int(parts[1]), n >= 0, bytes >= 0 else { return nil }
+            return ToolLoopModel(callCount: n, toolName: "shell", style: .padded(bytes: bytes))
         }
         if name.hasPrefix("emu-slow-") {
             let parts = name.dropFirst("emu-slow-".count).split(separator: "-")

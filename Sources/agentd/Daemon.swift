@@ -184,6 +184,7 @@ struct Daemon {
         engine.maxToolCalls = run.maxToolCalls > 0 ? run.maxToolCalls : nil
         engine.requireApproval += ToolSetFactory.alwaysApproved(configuration) + alsoApproved
         engine.prewarm = configuration.upstream.prewarm
+        RunRequestKeys.apply(run, to: &engine)
         return engine
     }
 
