@@ -130,13 +130,16 @@ let package = Package(
             name: "mcp-test-server",
             dependencies: ["AgentMCP", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]
         ),
-        .executableTarget(
-            name: "agentctl",
+        // agentctl's commands, rendering and output streams, as a library the unit tests drive with captured streams.
+        .target(
+            name: "AgentCLI",
             dependencies: [
                 "AgentModel", "AgentProtocol", "AgentClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The thin `agentctl` executable: standard streams in, exit code out.
+        .executableTarget(name: "agentctl", dependencies: ["AgentCLI"]),
         .executableTarget(
             name: "responses-emulator",
             dependencies: [
@@ -157,6 +160,7 @@ let package = Package(
         ),
         .testTarget(name: "AgentModelTests", dependencies: ["AgentModel"]),
         .testTarget(name: "AgentProtocolTests", dependencies: ["AgentProtocol", "AgentModel"]),
+        .testTarget(name: "AgentCLITests", dependencies: ["AgentCLI", "AgentProtocol", "AgentModel"]),
         // Helpers the test targets share (a quiet command runner, a tmpfs to fill, files made immutable).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
