@@ -40,6 +40,14 @@ struct StatusCommand: AsyncParsableCommand {
                     + "\(Self.text(queue["max_wait_ms"] ?? .null)) ms",
             ])
         }
+        if let tools = status.tools {
+            // Says whether a tool's leftovers die with its call and whether it can see the daemon.
+            facts.add([
+                "tools",
+                "containment \(tools.containment), sandbox \(tools.sandbox)"
+                    + (tools.sandboxUnavailable.map { " (\($0))" } ?? "") + ", \(tools.orphansReaped) orphans reaped",
+            ])
+        }
         var output = facts.render(header: false)
         let connections = status.upstream["connections"]?.arrayValue ?? status.upstream.arrayValue ?? []
         if !connections.isEmpty {
