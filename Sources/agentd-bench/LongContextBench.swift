@@ -27,7 +27,10 @@ extension BenchCommand {
                     let meter = UpstreamMeter()
                     let result = try await EngineOverEmulator.run(
                         emulator: EmulatorConfiguration(), configure: { $0.connections = 1; $0.transport = kind },
-                        engine: { $0.compactThreshold = compactThreshold }, runs: 1,
+                        engine: {
+                            $0.compactThreshold = compactThreshold
+                            $0.maxResponses = toolCalls + 50
+                        }, runs: 1,
                         model: "emu-big-\(toolCalls)-\(outputBytes)", wrap: { MeteredUpstream(inner: $0, meter: meter) })
                     let latency = Percentiles(meter.latencies)
                     let mode = compactThreshold == 0 ? "off" : "on"
