@@ -30,4 +30,7 @@ public enum ToolEventType {
     public static let finished = "tool.finished"
     /// agentd stopped (SIGTERM) and killed the call before it finished: it runs again when the run resumes.
     public static let abandoned = "tool.abandoned"
+    /// The model asked for a call the run must not make (a tool the run was not given, or a repeated call id):
+    /// it never ran; the payload carries the output the model receives instead, if any.
+    public static let refused = "tool.refused"
 }

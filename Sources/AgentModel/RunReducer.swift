@@ -161,7 +161,7 @@ public enum RunReducer {
         }
         for item in output where item["type"]?.stringValue == "function_call" {
             guard let callID = item["call_id"]?.stringValue else { continue }
-            state.toolCalls.append(
+            state.admit(
                 ToolCallRecord(
                     callID: callID,
                     name: item["name"]?.stringValue ?? "",
@@ -180,14 +180,14 @@ public enum RunReducer {
         switch event.type {
         case ControlEventType.approvalRequested:
             guard let request = try? ApprovalRequested(json: event.payload),
-                let index = state.toolCalls.lastIndex(where: { $0.callID == request.callID })
+                let index = state.callIndex(request.callID)
             else { return }
             state.toolCalls[index].approval = .pending
             state.toolCalls[index].approvalReason = request.reason
             state.status = .awaitingApproval
         case ControlEventType.approvalResolved:
             guard let decision = try? ApprovalResolved(json: event.payload),
-                let index = state.toolCalls.lastIndex(where: { $0.callID == decision.callID }),
+                let index = state.callIndex(decision.callID),
                 state.toolCalls[index].approval == .pending
             else { return }
             let uncertain = state.toolCalls[index].status == .running
@@ -218,18 +218,28 @@ public enum RunReducer {
         switch event.type {
         case ToolEventType.started:
             guard let started = try? ToolStarted(json: event.payload),
-                let index = state.toolCalls.lastIndex(where: { $0.callID == started.callID })
+                let index = state.callIndex(started.callID)
             else { return }
             state.toolCalls[index].status = .running
         case ToolEventType.abandoned:
             guard let abandoned = try? ToolAbandoned(json: event.payload),
-                let index = state.toolCalls.lastIndex(where: { $0.callID == abandoned.callID }),
+                let index = state.callIndex(abandoned.callID),
                 state.toolCalls[index].status == .running
             else { return }
             state.toolCalls[index].status = .requested
+        case ToolEventType.refused:
+            guard let refused = try? ToolRefused(json: event.payload),
+                let index = state.toolCalls.firstIndex(where: {
+                    $0.callID == refused.callID && $0.refusal == refused.reason && $0.status != .finished
+                })
+            else { return }
+            state.toolCalls[index].status = .finished
+            if let output = refused.output {
+                state.pendingInput.append(Items.functionCallOutput(callID: refused.callID, output: output))
+            }
         case ToolEventType.finished:
             guard let finished = try? ToolFinished(json: event.payload),
-                let index = state.toolCalls.lastIndex(where: { $0.callID == finished.callID })
+                let index = state.callIndex(finished.callID)
             else { return }
             state.toolCalls[index].status = .finished
             state.toolCalls[index].exitCode = finished.exitCode

@@ -4,6 +4,9 @@ public enum NextStep: Equatable, Sendable {
     case sendRequest
     /// Run these calls (committing `tool.started` first).
     case runTools([ToolCallRecord])
+    /// Answer these calls without running them (committing `tool.refused` for each): the run was not given the
+    /// tool, or the call repeats an earlier call's id (see ``ToolCallRecord/refusal``).
+    case refuseTools([ToolCallRecord])
     /// Calls started before a crash whose outcome is unknown: a person must decide.
     case resolveUncertain([ToolCallRecord])
     /// Calls of tools that require approval: ask a person first.
@@ -29,6 +32,9 @@ extension RunState {
         }
         if !pendingApprovals.isEmpty { return .wait }
         let open = unfinishedCalls
+        // Before anything else about the calls: a refused call is never asked about, counted or run.
+        let refused = open.filter { $0.refusal != nil }
+        if !refused.isEmpty { return .refuseTools(refused) }
         let running = open.filter { $0.status == .running }
         if !running.isEmpty { return .resolveUncertain(running) }
         let gated = open.filter { $0.approval == nil && requireApproval.contains($0.name) }

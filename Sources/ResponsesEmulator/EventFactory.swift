@@ -69,9 +69,9 @@ struct EventFactory {
             emit("response.output_item.done", [("output_index", .int(outputIndex)), ("item", item)])
             return item
 
-        case .functionCall(let name, let arguments):
+        case .functionCall(let name, let arguments, let fixedCallID):
             let id = IDGenerator.make("fc")
-            let callID = IDGenerator.make("call", hexCount: 24)
+            let callID = fixedCallID ?? IDGenerator.make("call", hexCount: 24)
             func item(status: String, arguments: String) -> JSONValue {
                 .object([
                     ("id", .string(id)), ("type", .string("function_call")), ("status", .string(status)),

@@ -2,8 +2,9 @@
 enum PlannedItem: Sendable, Equatable {
     /// A reasoning item with an empty summary.
     case reasoning
-    /// A function call with complete JSON arguments.
-    case functionCall(name: String, arguments: String)
+    /// A function call with complete JSON arguments; `callID` fixes its `call_id` (hostile models repeat one),
+    /// else a fresh one is made.
+    case functionCall(name: String, arguments: String, callID: String? = nil)
     /// An assistant message with one `output_text` part.
     case message(text: String)
     /// An assistant message labelled `commentary` or `final_answer` (gpt-5.3-codex and later).
@@ -35,7 +36,8 @@ extension ScriptedModel {
 /// Maps model names to scripted models.
 ///
 /// Names: `emu-text` (and anything starting with `emu-text`), `emu-tools-N` and `emu-tools-N-tool-NAME`,
-/// `emu-journal-N`, `emu-slow-N-MS`, `emu-text-deltas-N-RATE`, `emu-fail`. Anything else is unknown (`model_not_found`).
+/// `emu-journal-N`, `emu-slow-N-MS`, `emu-text-deltas-N-RATE`, `emu-fail`, `emu-hostile-…` (see ``HostileModel``).
+/// Anything else is unknown (`model_not_found`).
 /// Over WebSocket, a name containing `wait-steer` makes the first response of a chain hold its stream after the
 /// first text delta until a `response.steer` arrives (10 s at most), and a name ending in `-nosteer` refuses
 /// steering with `steering_not_supported`.
@@ -50,6 +52,7 @@ enum ModelCatalog {
         if name.hasPrefix("emu-text-deltas-") { return TextDeltaStreamModel(name: name) }
         if name.hasPrefix("emu-text") { return TextModel() }
         if name == "emu-fail" { return FailingModel() }
+        if name.hasPrefix("emu-hostile-") { return HostileModel(name: name) }
         if name.hasPrefix("emu-journal-"), let n = Int(name.dropFirst("emu-journal-".count)), n >= 0 {
             return ToolLoopModel(callCount: n, toolName: "shell", style: .journal)
         }

@@ -1,3 +1,4 @@
+import AgentBenchKit
 import Glibc
 
 /// `CLOCK_MONOTONIC` in nanoseconds: one clock for the whole machine, so an instant taken in the benchmark's

@@ -33,6 +33,8 @@ struct Daemon {
         let apiKey = try APIKeySource.resolve(environment: environment, keyFile: configuration.upstream.apiKeyFile)
         let upstreamConfiguration = try makeUpstreamConfiguration(apiKey: apiKey)
         try prepareStateDirectory()
+        // Before the ledger opens: recovery must never touch runs another live daemon drives.
+        try StateDirectoryLock.acquire(stateDirectory: paths.stateDirectory, socketPath: paths.socket)
 
         let metrics = MetricsExporter()
         metrics.bootstrap()

@@ -1,6 +1,9 @@
 import AgentModel
 import Dispatch
 import GRDB
+import TestSupport
+
+@testable import AgentLedger
 
 // Hooks for AgentLedgerTests (`@testable import`): they reach SQLite directly so tests really try the SQL.
 extension Ledger {

@@ -1,4 +1,5 @@
 import AgentModel
+import AgentTools
 import Foundation
 
 /// Micro-benchmarks of the tool runtime.
@@ -16,12 +17,9 @@ public enum ToolBenchmark {
         for _ in 0..<max(1, iterations) {
             let start = clock.now
             _ = await tools.execute(call)
-            samples.append((clock.now - start).millis)
+            samples.append((clock.now - start) / .milliseconds(1))
         }
-        samples.sort()
-        func percentile(_ p: Double) -> Double {
-            samples[min(samples.count - 1, Int((p * Double(samples.count)).rounded(.up)) - 1)]
-        }
-        return (percentile(0.50), percentile(0.99))
+        let percentiles = Percentiles(millis: samples)
+        return (percentiles.p50, percentiles.p99)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import TestSupport
 
-@testable import AgentLedger
+@testable import AgentBenchKit
 
 @Suite struct LedgerBenchmarkTests {
     /// Small by default; `AGENTD_LEDGER_BENCH_EVENTS=1000000 swift test --filter LedgerBenchmarkTests` measures.

@@ -1,3 +1,4 @@
+import AgentLedger
 import AgentModel
 import Foundation
 

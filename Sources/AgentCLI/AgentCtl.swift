@@ -1,9 +1,8 @@
 import ArgumentParser
 
 /// `agentctl`: the command-line client of agentd.
-@main
-struct AgentCtl: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct AgentCtl: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "agentctl",
         abstract: "Start, watch and inspect agent runs of the local agentd daemon.",
         discussion: """
@@ -18,4 +17,6 @@ struct AgentCtl: AsyncParsableCommand {
             ApprovalsCommand.self, StatsCommand.self, ExportCommand.self, OutputCommand.self, CompletionsCommand.self,
         ]
     )
+
+    public init() {}
 }

@@ -13,6 +13,6 @@ struct CompletionsCommand: ParsableCommand {
         guard let kind = CompletionShell(rawValue: shell) else {
             throw ValidationError("unknown shell '\(shell)'; use bash, zsh or fish")
         }
-        print(AgentCtl.completionScript(for: kind))
+        Console.out(AgentCtl.completionScript(for: kind) + "\n")
     }
 }

@@ -1,3 +1,4 @@
+import AgentLedger
 import AgentModel
 import Foundation
 
@@ -28,7 +29,7 @@ public enum LedgerBenchmark {
             events: count, payloadBytes: payload.utf8.count,
             streamedFullPerSecond: full.perSecond, streamedNormalPerSecond: normal.perSecond,
             interleavedFullPerSecond: interleaved.perSecond, latencySamples: latencies.count,
-            appendLatencyP50Millis: percentile(latencies, 0.50), appendLatencyP99Millis: percentile(latencies, 0.99),
+            appendLatencyP50Millis: Percentiles(millis: latencies).p50, appendLatencyP99Millis: Percentiles(millis: latencies).p99,
             readBackPerSecond: readBack, readPageSize: 1000
         )
     }
@@ -107,13 +108,6 @@ public enum LedgerBenchmark {
     static func deltaPayload(sequence: Int64) -> String {
         #"{"content_index":0,"delta":" the quick brown fox","item_id":"msg_67c9fdcecf488190bdd9a0a5f2c0b7f1","#
             + #""output_index":0,"sequence_number":\#(sequence),"type":"response.output_text.delta"}"#
-    }
-
-    private static func percentile(_ values: [Double], _ fraction: Double) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        let index = min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))
-        return sorted[index]
     }
 
     private static func seconds(_ duration: Duration) -> Double {

@@ -77,6 +77,12 @@ struct EventRenderer {
                 ? "timed out" : finished.exitCode.map { "exit \($0)" } ?? "error"
             rendered.output = lineBreak() + "[tool] \(label) -> \(outcome) in \(Self.duration(finished.durationMillis))\n"
             atLineStart = true
+        case (.tool, ToolEventType.refused):
+            guard let refused = try? ToolRefused(json: event.payload) else { break }
+            let why =
+                refused.reason == .notOffered
+                ? "the run was not given this tool" : "its call id repeats an earlier call's"
+            rendered.diagnostics = "[tool] \(refused.name) call \(refused.callID) refused, not run: \(why)\n"
         case (.run, RunEventType.completed):
             rendered.output = lineBreak()
             atLineStart = true

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import TestSupport
 
-@testable import AgentTools
+@testable import AgentBenchKit
 
 @Suite("ToolBenchmark")
 struct ToolBenchmarkTests {

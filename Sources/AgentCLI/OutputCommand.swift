@@ -45,7 +45,7 @@ struct OutputCommand: AsyncParsableCommand {
             last.dataBase64 = Data(bytes).base64EncodedString()
             Console.out(try JSONCoding.encode(last) + "\n")
         } else {
-            FileHandle.standardOutput.write(Data(bytes))
+            Console.out(bytes: bytes)
         }
     }
 }
