@@ -1,3 +1,4 @@
+import AgentBenchKit
 import AgentEngine
 import AgentModel
 import AgentUpstream
