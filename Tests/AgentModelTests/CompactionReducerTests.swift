@@ -87,7 +87,8 @@ struct CompactionReducerTests {
             #"{"type":"response.incomplete","response":{"id":"r1","status":"incomplete","incomplete_details":{"reason":"max_output_tokens"},"output":[{"type":"message","role":"assistant","status":"incomplete","content":[{"type":"output_text","text":"part"}]}]}}"#
         )
         let more: (EventKind, String, String) = (
-            .upstreamOut, "response.create", #"{"type":"response.create","model":"m","previous_response_id":"r1","input":[]}"#
+            .upstreamOut, "response.create",
+            #"{"type":"response.create","model":"m","previous_response_id":"r1","input":[]}"#
         )
         var specs = [Self.started, Self.firstCreate, cut]
         var state = RunReducer.replay(Self.run, events(specs))
@@ -123,8 +124,14 @@ struct CompactionReducerTests {
 
     @Test func onlyFinalAnswerTextIsTheAnswer() {
         let output: [JSONValue] = [
-            ["type": "message", "role": "assistant", "phase": "commentary", "content": [["type": "output_text", "text": "Working."]]],
-            ["type": "message", "role": "assistant", "phase": "final_answer", "content": [["type": "output_text", "text": "42"]]],
+            [
+                "type": "message", "role": "assistant", "phase": "commentary",
+                "content": [["type": "output_text", "text": "Working."]],
+            ],
+            [
+                "type": "message", "role": "assistant", "phase": "final_answer",
+                "content": [["type": "output_text", "text": "42"]],
+            ],
         ]
         #expect(Items.messageText(output) == "42")
     }
