@@ -126,6 +126,25 @@ struct ServiceRealitiesEndToEndTests {
         #expect(events.contains { $0.type == "response.completed" && $0.payload.contains(#""phase":"commentary""#) })
     }
 
+    @Test func automaticCompactionRulesOutSteeringAndInputGoesToTheNextRequestOnce() async throws {
+        // The default config asks for compaction on every request, which the service does not steer.
+        let harness = try await DaemonHarness()
+        defer { Task { await harness.stop() } }
+        let run = try await harness.startDetached(["--model", "emu-text-wait-steer", "first words"])
+        let follower = try harness.follow(run)
+        _ = try await follower.waitForLine { $0.contains(#""type":"response.output_text.delta""#) }
+        let added = try await harness.agentctl(["input", run, "--id", "late", "--json", "queue", "me"])
+        #expect(added.status == 0, "stderr: \(added.stderr)")
+        #expect(try await follower.waitForExit(timeout: .seconds(60)) == 0)
+
+        let events = try await harness.ledger(run)
+        let refusals = events.filter { $0.type == SteerEventType.failed }
+        #expect(refusals.count == 1)
+        #expect(refusals.first?.payload.contains("steering_not_supported") == true)
+        let shown = try JSONValue.parse(try await harness.agentctl(["show", run, "--json"]).stdout.joined())
+        #expect(shown["output_text"]?.stringValue == "You said: first wordsYou said: queue me")
+    }
+
     @Test func aContentFilterEndsTheRunWithAClearReason() async throws {
         let harness = try await DaemonHarness()
         defer { Task { await harness.stop() } }
