@@ -13,22 +13,30 @@ extension RunDriver {
         do {
             answer = try await upstream.compact(text)
         } catch let failure as UpstreamFailure {
-            // Reported like a failed turn: a later attempt sends the request again and compacts again.
-            let frame = JSONValue.object([
-                "type": .string(UpstreamEventType.error),
-                "error": [
-                    "type": "server_error", "code": .string(failure.code.rawValue), "message": .string(failure.message),
-                ],
-            ])
-            try await record(
-                .upstreamIn, UpstreamEventType.error, rawPayload: frame.serialized, parsed: frame, commit: .withNext)
+            if failure.code == .shutdown { throw CancellationError() }
+            try await recordCompactionFailure("/responses/compact failed: \(failure.message)")
             return
         }
         let parsed = try? JSONValue.parse(answer)
-        let type =
-            parsed?["object"]?.stringValue == CompactionEventType.answer
-            ? CompactionEventType.answer : (parsed?["type"]?.stringValue ?? UpstreamEventType.error)
-        try await record(.upstreamIn, type, rawPayload: answer, parsed: parsed, commit: .withNext)
-        logger.info("conversation compacted", metadata: ["run.compactions": "\(state.compactions)"])
+        if parsed?["object"]?.stringValue == CompactionEventType.answer {
+            try await record(
+                .upstreamIn, CompactionEventType.answer, rawPayload: answer, parsed: parsed, commit: .withNext)
+            logger.info("conversation compacted", metadata: ["run.compactions": "\(state.compactions)"])
+        } else if parsed?["type"]?.stringValue == UpstreamEventType.error {
+            try await record(.upstreamIn, UpstreamEventType.error, rawPayload: answer, parsed: parsed, commit: .withNext)
+        } else {
+            try await recordCompactionFailure("/responses/compact answered neither a compaction nor an error: \(answer.prefix(200))")
+        }
+    }
+
+    /// Records a failed compaction as a code-less `server_error` frame: retryable, so the policy waits and the
+    /// request (and its compaction) is tried again within `max_turn_attempts`.
+    private func recordCompactionFailure(_ message: String) async throws {
+        let frame = JSONValue.object([
+            "type": .string(UpstreamEventType.error),
+            "error": ["type": "server_error", "code": .null, "message": .string(message)],
+        ])
+        try await record(
+            .upstreamIn, UpstreamEventType.error, rawPayload: frame.serialized, parsed: frame, commit: .withNext)
     }
 }

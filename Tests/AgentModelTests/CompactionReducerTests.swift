@@ -81,6 +81,29 @@ struct CompactionReducerTests {
         #expect(error.code == UpstreamError.contextLengthExceeded)
     }
 
+    @Test func aCompactionTheServiceFindsTooLongFailsTheRunInsteadOfLooping() {
+        let overflow: (EventKind, String, String) = (
+            .upstreamIn, "error",
+            #"{"type":"error","status":400,"error":{"type":"invalid_request_error","code":"context_length_exceeded","message":"too long","param":"input"}}"#
+        )
+        let compact: (EventKind, String, String) = (.upstreamOut, CompactionEventType.request, #"{"model":"m","input":[]}"#)
+        let state = RunReducer.replay(Self.run, events([Self.started, Self.firstCreate, overflow, compact, overflow]))
+        #expect(!state.compactionPending)
+        guard case .failed(let error) = state.nextStep else {
+            Issue.record("expected failed, got \(state.nextStep)")
+            return
+        }
+        #expect(error.code == UpstreamError.contextLengthExceeded)
+
+        // A transient failure of the compaction is retried like a turn (the retry policy decides).
+        let transient: (EventKind, String, String) = (
+            .upstreamIn, "error", #"{"type":"error","error":{"type":"server_error","code":null,"message":"down"}}"#
+        )
+        let retried = RunReducer.replay(Self.run, events([Self.started, Self.firstCreate, overflow, compact, transient]))
+        #expect(!retried.overflowCompacted)
+        #expect(retried.nextStep == .failed(UpstreamError(type: "server_error", message: "down")))
+    }
+
     @Test func aResponseCutAtMaxOutputTokensIsContinuedABoundedNumberOfTimes() {
         let cut: (EventKind, String, String) = (
             .upstreamIn, "response.incomplete",
