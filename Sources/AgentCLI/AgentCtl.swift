@@ -18,6 +18,7 @@ public struct AgentCtl: AsyncParsableCommand {
             StartCommand.self, AttachCommand.self, ShowCommand.self, ListCommand.self, LogCommand.self,
             StatusCommand.self, InputCommand.self, CancelCommand.self, ResumeCommand.self, ApproveCommand.self,
             ApprovalsCommand.self, StatsCommand.self, ExportCommand.self, OutputCommand.self, CompletionsCommand.self,
+            AcpCommand.self,
         ]
     )
 

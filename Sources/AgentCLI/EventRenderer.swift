@@ -21,15 +21,55 @@ struct EventRenderer {
 
     private var atLineStart = true
     private var toolArguments: [String: String] = [:]
+    /// Ids of the assistant messages labelled `phase: "commentary"`: progress, shown apart from the answer.
+    private var commentaryItems: Set<String> = []
+    /// Whether a "thinking" (reasoning summary) line is open on the diagnostics stream.
+    private var thinking = false
 
     /// Renders one event.
     mutating func render(_ event: LedgerEvent) -> Rendered {
         var rendered = Rendered()
         switch (event.kind, event.type) {
         case (.upstreamIn, UpstreamEventType.outputTextDelta):
-            guard let delta = Self.field("delta", of: event.payload), !delta.isEmpty else { break }
+            guard let json = try? JSONValue.parse(event.payload), let delta = json["delta"]?.stringValue, !delta.isEmpty
+            else { break }
+            if let item = json["item_id"]?.stringValue, commentaryItems.contains(item) {
+                rendered.diagnostics = VisibleText.escaped(delta)
+                break
+            }
             rendered.output = VisibleText.escaped(delta)
             atLineStart = delta.hasSuffix("\n")
+        case (.upstreamIn, UpstreamEventType.outputItemAdded):
+            guard let item = (try? JSONValue.parse(event.payload))?["item"],
+                item["phase"]?.stringValue == "commentary", let id = item["id"]?.stringValue
+            else { break }
+            commentaryItems.insert(id)
+            rendered.diagnostics = "[commentary] "
+        case (.upstreamIn, UpstreamEventType.outputItemDone):
+            guard let id = (try? JSONValue.parse(event.payload))?["item"]?["id"]?.stringValue,
+                commentaryItems.remove(id) != nil
+            else { break }
+            rendered.diagnostics = "\n"
+        case (.upstreamIn, UpstreamEventType.reasoningSummaryDelta):
+            // What the model is thinking about: diagnostics, which a terminal shows dimmed.
+            // One line per summary part: the summary's own line breaks would scatter it across the screen.
+            guard let delta = Self.field("delta", of: event.payload)?.replacingOccurrences(of: "\n", with: " "),
+                !delta.isEmpty
+            else { break }
+            rendered.diagnostics = (thinking ? "" : "[thinking] ") + VisibleText.escaped(delta)
+            thinking = true
+        case (.upstreamIn, UpstreamEventType.reasoningSummaryPartDone):
+            guard thinking else { break }
+            thinking = false
+            rendered.diagnostics = "\n"
+        case (.run, RunEventType.retryScheduled):
+            guard let wait = try? JSONCoding.decode(RetryScheduled.self, from: event.payload) else { break }
+            let seconds = String(format: "%.1f", Double(wait.delayMillis) / 1000)
+            rendered.diagnostics =
+                "(upstream: \(wait.code ?? "error"): retrying in \(seconds) s"
+                + (wait.serverAsked ? " as the server asked" : "") + ", attempt \(wait.attempt))\n"
+        case (.upstreamIn, CompactionEventType.answer):
+            rendered.diagnostics = "(upstream: the conversation was compacted; continuing from the compaction)\n"
         case (.tool, ToolEventType.started):
             guard let started = try? JSONCoding.decode(ToolStarted.self, from: event.payload) else { break }
             toolArguments[started.callID] = Self.summary(name: started.name, arguments: started.arguments)
@@ -42,6 +82,12 @@ struct EventRenderer {
                 ? "timed out" : finished.exitCode.map { "exit \($0)" } ?? "error"
             rendered.output = lineBreak() + "[tool] \(label) -> \(outcome) in \(Self.duration(finished.durationMillis))\n"
             atLineStart = true
+        case (.tool, ToolEventType.refused):
+            guard let refused = try? ToolRefused(json: event.payload) else { break }
+            let why =
+                refused.reason == .notOffered
+                ? "the run was not given this tool" : "its call id repeats an earlier call's"
+            rendered.diagnostics = "[tool] \(refused.name) call \(refused.callID) refused, not run: \(why)\n"
         case (.run, RunEventType.completed):
             rendered.output = lineBreak()
             atLineStart = true

@@ -1,9 +1,7 @@
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// Reads one key from the terminal on stdin (no Enter needed), on its own thread, until a key or ``cancel()``.
 ///

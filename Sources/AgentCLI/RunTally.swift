@@ -19,7 +19,8 @@ struct RunTally: Equatable {
         case (.run, RunEventType.failed): end(.failed, event)
         case (.run, RunEventType.cancelled): end(.cancelled, event)
         case (.run, RunEventType.interrupted): end(.interrupted, event)
-        case (.run, _):
+        case (.run, RunEventType.resumed), (.run, "turn.started"):
+            // The run went on after the end seen so far (a resume, or a conversation's next turn).
             endStatus = nil
             endReason = nil
         default:

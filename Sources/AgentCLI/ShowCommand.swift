@@ -31,6 +31,12 @@ struct ShowCommand: AsyncParsableCommand {
             "responses \(info.responsesCompleted)   tokens in \(info.inputTokens) out \(info.outputTokens)",
             "tools     \(info.toolCalls.count) calls",
         ]
+        if let tokens = info.contextTokens {
+            let compactions = info.compactions ?? 0
+            lines.insert(
+                "context   ~\(tokens) tokens, \(compactions) compaction\(compactions == 1 ? "" : "s")", at: lines.count - 1)
+        }
+        if let retry = info.retry { lines.insert("retry     \(RetryText.describe(retry))", at: 2) }
         for call in info.toolCalls {
             let outcome = call.exitCode.map { "exit \($0)" } ?? call.status
             let duration = call.durationMillis.map { " in " + EventRenderer.duration($0) } ?? ""

@@ -34,6 +34,12 @@ struct StartCommand: AsyncParsableCommand {
         help: "A tool whose calls wait for a person's approval in this run (repeatable).")
     var requireApproval: [String] = []
 
+    @Option(help: "Reasoning effort for this run: none, minimal, low, medium, high or xhigh (default: run.reasoning_effort).")
+    var effort: String?
+
+    @Option(name: .customLong("max-output-tokens"), help: "max_output_tokens of each response (default: run.max_output_tokens).")
+    var maxOutputTokens: Int?
+
     @Flag(help: "Print the run id and return without waiting.")
     var detach = false
 
@@ -52,10 +58,12 @@ struct StartCommand: AsyncParsableCommand {
         let directory = cwd.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             ?? FileManager.default.currentDirectoryPath
         let session = try await Session.open(global)
-        let params = RunStart.Params(
+        var params = RunStart.Params(
             prompt: text, model: model, cwd: directory, instructions: instructions,
             requireApproval: requireApproval.isEmpty ? nil : requireApproval,
             addTools: tools.isEmpty ? nil : tools, removeTools: noTools.isEmpty ? nil : noTools)
+        params.effort = effort
+        params.maxOutputTokens = maxOutputTokens
         let run = try await session.perform { try await $0.call(RunStart.self, params).run }
         if detach {
             Console.out(json ? try JSONCoding.encode(["id": run.id.rawValue]) + "\n" : "\(run.id)\n")

@@ -40,6 +40,23 @@ struct StatusCommand: AsyncParsableCommand {
                     + "\(Self.text(queue["max_wait_ms"] ?? .null)) ms",
             ])
         }
+        for wait in status.upstream["retry_waits"]?.arrayValue ?? [] {
+            let seconds = String(format: "%.1f", Double(wait["delay_ms"]?.intValue ?? 0) / 1000)
+            let why = wait["server_asked"]?.boolValue == true ? "as the server asked (retry-after)" : "backoff"
+            facts.add([
+                "retrying",
+                "\(wait["run_id"]?.stringValue ?? "?"): \(wait["code"]?.stringValue ?? "upstream error"), waiting "
+                    + "\(seconds) s \(why), attempt \(Self.text(wait["attempt"] ?? .null))",
+            ])
+        }
+        if let tools = status.tools {
+            // Says whether a tool's leftovers die with its call and whether it can see the daemon.
+            facts.add([
+                "tools",
+                "containment \(tools.containment), sandbox \(tools.sandbox)"
+                    + (tools.sandboxUnavailable.map { " (\($0))" } ?? "") + ", \(tools.orphansReaped) orphans reaped",
+            ])
+        }
         var output = facts.render(header: false)
         let connections = status.upstream["connections"]?.arrayValue ?? status.upstream.arrayValue ?? []
         if !connections.isEmpty {
