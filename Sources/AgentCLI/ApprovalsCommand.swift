@@ -12,12 +12,13 @@ struct ApprovalsCommand: AsyncParsableCommand {
     @Flag(help: "Print the list as one JSON object ({\"approvals\": […]}).")
     var json = false
 
-    @Argument(help: "Only this run's calls.")
+    @Argument(help: "Only this run's calls (an id, a unique prefix, or @last).", completion: .custom(RunReference.complete))
     var run: String?
 
     func run() async throws {
-        let id = try run.map(Session.runID)
         let session = try await Session.open(global)
+        var id: RunID?
+        if let run { id = try await RunReference.resolve(run, session) }
         let result = try await session.perform {
             try await $0.call(ApprovalList.self, ApprovalList.Params(runID: id))
         }
@@ -29,7 +30,15 @@ struct ApprovalsCommand: AsyncParsableCommand {
             Console.err("no tool call is waiting for approval\n")
             return
         }
-        Console.out(result.approvals.map(Self.line).joined())
+        var table = TextTable([("RUN", .left), ("CALL", .left), ("TOOL CALL", .left), ("WHY", .left)])
+        for approval in result.approvals {
+            table.add([
+                approval.runID.rawValue, approval.callID,
+                EventRenderer.summary(name: approval.name, arguments: approval.arguments),
+                approval.reason.map { VisibleText.escaped($0, keepingNewlines: false) } ?? "",
+            ])
+        }
+        Console.out(table.render())
     }
 
     /// `RUN CALL  shell: echo hi  (policy)`.

@@ -23,15 +23,19 @@ struct ApproveCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as one JSON object.")
     var json = false
 
-    @Argument(help: "The run id.")
+    @Argument(help: "The run: its id, a unique prefix of it, or @last.", completion: .custom(RunReference.complete))
     var run: String
 
     @Argument(help: "The call id (default: the run's only waiting call).")
     var call: String?
 
+    func validate() throws {
+        try RunReference.checkShape(run)
+    }
+
     func run() async throws {
-        let id = try Session.runID(run)
         let session = try await Session.open(global)
+        let id = try await RunReference.resolve(run, session)
         let callID: String
         if let call {
             callID = call

@@ -17,12 +17,11 @@ struct AttachCommand: AsyncParsableCommand {
     @Flag(help: "On a terminal, do not ask about calls waiting for approval (approve them with agentctl approve).")
     var noPrompt = false
 
-    @Argument(help: "The run id.")
-    var run: String
+    @OptionGroup var selection: RunSelection
 
     func run() async throws {
-        let id = try Session.runID(run)
         let session = try await Session.open(global)
+        let id = try await selection.resolve(session)
         throw try await session.followAndReport(id, fromSeq: fromSeq, json: json, prompts: !noPrompt)
     }
 }

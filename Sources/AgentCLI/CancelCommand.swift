@@ -30,12 +30,11 @@ struct CancelCommand: AsyncParsableCommand {
     @Flag(help: "Print the run as one JSON object.")
     var json = false
 
-    @Argument(help: "The run id.")
-    var run: String
+    @OptionGroup var selection: RunSelection
 
     func run() async throws {
-        let id = try Session.runID(run)
         let session = try await Session.open(global)
+        let id = try await selection.resolve(session)
         let params = RunCancel.Params(runID: id, mode: mode == .afterTool ? .afterTool : .now, reason: reason)
         let info = try await session.perform { try await $0.call(RunCancel.self, params).run }
         if json {

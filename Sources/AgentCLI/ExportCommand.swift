@@ -8,12 +8,11 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The run id.")
-    var run: String
+    @OptionGroup var selection: RunSelection
 
     func run() async throws {
-        let id = try Session.runID(run)
         let session = try await Session.open(global)
+        let id = try await selection.resolve(session)
         try await session.printCommittedEvents(of: id, fromSeq: 0)
     }
 }

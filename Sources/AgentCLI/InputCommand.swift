@@ -19,17 +19,21 @@ struct InputCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as one JSON object.")
     var json = false
 
-    @Argument(help: "The run id.")
+    @Argument(help: "The run: its id, a unique prefix of it, or @last.", completion: .custom(RunReference.complete))
     var run: String
 
     @Argument(help: "The text to add.")
     var text: [String]
 
+    func validate() throws {
+        try RunReference.checkShape(run)
+    }
+
     func run() async throws {
-        let id = try Session.runID(run)
         let message = text.joined(separator: " ")
         guard !message.isEmpty else { throw ValidationError("the text is empty") }
         let session = try await Session.open(global)
+        let id = try await RunReference.resolve(run, session)
         let result = try await session.perform {
             try await $0.call(RunInput.self, RunInput.Params(runID: id, text: message, inputID: inputID))
         }

@@ -26,11 +26,23 @@ struct ListCommand: AsyncParsableCommand {
             Console.err("no runs yet\n")
             return
         }
-        let width = result.runs.map(\.id.rawValue.count).max() ?? 0
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        var table = TextTable([("RUN", .left), ("STATUS", .left), ("AGE", .right), ("MODEL", .left), ("PROMPT", .left)])
         for run in result.runs {
-            let id = run.id.rawValue.padding(toLength: width, withPad: " ", startingAt: 0)
-            let status = run.status.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0)
-            Console.out("\(id)  \(status)  \(run.model)  \(run.prompt.prefix(60))\n")
+            let prompt = VisibleText.escaped(String(run.prompt.prefix(60)), keepingNewlines: false)
+            table.add([run.id.rawValue, run.status.rawValue, Self.age(now - run.createdAtMillis), run.model, prompt])
+        }
+        Console.out(table.render())
+    }
+
+    /// `42s`, `5m`, `3h`, `2d`.
+    static func age(_ millis: Int64) -> String {
+        let seconds = max(0, millis / 1000)
+        switch seconds {
+        case ..<60: return "\(seconds)s"
+        case ..<3600: return "\(seconds / 60)m"
+        case ..<86400: return "\(seconds / 3600)h"
+        default: return "\(seconds / 86400)d"
         }
     }
 }

@@ -15,12 +15,11 @@ struct LogCommand: AsyncParsableCommand {
     @Flag(help: "Keep printing new events until the run ends.")
     var follow = false
 
-    @Argument(help: "The run id.")
-    var run: String
+    @OptionGroup var selection: RunSelection
 
     func run() async throws {
-        let id = try Session.runID(run)
         let session = try await Session.open(global)
+        let id = try await selection.resolve(session)
         if follow {
             throw try await session.followAndReport(id, fromSeq: fromSeq, json: true)
         }

@@ -18,15 +18,19 @@ struct OutputCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object: run_id, call_id, stream, source, total_bytes, data_base64.")
     var json = false
 
-    @Argument(help: "The run id.")
+    @Argument(help: "The run: its id, a unique prefix of it, or @last.", completion: .custom(RunReference.complete))
     var run: String
 
     @Argument(help: "The tool call's id (see `agentctl log RUN`).")
     var call: String
 
+    func validate() throws {
+        try RunReference.checkShape(run)
+    }
+
     func run() async throws {
-        let id = try Session.runID(run)
         let session = try await Session.open(global)
+        let id = try await RunReference.resolve(run, session)
         let stream: ToolOutput.Stream = stderr ? .stderr : .stdout
         var bytes: [UInt8] = []
         var last: ToolOutput.Result

@@ -18,12 +18,11 @@ struct ResumeCommand: AsyncParsableCommand {
     @Flag(help: "On a terminal, do not ask about calls waiting for approval (approve them with agentctl approve).")
     var noPrompt = false
 
-    @Argument(help: "The run id.")
-    var run: String
+    @OptionGroup var selection: RunSelection
 
     func run() async throws {
-        let id = try Session.runID(run)
         let session = try await Session.open(global)
+        let id = try await selection.resolve(session)
         let info = try await session.perform { try await $0.call(RunResume.self, RunResume.Params(runID: id)).run }
         if detach {
             Console.out(json ? try JSONCoding.encode(info) + "\n" : "\(info.id)\n")

@@ -30,12 +30,6 @@ struct Session {
         }
     }
 
-    /// The run id given on the command line, checked for shape before anything is sent.
-    static func runID(_ text: String) throws -> RunID {
-        guard RunID.isWellFormed(text) else { throw ValidationError("'\(text)' is not a run id (run_…)") }
-        return RunID(rawValue: text)
-    }
-
     /// Runs `body`, turning daemon errors into a one-line message and exit code 4 (or 3 when the socket died).
     func perform<T>(_ body: (ControlClient) async throws -> T) async throws -> T {
         do {

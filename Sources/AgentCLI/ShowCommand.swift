@@ -11,12 +11,11 @@ struct ShowCommand: AsyncParsableCommand {
     @Flag(help: "Print the run as one JSON object.")
     var json = false
 
-    @Argument(help: "The run id.")
-    var run: String
+    @OptionGroup var selection: RunSelection
 
     func run() async throws {
-        let id = try Session.runID(run)
         let session = try await Session.open(global)
+        let id = try await selection.resolve(session)
         let info = try await session.perform { try await $0.call(RunGet.self, RunGet.Params(runID: id)).run }
         if json {
             Console.out(try JSONCoding.encode(info) + "\n")
