@@ -23,12 +23,12 @@ struct ShowCommand: AsyncParsableCommand {
         }
         var lines = [
             "run       \(info.id)",
-            "status    \(info.status.rawValue)" + (info.endReason.map { " (\($0))" } ?? ""),
+            "status    \(info.status.rawValue)" + (info.endReason.map { " (\(VisibleText.escaped($0)))" } ?? ""),
             "model     \(info.model)",
             "cwd       \(info.cwd)",
-            "prompt    \(info.prompt)",
+            "prompt    \(VisibleText.escaped(info.prompt))",
             "responses \(info.responsesCompleted)   tokens in \(info.inputTokens) out \(info.outputTokens)",
-            "tools     \(info.toolCalls.count) calls",
+            "tools     \(info.toolCalls.count) call\(info.toolCalls.count == 1 ? "" : "s")",
         ]
         if let tokens = info.contextTokens {
             let compactions = info.compactions ?? 0
@@ -37,12 +37,17 @@ struct ShowCommand: AsyncParsableCommand {
         }
         if let retry = info.retry { lines.insert("retry     \(RetryText.describe(retry))", at: 2) }
         for call in info.toolCalls {
-            let outcome = call.exitCode.map { "exit \($0)" } ?? call.status
+            // A call without a result while the run waits for a decision is waiting, not running.
+            let waiting = info.status == .awaitingApproval && call.exitCode == nil && call.status == "running"
+            let outcome = call.exitCode.map { "exit \($0)" } ?? (waiting ? "waiting for approval" : call.status)
             let duration = call.durationMillis.map { " in " + EventRenderer.duration($0) } ?? ""
             lines.append("  - \(EventRenderer.summary(name: call.name, arguments: call.arguments)) -> \(outcome)\(duration)")
         }
-        lines.append("output")
-        lines.append(info.outputText)
+        // No header over nothing: a run without text yet shows no output section.
+        if !info.outputText.isEmpty {
+            lines.append("output")
+            lines.append(VisibleText.escaped(info.outputText))
+        }
         Console.out(lines.joined(separator: "\n") + "\n")
     }
 }
