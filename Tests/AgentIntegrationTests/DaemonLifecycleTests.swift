@@ -61,17 +61,35 @@ struct DaemonLifecycleTests {
         try "[tools]\nconfine_to_workspace = \"yes\"\nbogus = 1\n[upstream]\nconnections = 0\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let check = try ChildProcess("agentd", ["--check-config", "--config", path])
-        #expect(try await check.waitForExit() == 78)
+        // As the README writes it, and with --config: the same problems, in the file's line order.
         let expected = [
-            "\(path):5: upstream.connections: must be between 1 and 64, got 0",
             "\(path):2: tools.confine_to_workspace: must be true or false, got a string",
             "\(path):3: tools.bogus: unknown key (see config/agentd.toml for the keys of [tools])",
+            "\(path):5: upstream.connections: must be between 1 and 64, got 0",
         ]
-        #expect(Array(check.stderr.dropFirst()) == expected)
+        for arguments in [["--check-config", path], ["--check-config", "--config", path]] {
+            let check = try ChildProcess("agentd", arguments)
+            #expect(try await check.waitForExit() == 78)
+            #expect(Array(check.stderr.dropFirst()) == expected, "\(arguments)")
+        }
 
-        let reference = try ChildProcess("agentd", ["--check-config", "--config", Self.referenceConfig])
+        let reference = try ChildProcess("agentd", ["--check-config", Self.referenceConfig])
         #expect(try await reference.waitForExit() == 0)
+    }
+
+    @Test func withoutConfigAgentdReadsTheFileUnderXDGConfigHome() async throws {
+        let directory = "/tmp/agentd-xdg-" + String(UInt32.random(in: .min ... .max), radix: 36)
+        try FileManager.default.createDirectory(atPath: directory + "/agentd", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/agentd/agentd.toml"
+        try "[daemon]\nlog_levle = \"debug\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let check = try ChildProcess("agentd", ["--check-config"], environment: ["XDG_CONFIG_HOME": directory])
+        #expect(try await check.waitForExit() == 78)
+        #expect(
+            Array(check.stderr.dropFirst()) == [
+                "\(path):2: daemon.log_levle: unknown key; did you mean \"log_level\"? (see config/agentd.toml for the "
+                    + "keys of [daemon])"
+            ])
     }
 
     /// The shipped, commented reference configuration.
