@@ -4,13 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Something to do right after a response is queued (e.g. start streaming a subscription's events).
 typealias AfterResponse = @Sendable () -> Void

@@ -13,7 +13,8 @@ extension RunDriver {
             configuration.metrics.leaseWaited(upstreamWait)
             var request = RequestBuilder.createFrame(
                 state: state, tools: toolDefinitions, streamID: lane.streamID,
-                includeEncryptedReasoning: configuration.includeEncryptedReasoning)
+                includeEncryptedReasoning: configuration.includeEncryptedReasoning,
+                settings: RequestSettings(configuration: configuration, state: state))
             if let warmUp = try await prewarmIfNeeded(on: lane) { request = request.continuing(from: warmUp) }
             let frame = request.serialized
             // Append, then act: the request is durable before it leaves.
@@ -93,10 +94,17 @@ extension RunDriver {
     func handleUpstreamError(_ error: UpstreamError) async throws {
         turnAttempts += 1
         let reason = error.message ?? error.code ?? "upstream error"
-        switch UpstreamRetryPolicy.decide(error, attempt: turnAttempts, maxAttempts: configuration.maxTurnAttempts) {
+        let decision = UpstreamRetryPolicy.decide(
+            error, attempt: turnAttempts, maxAttempts: configuration.maxTurnAttempts, jitter: Double.random(in: 0..<1))
+        switch decision {
         case .restartChain:
             try await record(.run, RunEventType.chainReset, ChainReset(reason: reason), commit: .withNext)
         case .retryAfter(let milliseconds):
+            // Recorded before the wait, so `agentctl status`/`show` can say what the run waits for and until when.
+            let wait = RetryScheduled(
+                code: error.code, message: reason, delayMillis: milliseconds, attempt: turnAttempts,
+                serverAsked: error.retryAfterMillis != nil)
+            try await record(.run, RunEventType.retryScheduled, wait)
             try await Task.sleep(for: .milliseconds(milliseconds))
             try await record(.run, RunEventType.chainReset, ChainReset(reason: reason), commit: .withNext)
         case .fail:

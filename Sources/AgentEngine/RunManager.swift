@@ -78,11 +78,20 @@ public actor RunManager {
         } catch {
             throw EngineError(.invalidRequest, "\(error)")
         }
+        if let effort = request.effort, !EngineConfiguration.reasoningEfforts.contains(effort) {
+            let allowed = EngineConfiguration.reasoningEfforts.joined(separator: ", ")
+            throw EngineError(.invalidRequest, "effort must be one of \(allowed), got \"\(effort)\"")
+        }
+        if let tokens = request.maxOutputTokens, tokens <= 0 {
+            throw EngineError(.invalidRequest, "max_output_tokens must be positive, got \(tokens)")
+        }
         let gated = Set(configuration.requireApproval + request.requireApproval).sorted()
-        let started = RunStarted(
+        var started = RunStarted(
             model: request.model ?? configuration.defaultModel, prompt: prompt,
             instructions: request.instructions ?? configuration.defaultInstructions, cwd: request.cwd,
             tools: toolNames, client: request.client, requireApproval: gated.isEmpty ? nil : gated)
+        started.effort = request.effort
+        started.maxOutputTokens = request.maxOutputTokens
         let id = RunID.generate()
         let event = LedgerEvent(
             runID: id, seq: 0, timestampMillis: LedgerEvent.nowMillis(), kind: .run, type: RunEventType.started,
@@ -193,6 +202,15 @@ public actor RunManager {
             pending += await driver.state.pendingApprovals.map { (id, $0) }
         }
         return pending
+    }
+
+    /// Active runs waiting before they send a request again (a 429, a 5xx, …), with what they wait for.
+    public func retryWaits() async -> [(RunID, RetryScheduled)] {
+        var waits: [(RunID, RetryScheduled)] = []
+        for (id, driver) in drivers.sorted(by: { $0.key < $1.key }) {
+            if let wait = await driver.state.retryWait { waits.append((id, wait)) }
+        }
+        return waits
     }
 
     /// The run's current state: live for active runs, else replayed from the ledger.

@@ -20,6 +20,9 @@ public struct ToolCallRecord: Codable, Hashable, Sendable {
     public var approvalReason: ApprovalRequested.Reason?
     public var exitCode: Int32?
     public var durationMillis: Double?
+    /// Why the call must never run, when the reducer decided so as the response completed (see
+    /// ``RunState/admit(_:)``); the engine records `tool.refused` for it instead of running it.
+    public var refusal: ToolRefusal?
 
     /// A person's part in a call.
     public enum Approval: String, Codable, Sendable {
@@ -47,5 +50,6 @@ public struct ToolCallRecord: Codable, Hashable, Sendable {
         case approvalReason = "approval_reason"
         case exitCode = "exit_code"
         case durationMillis = "duration_ms"
+        case refusal
     }
 }

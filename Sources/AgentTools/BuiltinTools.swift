@@ -65,6 +65,7 @@ public struct BuiltinTools: ToolExecutor {
         }
         let context = ToolContext(
             callID: call.callID, cwd: call.cwd, environment: childEnvironment, limits: limits, runner: runner)
+        if call.kind != .function { return await tool.runNative(call.arguments, kind: call.kind, context: context) }
         return await tool.run(arguments: call.arguments, context: context)
     }
 

@@ -39,6 +39,8 @@ struct Daemon {
         let apiKey = try APIKeySource.resolve(environment: environment, keyFile: configuration.upstream.apiKeyFile)
         let upstreamConfiguration = try makeUpstreamConfiguration(apiKey: apiKey)
         try prepareStateDirectory()
+        // Before the ledger opens: recovery must never touch runs another live daemon drives.
+        try StateDirectoryLock.acquire(stateDirectory: paths.stateDirectory, socketPath: paths.socket)
 
         let metrics = MetricsExporter()
         metrics.bootstrap()
@@ -203,6 +205,7 @@ struct Daemon {
         engine.maxToolCalls = run.maxToolCalls > 0 ? run.maxToolCalls : nil
         engine.requireApproval += ToolSetFactory.alwaysApproved(configuration) + alsoApproved
         engine.prewarm = configuration.upstream.prewarm
+        RunRequestKeys.apply(run, to: &engine)
         return engine
     }
 

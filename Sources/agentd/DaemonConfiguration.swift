@@ -37,6 +37,15 @@ struct DaemonConfiguration: Equatable {
         var maxTurnAttempts = 5
         var maxToolCalls = 500
         var includeEncryptedReasoning = true
+        /// `[run]` request settings (see ``RunRequestKeys``).
+        var compactThreshold = 200_000
+        var reasoningEffort: String?
+        var reasoningSummary = "auto"
+        var promptCacheRetention: String?
+        /// 0: send none.
+        var maxOutputTokens = 0
+        var safetyIdentifier: String?
+        var serviceTier: String?
     }
 
     struct Ledger: Equatable {
@@ -152,6 +161,14 @@ struct DaemonConfiguration: Equatable {
         config.run.maxTurnAttempts = run.int("max_turn_attempts", default: 5, range: 1...100)
         config.run.maxToolCalls = run.int("max_tool_calls", default: 500, range: 0...1_000_000)
         config.run.includeEncryptedReasoning = run.bool("include_encrypted_reasoning", default: true)
+        RunRequestKeys.read(run, into: &config.run)
+        if !config.run.includeEncryptedReasoning {
+            // agentd always sends `store: false`: without the encrypted reasoning a full-context resend fails with
+            // "Item with id 'rs_…' not found".
+            run.fail(
+                "include_encrypted_reasoning",
+                "must stay true: agentd sends store = false, and a full-context resend needs the encrypted reasoning")
+        }
         errors += run.finish()
 
         let ledger = section("ledger")

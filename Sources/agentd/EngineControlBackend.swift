@@ -36,6 +36,8 @@ struct EngineControlBackend: ControlBackend {
             requireApproval: params.requireApproval ?? [])
         request.addTools = params.addTools ?? []
         request.removeTools = params.removeTools ?? []
+        request.effort = params.effort
+        request.maxOutputTokens = params.maxOutputTokens
         return request
     }
 
@@ -129,10 +131,19 @@ struct EngineControlBackend: ControlBackend {
         }
         let queue = await upstream.queueStats()
         let transport = await upstream.transportStatus()
+        // Runs held back by the upstream (rate limits, server errors): what `agentctl status` shows as "retrying".
+        let waits: [JSONValue] = await manager.retryWaits().map { id, wait in
+            [
+                "run_id": .string(id.rawValue), "code": wait.code.map { .string($0) } ?? .null,
+                "delay_ms": .number(Double(wait.delayMillis)), "since_ms": wait.sinceMillis.map { .number(Double($0)) } ?? .null,
+                "server_asked": .bool(wait.serverAsked), "attempt": .number(Double(wait.attempt)),
+            ]
+        }
         let status: JSONValue = [
             "transport": .string(transport.active),
             "transport_reason": transport.reason.map { .string($0) } ?? .null,
             "connections": .array(connections),
+            "retry_waits": .array(waits),
             "queue": [
                 "waiting": .number(Double(queue.waiting)),
                 "leases_granted": .number(Double(queue.leasesGranted)),

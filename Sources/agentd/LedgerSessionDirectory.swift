@@ -1,9 +1,7 @@
 import AgentControl
 import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// Where the ledger keeps its process-session marker: the control socket's directory, the daemon's runtime
 /// directory (under systemd a tmpfs in /run, emptied by a reboot and writable even when the state disk fails).

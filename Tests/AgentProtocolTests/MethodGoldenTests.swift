@@ -37,6 +37,13 @@ struct MethodGoldenTests {
         )
     }
 
+    @Test func runStartParamsWithReasoningEffortAndOutputLimit() throws {
+        var params = RunStart.Params(prompt: "hi")
+        params.effort = "high"
+        params.maxOutputTokens = 4096
+        try checkCoding(params, json: #"{"effort":"high","max_output_tokens":4096,"prompt":"hi"}"#)
+    }
+
     @Test func runStartParamsMinimal() throws {
         try checkCoding(RunStart.Params(prompt: "hi"), json: #"{"prompt":"hi"}"#)
     }

@@ -1,9 +1,10 @@
 import AgentModel
 import Glibc
 
-/// The built-in `apply_patch` tool: applies a unified diff to files in the workspace, all files or none.
+/// The built-in `apply_patch` tool: applies a V4A patch (see ``V4APatch``) or a unified diff to files in the
+/// workspace, all files or none; as a native `apply_patch_call`, one V4A operation (see ``runNative(_:kind:context:)``).
 ///
-/// See ``UnifiedDiff`` for the accepted format and ``TextFile/apply(_:path:)`` for where hunks go (exact line
+/// See ``UnifiedDiff`` for the accepted unified format and ``TextFile/apply(_:path:)`` for where hunks go (exact line
 /// matches, nearest to the header's line numbers; no fuzz). Every file is patched in memory first; only when all
 /// apply are the new contents staged in temp files and renamed over the targets, and deleted files removed. The
 /// output lists the changed files, `M path`, `A path` or `D path`, one a line.
@@ -19,19 +20,21 @@ public struct ApplyPatchTool: Tool {
             "type": "function",
             "name": "apply_patch",
             "description": .string(
-                "Apply a unified diff to files in the workspace. Each file starts with '--- a/path' and '+++ b/path' "
-                    + "lines (use /dev/null as the old path to create a file, as the new path to delete one), then "
-                    + "'@@ -l,s +l,s @@' hunks whose ' ' context and '-' lines must match the file exactly. Either "
-                    + "every file is changed or, if any hunk does not apply, none is and the reason is returned."),
+                "Apply a patch to files in the workspace: a V4A patch ('*** Begin Patch', then '*** Add File: path' "
+                    + "with '+' lines, '*** Update File: path' with '@@ anchor' hunks of ' ', '-' and '+' lines, or "
+                    + "'*** Delete File: path', then '*** End Patch'), or a unified diff ('--- a/path', '+++ b/path', "
+                    + "'@@ -l,s +l,s @@' hunks whose ' ' context and '-' lines must match the file exactly; /dev/null "
+                    + "as the old path creates a file, as the new path deletes one). Either every file is changed or, "
+                    + "if any hunk does not apply, none is and the reason is returned."),
             "parameters": [
                 "type": "object",
                 "properties": [
                     "patch": [
                         "type": "string",
                         "description": .string(
-                            "The unified diff, e.g. '--- a/src/main.c\\n+++ b/src/main.c\\n@@ -3,3 +3,3 @@\\n int x;\\n"
-                                + "-int y;\\n+long y;\\n int z;\\n'. Paths are relative to the run's working "
-                                + "directory."),
+                            "The patch, e.g. '*** Begin Patch\\n*** Update File: src/main.c\\n@@\\n int x;\\n"
+                                + "-int y;\\n+long y;\\n int z;\\n*** End Patch\\n'. Paths are relative to the "
+                                + "run's working directory."),
                     ]
                 ],
                 "required": ["patch"],
@@ -47,10 +50,13 @@ public struct ApplyPatchTool: Tool {
             let patch = try arguments.string("patch")
             guard !patch.isEmpty else { throw ArgumentError("'patch' must not be empty") }
             do {
-                let diff = try UnifiedDiff.parse(patch)
                 let workspace = try Workspace(context: context)
                 var plan = PatchPlan(workspace: workspace, maxFileBytes: context.limits.files.patchFileBytes)
-                for file in diff.files { try plan.add(file) }
+                if V4APatch.isEnvelope(patch) {
+                    for operation in try V4APatch.parse(envelope: patch).operations { try plan.add(operation) }
+                } else {
+                    for file in try UnifiedDiff.parse(patch).files { try plan.add(file) }
+                }
                 return FileToolResult(text: try plan.commit())
             } catch let error as FileToolError {
                 throw FileToolError("patch not applied: \(error.message); no files were changed")
@@ -105,6 +111,16 @@ struct PatchPlan {
                 target.content = content
             }
         }
+        if targets[resolved] == nil { order.append(resolved) }
+        targets[resolved] = target
+    }
+
+    /// Replaces the planned content of `shown` by what `change` makes of it (`nil`: no file), for patch formats
+    /// other than unified diffs.
+    mutating func change(_ shown: String, _ change: (TextFile?) throws -> TextFile?) throws {
+        let resolved = try workspace.resolve(shown)
+        var target = try targets[resolved] ?? load(resolved, shown: shown)
+        target.content = try change(target.content)
         if targets[resolved] == nil { order.append(resolved) }
         targets[resolved] = target
     }
