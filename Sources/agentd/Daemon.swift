@@ -80,10 +80,13 @@ struct Daemon {
             }
         }
         let environment = environment
+        // Empty inside the sandbox: the ledger holds every run's prompts and outputs, the socket controls every run.
+        let hidden = [paths.stateDirectory, (paths.socket as NSString).deletingLastPathComponent]
         let mcp = try await startMCPServers(logger: logger)
         let mcpTools: [any Tool] = mcp.tools
         let live = LiveSettings(configuration: configuration, logLevel: logLevel) {
-            ToolSetFactory.make($0, environment: environment, extraTools: mcpTools, sandboxProbe: sandboxProbe)
+            ToolSetFactory.make(
+                $0, environment: environment, extraTools: mcpTools, sandboxProbe: sandboxProbe, hiding: hidden)
         }
         let tools = ReloadableTools(live: live)
         let manager = RunManager(
@@ -211,8 +214,11 @@ struct Daemon {
 
     /// The tool limits of `configuration`; `sandboxProbe` is the start-up probe, which `tools.sandbox = "auto"`
     /// follows (without one, `auto` runs tools directly).
+    ///
+    /// `hiding` lists directories the sandbox shows empty (the state and socket directories).
     static func toolLimits(
-        for configuration: DaemonConfiguration, sandboxProbe: Result<BubblewrapSandbox, SandboxUnavailable>? = nil
+        for configuration: DaemonConfiguration, sandboxProbe: Result<BubblewrapSandbox, SandboxUnavailable>? = nil,
+        hiding: [String] = []
     ) -> ToolLimits {
         let tools = configuration.tools
         var limits = ToolLimits()
@@ -224,6 +230,7 @@ struct Daemon {
         limits.confineToWorkspace = tools.confineToWorkspace
         limits.workspaceRoots = tools.workspaceRoots
         limits.sandbox = (SandboxChoice(rawValue: tools.sandbox) ?? .none).sandbox(probed: sandboxProbe)
+        limits.sandbox?.hidden = hiding
         return limits
     }
 

@@ -135,4 +135,20 @@ struct BubblewrapSandboxTests {
         #expect(result.termination == .exited(0))
         #expect(survivors == [])
     }
+
+    /// The daemon's state and socket directories are shown empty: no ledger to read, no control socket to use.
+    @Test(.enabled("skipped: bubblewrap is not installed or cannot create namespaces here") { await usable() })
+    func hiddenDirectoriesAreEmptyInside() async throws {
+        var sandbox = try await BubblewrapSandbox.probe().get()
+        let dir = try makeTemporaryDirectory()
+        let state = try makeTemporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(atPath: dir)
+            try? FileManager.default.removeItem(atPath: state)
+        }
+        try "prompts\n".write(toFile: state + "/agentd.sqlite", atomically: true, encoding: .utf8)
+        sandbox.hidden = [state]
+        let shown = try await shell("ls -A \(state) | wc -l; cat \(state)/agentd.sqlite 2>/dev/null || echo unreadable", cwd: dir, sandbox: sandbox)
+        #expect(shown.stdout == "0\nunreadable\n")
+    }
 }
