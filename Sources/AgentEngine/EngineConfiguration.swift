@@ -24,6 +24,8 @@ public struct EngineConfiguration: Sendable {
     /// Send a `generate: false` warm-up with the tools and instructions before a new run's first request
     /// (`upstream.prewarm`); the first request continues from it.
     public var prewarm = false
+    /// Bounds on each upstream response (bytes, frames, wall time).
+    public var responseLimits = ResponseLimits()
     /// Where the engine's measurements go (by default the process-wide swift-metrics backend).
     public var metrics = EngineMetrics()
 

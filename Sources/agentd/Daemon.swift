@@ -184,6 +184,9 @@ struct Daemon {
         engine.maxToolCalls = run.maxToolCalls > 0 ? run.maxToolCalls : nil
         engine.requireApproval += ToolSetFactory.alwaysApproved(configuration) + alsoApproved
         engine.prewarm = configuration.upstream.prewarm
+        engine.responseLimits = ResponseLimits(
+            maxBytes: run.maxResponseBytes, maxEvents: run.maxResponseEvents,
+            maxDuration: .milliseconds(run.maxResponseMillis))
         return engine
     }
 

@@ -37,6 +37,9 @@ struct DaemonConfiguration: Equatable {
         var maxTurnAttempts = 5
         var maxToolCalls = 500
         var includeEncryptedReasoning = true
+        var maxResponseBytes = 64 << 20
+        var maxResponseEvents = 250_000
+        var maxResponseMillis = 1_800_000
     }
 
     struct Ledger: Equatable {
@@ -152,6 +155,9 @@ struct DaemonConfiguration: Equatable {
         config.run.maxTurnAttempts = run.int("max_turn_attempts", default: 5, range: 1...100)
         config.run.maxToolCalls = run.int("max_tool_calls", default: 500, range: 0...1_000_000)
         config.run.includeEncryptedReasoning = run.bool("include_encrypted_reasoning", default: true)
+        config.run.maxResponseBytes = run.int("max_response_bytes", default: 64 << 20, range: 1024...(1 << 32))
+        config.run.maxResponseEvents = run.int("max_response_events", default: 250_000, range: 10...100_000_000)
+        config.run.maxResponseMillis = run.int("max_response_ms", default: 1_800_000, range: 100...86_400_000)
         errors += run.finish()
 
         let ledger = section("ledger")
