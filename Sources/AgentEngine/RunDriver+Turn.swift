@@ -25,11 +25,21 @@ extension RunDriver {
             let sentAt = clock.now
             // `send` waits for one of the connection's active slots when it has its maximum of responses in flight.
             upstreamWait += sentAt - sendStart
+            var budget = ResponseBudget(limits: configuration.responseLimits)
             while true {
                 let waitStart = clock.now
                 guard let text = try await frames.next() else { break }
                 let arrived = clock.now
                 upstreamWait += arrived - waitStart
+                // A cancel stops recording at once; dropping `frames` tells the upstream the response is abandoned.
+                if cancellation != nil { return }
+                if let exceeded = budget.admit(frameBytes: text.utf8.count, elapsed: arrived - sentAt) {
+                    logger.warning(
+                        "upstream response over its limit; the run fails",
+                        metadata: ["upstream.limit": "\(exceeded.code)", "upstream.frames": "\(received)"])
+                    try await record(.run, RunEventType.failed, RunEnded(reason: exceeded.reason, code: exceeded.code))
+                    return
+                }
                 if received == 0 { configuration.metrics.firstEventArrived(after: arrived - sentAt) }
                 received += 1
                 // Parsed once, here; the reducer reads the same value.
