@@ -339,6 +339,32 @@ async def check_load_while_running(daemon):
     os.remove(flag)
 
 
+async def check_load_a_terminal_run(daemon):
+    """A run started from the terminal: the editor loads it, gets the replay, answers its permission request and
+    follows it live to the end."""
+    script = 'call shell {"cmd":"echo from-terminal > terminal.marker"}\nsay Terminal run done.'
+    started = daemon.agentctl("start", "--detach", "--json", "--model", "emu-script", "--require-approval", "shell", script)
+    assert started.returncode == 0, started.stderr
+    rid = json.loads(started.stdout)["id"]
+
+    async def decide(tool_call):
+        return "allow_once"
+
+    editor = Editor(decide)
+    async with spawn(daemon, editor) as (conn, _):
+        await conn.initialize(protocol_version=1)
+        await asyncio.wait_for(conn.load_session(cwd=daemon.work, session_id=rid, mcp_servers=[]), TIMEOUT)
+        assert editor.text(rid, "user_message_chunk") == script, editor.kinds()
+        await editor.wait_for(lambda: editor.text(rid).endswith("Terminal run done."), "the run's live end")
+        assert len(editor.permission_requests) == 1, editor.permission_requests
+        assert os.path.exists(os.path.join(daemon.work, "terminal.marker"))
+        statuses = [u.status for u in editor.of(rid, "tool_call_update")]
+        assert statuses[-1] == "completed", statuses
+    show = daemon.agentctl("log", rid)
+    resolved = [json.loads(json.loads(l)["payload"]) for l in show.stdout.splitlines() if '"approval.resolved"' in l]
+    assert len(resolved) == 1 and resolved[0]["approved"] and resolved[0]["reason"] == "allow_once in acp-check" or resolved[0]["reason"].startswith("allow_once in"), resolved
+
+
 async def check_permissions(daemon):
     answers = {"touch allowed.marker": "allow_once", "touch rejected.marker": "reject_once"}
 
@@ -360,16 +386,24 @@ async def check_permissions(daemon):
 
 
 async def check_first_decision_wins(daemon):
+    """The editor's permission request is open when `agentctl approve --deny` decides first: the editor sees the
+    denial as a tool_call_update, its late allow changes nothing, the call never runs. The run is started from the
+    terminal and loaded by the editor (the same follower serves the editor's own sessions)."""
     release = asyncio.Event()
 
     async def decide(tool_call):
         await release.wait()  # the terminal decides first
         return "allow_once"
 
+    started = daemon.agentctl(
+        "start", "--detach", "--json", "--model", "emu-script", "--require-approval", "shell",
+        'call shell {"cmd":"touch raced.marker"}\nsay ok')
+    assert started.returncode == 0, started.stderr
+    sid = json.loads(started.stdout)["id"]
     editor = Editor(decide)
-    async with spawn(daemon, editor, "--require-approval", "shell") as (conn, _):
-        sid = await open_session(conn, daemon)
-        prompt = asyncio.create_task(conn.prompt(session_id=sid, prompt=prompt_blocks('call shell {"cmd":"touch raced.marker"}\nsay ok')))
+    async with spawn(daemon, editor) as (conn, _):
+        await conn.initialize(protocol_version=1)
+        await asyncio.wait_for(conn.load_session(cwd=daemon.work, session_id=sid, mcp_servers=[]), TIMEOUT)
         await editor.wait_for(lambda: editor.permission_requests, "the permission request")
         call_id = editor.permission_requests[0][1].tool_call_id
         denied = daemon.agentctl("approve", "--deny", "--reason", "terminal first", sid, call_id)
@@ -379,12 +413,30 @@ async def check_first_decision_wins(daemon):
             "the terminal's decision as a tool_call_update",
         )
         release.set()  # the editor's late allow changes nothing
-        result = await asyncio.wait_for(prompt, TIMEOUT)
-        assert result.stop_reason == "end_turn"
+        await editor.wait_for(lambda: editor.text(sid).endswith("ok"), "the end of the run")
         assert not os.path.exists(os.path.join(daemon.work, "raced.marker")), "the editor's late allow ran the call"
-        show = daemon.agentctl("log", sid)
-        resolved = [json.loads(l) for l in show.stdout.splitlines() if '"approval.resolved"' in l]
-        assert len(resolved) == 1 and json.loads(resolved[0]["payload"])["approved"] is False, resolved
+    log = daemon.agentctl("log", sid)
+    resolved = [json.loads(json.loads(l)["payload"]) for l in log.stdout.splitlines() if '"approval.resolved"' in l]
+    assert len(resolved) == 1 and resolved[0]["approved"] is False and resolved[0]["client"] == "agentctl", resolved
+
+
+async def check_cancel_a_loaded_run(daemon):
+    """session/cancel on a session the editor loaded (started from the terminal) stops it now: no sleep survives."""
+    marker = "27.1828"
+    started = daemon.agentctl("start", "--detach", "--json", "--model", "emu-script", f'call shell {{"cmd":"sleep {marker}"}}')
+    assert started.returncode == 0, started.stderr
+    sid = json.loads(started.stdout)["id"]
+    editor = Editor()
+    async with spawn(daemon, editor) as (conn, _):
+        await conn.initialize(protocol_version=1)
+        await asyncio.wait_for(conn.load_session(cwd=daemon.work, session_id=sid, mcp_servers=[]), TIMEOUT)
+        await editor.wait_for(lambda: any(u.status == "in_progress" for u in editor.of(sid, "tool_call_update")), "the sleep to start")
+        assert processes_with(f"sleep {marker}"), "the sleep is not running"
+        await conn.cancel(session_id=sid)
+        await editor.wait_for(lambda: editor.of(sid, "tool_call_update")[-1].status == "failed", "the cancelled call")
+    show = json.loads(daemon.agentctl("show", "--json", sid).stdout)
+    assert show["status"] == "cancelled", show["status"]
+    assert not processes_with(f"sleep {marker}"), "the sleep survived the cancel"
 
 
 async def check_restart_between_prompts(daemon):
@@ -449,6 +501,8 @@ async def main():
         ("two prompts, tool calls, streamed text, attach sees both turns", check_two_prompts_and_attach),
         ("cancel during a sleep", check_cancel_during_sleep),
         ("session/load while a turn runs: replay and live updates", check_load_while_running),
+        ("load a terminal's run: replay, permission, live updates", check_load_a_terminal_run),
+        ("cancel a loaded run during a sleep", check_cancel_a_loaded_run),
         ("permissions allow_once / reject_once", check_permissions),
         ("first decision wins: agentctl approve before the editor", check_first_decision_wins),
         ("10 MB prompt and an editor that stops reading", check_huge_prompt_and_stalled_reader),
