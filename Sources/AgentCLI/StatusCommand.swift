@@ -49,6 +49,14 @@ struct StatusCommand: AsyncParsableCommand {
                     + "\(seconds) s \(why), attempt \(Self.text(wait["attempt"] ?? .null))",
             ])
         }
+        if let tools = status.tools {
+            // Says whether a tool's leftovers die with its call and whether it can see the daemon.
+            facts.add([
+                "tools",
+                "containment \(tools.containment), sandbox \(tools.sandbox)"
+                    + (tools.sandboxUnavailable.map { " (\($0))" } ?? "") + ", \(tools.orphansReaped) orphans reaped",
+            ])
+        }
         var output = facts.render(header: false)
         let connections = status.upstream["connections"]?.arrayValue ?? status.upstream.arrayValue ?? []
         if !connections.isEmpty {

@@ -176,6 +176,7 @@ extension ControlConnection {
         return DaemonStatus.Result(
             version: configuration.daemonVersion, pid: Int32(getpid()), socketPath: context.socketPath,
             stateDir: backendStatus.stateDir, startedAtMillis: context.startedAtMillis,
-            runsActive: backendStatus.runsActive, clients: context.connectionCount(), upstream: backendStatus.upstream)
+            runsActive: backendStatus.runsActive, clients: context.connectionCount(), upstream: backendStatus.upstream,
+            tools: backendStatus.tools)
     }
 }

@@ -122,9 +122,14 @@ extension RunDriver {
             ToolInvocation(callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd))
         configuration.metrics.toolCall(call.name, ContinuousClock.now - toolStart)
         if Task.isCancelled && cancellation == nil {
-            // The daemon is stopping, not the user: the killed call runs again when the run resumes.
-            let reason = "agentd stopped and killed the call before it finished"
-            try await record(.tool, ToolEventType.abandoned, ToolAbandoned(callID: call.callID, reason: reason), commit: .withNext)
+            // The daemon is stopping, not the user. Killed before it finished is not the same as never started: a
+            // call that may have had its effect stays `running` in the ledger, exactly as after a crash, so the
+            // resumed run asks a person (reason `uncertain`). Only an idempotent call is handed back to run again.
+            if tools.isIdempotent(call.name) {
+                let reason = "agentd stopped and killed the call before it finished; the tool is idempotent, so it runs again"
+                try await record(
+                    .tool, ToolEventType.abandoned, ToolAbandoned(callID: call.callID, reason: reason), commit: .withNext)
+            }
             throw CancellationError()
         }
         var finished = ToolFinished(

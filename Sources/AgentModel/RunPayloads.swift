@@ -188,7 +188,7 @@ public struct InputAdded: Codable, Hashable, Sendable {
     }
 }
 
-/// Payload of `tool.abandoned`: the call was killed because agentd stopped, and will run again on resume.
+/// Payload of `tool.abandoned`: a call of an idempotent tool was cut short by a stop or a crash and will run again.
 public struct ToolAbandoned: Codable, Hashable, Sendable {
     public var callID: String
     public var reason: String

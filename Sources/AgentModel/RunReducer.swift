@@ -88,6 +88,10 @@ public enum RunReducer {
 
     private static func applyOutbound(_ state: inout RunState, _ event: LedgerEvent, _ frame: JSONValue) {
         if event.type == SteerEventType.steer { return applySteerSent(&state, frame) }
+        if event.type == CompactionEventType.request {
+            state.compactionPending = true
+            return
+        }
         guard event.type == UpstreamEventType.create else { return }
         let input = Items.normalize(frame["input"])
         let continuing = frame["previous_response_id"]?.stringValue != nil
@@ -135,6 +139,12 @@ public enum RunReducer {
                 frame.response?.error ?? incompleteError(frame.response)
                 ?? UpstreamError(code: frame.type, message: "response ended with status \(frame.response?.status ?? "?")")
         case UpstreamEventType.error:
+            if state.compactionPending {
+                // `/responses/compact` itself failed: a transient failure is retried like a turn, but a compaction
+                // the service finds too long cannot succeed by asking again.
+                state.compactionPending = false
+                if frame.error?.code == UpstreamError.contextLengthExceeded { state.overflowCompacted = true }
+            }
             requeueSteers(&state)
             state.awaitingResponse = false
             state.currentResponseID = nil

@@ -63,8 +63,8 @@ struct DaemonConfiguration: Equatable {
         var workspaceRoots: [String] = []
         /// `[[tools.command]]`: programs exposed as named tools.
         var commands: [CommandToolSpec] = []
-        /// `"none"` or `"bwrap"`: run `shell` inside bubblewrap.
-        var sandbox = "none"
+        /// `"auto"`, `"bwrap"` or `"none"`: run `shell` and command tools inside bubblewrap (see ``SandboxChoice``).
+        var sandbox = "auto"
     }
 
     struct Control: Equatable {
@@ -184,7 +184,8 @@ struct DaemonConfiguration: Equatable {
         config.tools.environment = tools.strings("environment", default: config.tools.environment)
         config.tools.confineToWorkspace = tools.bool("confine_to_workspace", default: true)
         config.tools.workspaceRoots = tools.strings("workspace_roots", default: [])
-        config.tools.sandbox = tools.choice("sandbox", default: "none", allowed: ["none", "bwrap"])
+        config.tools.sandbox = tools.choice(
+            "sandbox", default: "auto", allowed: SandboxChoice.allCases.map(\.rawValue))
         let commands = CommandToolConfig.read(tools.tables("command"), file: file, source: source)
         config.tools.commands = commands.0
         errors += commands.1

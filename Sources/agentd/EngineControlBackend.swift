@@ -4,6 +4,7 @@ import AgentEngineControl
 import AgentLedger
 import AgentModel
 import AgentProtocol
+import AgentTools
 import AgentUpstream
 import Foundation
 
@@ -17,6 +18,8 @@ struct EngineControlBackend: ControlBackend {
     var live: LiveSettings? = nil
     /// Where `daemon/metrics` reads from (none: an empty exposition).
     var metrics: MetricsSource? = nil
+    /// Why bubblewrap cannot run here, from the start-up probe (`nil`: it can).
+    var sandboxUnavailable: String? = nil
 
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
         try await mapped { try await manager.start(startRequest(params, client: client)) }
@@ -148,8 +151,14 @@ struct EngineControlBackend: ControlBackend {
                 "max_wait_ms": .number(queue.maxWait / .milliseconds(1)),
             ],
         ]
+        let tools = live.map { live in
+            let executor = live.tools
+            return DaemonStatus.Tools(
+                containment: executor.containment.rawValue, sandbox: executor.limits.sandbox == nil ? "none" : "bwrap",
+                sandboxUnavailable: sandboxUnavailable, orphansReaped: ChildReaper.shared.reapedCount)
+        }
         return BackendStatus(
-            stateDir: stateDirectory, runsActive: await manager.activeRunCount, upstream: status)
+            stateDir: stateDirectory, runsActive: await manager.activeRunCount, upstream: status, tools: tools)
     }
 
     func recordCommand(_ record: CommandRecord) async {
