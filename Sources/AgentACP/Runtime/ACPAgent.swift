@@ -116,6 +116,9 @@ public actor ACPAgent {
                 try answer(id, try await session.prompt(text))
             case SessionList.name:
                 try answer(id, try await list(try params(SessionList.self, line)))
+            case "authenticate":
+                // agentd holds the API key: nothing to log in to (no auth methods are offered).
+                try answer(id, ACPEmpty())
             case SessionClose.name:
                 let params = try params(SessionClose.self, line)
                 let session = try self.session(params.sessionId)
