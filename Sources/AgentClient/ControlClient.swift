@@ -1,3 +1,4 @@
+import Synchronization
 import AgentModel
 import AgentProtocol
 import Foundation
@@ -5,13 +6,7 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// A typed client of agentd's control socket.
 ///
@@ -33,7 +28,7 @@ public final class ControlClient: Sendable {
     /// The socket this client is connected to.
     public let socketPath: String
     private let channel: any Channel
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     private init(socketPath: String, channel: any Channel) {
         self.socketPath = socketPath
@@ -43,7 +38,9 @@ public final class ControlClient: Sendable {
     /// Connects to the daemon's socket.
     ///
     /// - Throws: ``ControlClientError`` `notRunning` ("agentd is not running (no socket at PATH)") when there is
-    ///   no socket or nobody listens; `permissionDenied` when the socket is not accessible.
+    ///   no socket or nobody listens; `permissionDenied` when the socket is not accessible; `untrustedDaemon`
+    ///   (before anything is sent) when the socket or its listener belongs to a user this client does not trust
+    ///   (see ``DaemonTrust``).
     public static func connect(
         socketPath: String, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         maxLineBytes: Int = 64 << 20
@@ -57,6 +54,10 @@ public final class ControlClient: Sendable {
             }
             throw ControlClientError(code: .notRunning, message: "agentd is not running (no socket at \(socketPath))")
         }
+        // Checked before anything is sent: a listener another user planted must never see a prompt.
+        if let problem = DaemonTrust.socketProblem(socketPath: socketPath, socket: info, uid: geteuid()) {
+            throw ControlClientError(code: .untrustedDaemon, message: problem)
+        }
         let asyncChannel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             asyncChannel = try await ClientBootstrap(group: eventLoopGroup)
@@ -69,6 +70,14 @@ public final class ControlClient: Sendable {
                 }
         } catch {
             throw connectError(error, socketPath: socketPath)
+        }
+        let peerUID = await PeerUID.lookup(asyncChannel.channel)
+        let peerProblem = peerUID.flatMap {
+            DaemonTrust.peerProblem(socketPath: socketPath, peerUID: $0, socketOwner: info.st_uid, uid: geteuid())
+        }
+        if let problem = peerUID == nil ? "cannot read the credentials of the process listening on \(socketPath)" : peerProblem {
+            try? await asyncChannel.channel.close()
+            throw ControlClientError(code: .untrustedDaemon, message: problem)
         }
         let client = ControlClient(socketPath: socketPath, channel: asyncChannel.channel)
         await client.startReader(asyncChannel)
@@ -163,7 +172,7 @@ public final class ControlClient: Sendable {
     /// Stopping the iteration early detaches the subscription on the daemon.
     public func attach(runID: RunID, fromSeq: Int64 = 0) -> AsyncThrowingStream<AttachItem, any Error> {
         AsyncThrowingStream { continuation in
-            let subscriptionID = Locked<String?>(nil)
+            let subscriptionID = SharedMutex<String?>(nil)
             let task = Task {
                 do {
                     let subscription = try await self.attach(RunAttach.Params(runID: runID, fromSeq: fromSeq))

@@ -1,3 +1,4 @@
+import Synchronization
 import AgentModel
 import AgentProtocol
 import NIOCore
@@ -44,7 +45,7 @@ final class OutboundQueue: Sendable {
     private let eventLimit: Int
     /// Queued events past which ledger events wait for the writer.
     private let ledgerLimit: Int
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     init(eventLimit: Int) {
         self.eventLimit = max(1, eventLimit)

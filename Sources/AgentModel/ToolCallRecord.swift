@@ -26,6 +26,9 @@ public struct ToolCallRecord: Codable, Hashable, Sendable {
     public var kind: ToolCallKind = .function
     /// The call item's `caller` (`{"type": "direct"}` or `{"type": "program", "caller_id"}`), sent back unchanged.
     public var caller: JSONValue?
+    /// Why the call must never run, when the reducer decided so as the response completed (see
+    /// ``RunState/admit(_:)``); the engine records `tool.refused` for it instead of running it.
+    public var refusal: ToolRefusal?
 
     /// A person's part in a call.
     public enum Approval: String, Codable, Sendable {
@@ -53,7 +56,7 @@ public struct ToolCallRecord: Codable, Hashable, Sendable {
         case approvalReason = "approval_reason"
         case exitCode = "exit_code"
         case durationMillis = "duration_ms"
-        case kind, caller
+        case kind, caller, refusal
     }
 
     /// Decodes a record; `kind` is absent from records written before native tool items (it is `function_call`).
@@ -69,5 +72,6 @@ public struct ToolCallRecord: Codable, Hashable, Sendable {
         durationMillis = try container.decodeIfPresent(Double.self, forKey: .durationMillis)
         kind = try container.decodeIfPresent(ToolCallKind.self, forKey: .kind) ?? .function
         caller = try container.decodeIfPresent(JSONValue.self, forKey: .caller)
+        refusal = try container.decodeIfPresent(ToolRefusal.self, forKey: .refusal)
     }
 }

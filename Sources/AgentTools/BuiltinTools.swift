@@ -43,6 +43,9 @@ public struct BuiltinTools: ToolExecutor {
     /// The names of the available tools, sorted.
     public var toolNames: [String] { tools.keys.sorted() }
 
+    /// How this executor's calls are contained: in the sandbox, in per-call cgroups, or best effort.
+    public var containment: ContainmentMode { ContainmentMode(sandbox: limits.sandbox, escapes: runner.containment) }
+
     /// The environment child processes get.
     public var environment: [String: String] { childEnvironment }
 

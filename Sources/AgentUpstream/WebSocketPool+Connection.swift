@@ -126,6 +126,7 @@ extension WebSocketPool {
             maxFrameSize: configuration.maxFrameSize,
             autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled
         )
+        ws.additionalHeaders[.userAgent] = UpstreamConfiguration.userAgent
         if let apiKey = configuration.apiKey {
             ws.additionalHeaders[.authorization] = "Bearer \(apiKey)"
         }

@@ -86,6 +86,15 @@ extension WebSocketPool {
                 return
             }
             lane = index
+        } else if header.type == UpstreamEventType.error, !header.isConnectionScopedError, configuration.useLanes,
+            !header.hasSequenceNumber,
+            case .fail(let lanes) = UnattributedErrorRouting.route(framesByLane: slots[c].active.mapValues(\.frames))
+        {
+            logger.info(
+                "error frame without stream_id fails only the responses not yet started",
+                metadata: meta(c, ["upstream.error_code": "\(header.errorCode ?? "none")", "upstream.lanes": "\(lanes)"]))
+            for lane in lanes { endResponse(onLane: lane, connection: c, with: text) }
+            return
         } else if header.isConnectionScopedError
             || (header.type == UpstreamEventType.error && (configuration.useLanes || slots[c].active[0] == nil))
         {
@@ -127,6 +136,16 @@ extension WebSocketPool {
             slots[c].active[lane] = response
             scheduler.frameReceived(connection: c, lane: lane, now: now)
         }
+    }
+
+    /// Ends the response on `lane` of connection `c` with `frame` as its terminal frame.
+    private func endResponse(onLane lane: Int, connection c: Int, with frame: String) {
+        guard let response = slots[c].active[lane] else { return }
+        response.continuation.yield(frame)
+        response.continuation.finish()
+        slots[c].active[lane] = nil
+        slots[c].responsesServed += 1
+        perform(scheduler.endResponse(connection: c, lane: lane, now: now))
     }
 
     private func laneIndex(_ streamID: String) -> Int? {

@@ -1,6 +1,7 @@
 import AgentModel
 import Foundation
 import Logging
+import NIOPosix
 import WSClient
 
 /// A pool of WebSocket connections to the Responses API, shared by runs through leased lanes.
@@ -47,7 +48,7 @@ public actor WebSocketPool: ResponsesUpstream {
     var scheduler: LaneScheduler
     var slots: [Slot]
     /// Current epoch of each slot, read synchronously by lanes' `isUsable`.
-    var epochs: [LockedBox<Int>]
+    var epochs: [SharedMutex<Int>]
     /// Connection slots in use (`0..<targetConnections`); slots beyond it drain and stop (see ``setConnections(_:)``).
     var targetConnections: Int
     /// Slots whose ``maintainConnection(_:)`` task is running.
@@ -58,7 +59,7 @@ public actor WebSocketPool: ResponsesUpstream {
     /// Requests waiting for an active slot, by waiter id.
     var activations: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     /// Set when a lease is taken over, read synchronously by its lane's `isUsable`; by ticket id, until released.
-    var revocations: [UInt64: LockedBox<Bool>] = [:]
+    var revocations: [UInt64: SharedMutex<Bool>] = [:]
     var nextWaiterID: UInt64 = 1
     var running = false
     var shutDown = false
@@ -89,11 +90,18 @@ public actor WebSocketPool: ResponsesUpstream {
         )
         self.slots = Array(repeating: Slot(), count: configuration.connections)
         self.targetConnections = configuration.connections
-        self.epochs = (0..<configuration.connections).map { _ in LockedBox(0) }
+        self.epochs = (0..<configuration.connections).map { _ in SharedMutex(0) }
     }
 
     /// Time on the scheduler's clock.
     var now: Duration { clock.now - origin }
+
+
+    /// Posts `body` to `/responses/compact` over HTTP (WebSocket mode has no compact endpoint; see
+    /// ``ResponsesUpstream/compact(_:)``).
+    public func compact(_ body: String) async throws -> String {
+        try await HTTPCompactor(configuration: configuration, group: MultiThreadedEventLoopGroup.singleton).compact(body)
+    }
 
     // MARK: Running
 
@@ -192,7 +200,7 @@ public actor WebSocketPool: ResponsesUpstream {
     }
 
     private func makeLane(_ ticket: LeaseTicket) -> PooledLane {
-        let revoked = LockedBox(false)
+        let revoked = SharedMutex(false)
         revocations[ticket.id] = revoked
         return PooledLane(
             ticket: ticket,

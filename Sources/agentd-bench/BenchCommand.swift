@@ -1,3 +1,4 @@
+import AgentBenchKit
 import AgentLedger
 import AgentTools
 import ArgumentParser
@@ -11,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [TurnOverhead.self, LedgerThroughput.self, ToolSpawn.self, LedgerReplay.self, LedgerStartup.self,
             UpstreamTransportBench.self, UpstreamQueueWaitBench.self, UpstreamOutageBench.self,
             UpstreamPrewarmBench.self, FanoutBench.self, FanoutClientCommand.self, MCPRoundTripBench.self,
-            LedgerBlobBench.self, CancelLatencyBench.self])
+            LedgerBlobBench.self, CancelLatencyBench.self, LongContextBench.self])
 
     struct TurnOverhead: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

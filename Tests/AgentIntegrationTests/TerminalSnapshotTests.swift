@@ -45,9 +45,11 @@ struct TerminalSnapshotTests {
             Self.normalized(screen) == """
                 $ agentctl start --require-approval shell --model emu-tools-2 'two steps'
                 run RUN started (model emu-tools-2)
+                [thinking] Planning the next step: checking what the earlier tool outputs say.
                 ? approve shell: echo step-0 $((0 * 7 + 3)): yes
                 [approval] CALL approved by agentctl, uid UID
                 ✓ shell: echo step-0 $((0 * 7 + 3))  exit 0  DURATION
+                [thinking] Planning the next step: checking what the earlier tool outputs say.
                 ? approve shell: echo step-1 $((1 * 7 + 3)): yes
                 [approval] CALL approved by agentctl, uid UID
                 ✓ shell: echo step-1 $((1 * 7 + 3))  exit 0  DURATION
@@ -77,6 +79,7 @@ struct TerminalSnapshotTests {
         #expect(
             Self.normalized(screen) == """
                 $ agentctl attach RUN
+                [thinking] Planning the next step: checking what the earlier tool outputs say.
                 ? approve shell: sleep 1.5; echo step-0 $((0 * 7 + 3)): yes
                 [approval] CALL approved by agentctl, uid UID
                 ✓ shell: sleep 1.5; echo step-0 $((0 * 7 + 3))  exit 0  DURATION

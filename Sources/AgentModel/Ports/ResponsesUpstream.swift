@@ -2,6 +2,20 @@
 public protocol ResponsesUpstream: Sendable {
     /// Reserves a lane for `run` (waiting fairly if all are busy). The run keeps it between turns.
     func lease(for run: RunID) async throws -> any UpstreamLane
+
+    /// Posts `body` to `POST /responses/compact` and returns the answer as one frame: the `response.compaction`
+    /// object, or a WebSocket-shaped `error` frame (`{"type":"error","status":N,"error":{…},"headers"?:{…}}`) for
+    /// a non-2xx answer.
+    ///
+    /// - Throws: ``UpstreamFailure`` when the server cannot be reached or the answer is cut short.
+    func compact(_ body: String) async throws -> String
+}
+
+extension ResponsesUpstream {
+    /// Upstreams without an HTTP endpoint cannot compact.
+    public func compact(_ body: String) async throws -> String {
+        throw UpstreamFailure(code: .connectFailed, message: "this upstream has no /responses/compact endpoint")
+    }
 }
 
 /// One place on one upstream connection where a run's responses are streamed, one at a time.

@@ -45,7 +45,7 @@ public struct ApplyPatchTool: Tool {
     }
 
     public func run(arguments: String, context: ToolContext) async -> ToolOutcome {
-        FileToolRun.outcome {
+        await FileToolRun.outcome(timeout: context.limits.defaultTimeout) { _ in
             let arguments = try ToolArguments(parsing: arguments, allowed: ["patch"])
             let patch = try arguments.string("patch")
             guard !patch.isEmpty else { throw ArgumentError("'patch' must not be empty") }

@@ -44,7 +44,7 @@ public struct ListDirTool: Tool {
     }
 
     public func run(arguments: String, context: ToolContext) async -> ToolOutcome {
-        FileToolRun.outcome {
+        await FileToolRun.outcome(timeout: context.limits.defaultTimeout) { _ in
             let arguments = try ToolArguments(parsing: arguments, allowed: ["path"])
             let path = try arguments.path()
             let workspace = try Workspace(context: context)

@@ -50,7 +50,7 @@ public struct ReadFileTool: Tool {
     }
 
     public func run(arguments: String, context: ToolContext) async -> ToolOutcome {
-        FileToolRun.outcome {
+        await FileToolRun.outcome(timeout: context.limits.defaultTimeout) { _ in
             let arguments = try ToolArguments(parsing: arguments, allowed: ["path", "offset", "limit"])
             let path = try arguments.path()
             let offset = try arguments.optionalInteger("offset", minimum: 1) ?? 1

@@ -40,7 +40,7 @@ public struct WriteFileTool: Tool {
     }
 
     public func run(arguments: String, context: ToolContext) async -> ToolOutcome {
-        FileToolRun.outcome {
+        await FileToolRun.outcome(timeout: context.limits.defaultTimeout) { _ in
             let arguments = try ToolArguments(parsing: arguments, allowed: ["path", "content"])
             let path = try arguments.path()
             let content = try arguments.string("content")

@@ -81,8 +81,7 @@ public struct ShellTool: Tool {
             resourceLimits: context.limits.resourceLimits
         )
         if let sandbox = context.limits.sandbox {
-            let roots = context.limits.workspaceRoots.map { $0.hasPrefix("/") ? $0 : context.cwd + "/" + $0 }
-            request.argv = sandbox.argv(command: command, writable: [context.cwd] + roots)
+            request.argv = sandbox.argv(command: command, writable: context.limits.writableDirectories(cwd: context.cwd))
         }
         return request
     }
