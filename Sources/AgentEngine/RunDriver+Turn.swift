@@ -125,11 +125,14 @@ extension RunDriver {
     /// Runs one tool call between its two journal entries.
     func runTool(_ call: ToolCallRecord) async throws {
         if cancellation != nil { return }
-        let started = ToolStarted(callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd)
+        let started = ToolStarted(
+            callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd,
+            kind: call.kind == .function ? nil : call.kind)
         try await record(.tool, ToolEventType.started, started)
         let toolStart = ContinuousClock.now
         let outcome = await tools.execute(
-            ToolInvocation(callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd))
+            ToolInvocation(
+                callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd, kind: call.kind))
         configuration.metrics.toolCall(call.name, ContinuousClock.now - toolStart)
         if Task.isCancelled && cancellation == nil {
             // The daemon is stopping, not the user. Killed before it finished is not the same as never started: a
