@@ -94,6 +94,11 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
             ]
         ),
+        // The Agent Client Protocol agent (`agentctl acp`): editors on stdio, translated to the control socket.
+        .target(
+            name: "AgentACP",
+            dependencies: ["AgentModel", "AgentProtocol", "AgentClient"]
+        ),
         // The upstream emulator as a library.
         .target(
             name: "ResponsesEmulator",
@@ -134,7 +139,7 @@ let package = Package(
         .target(
             name: "AgentCLI",
             dependencies: [
-                "AgentModel", "AgentProtocol", "AgentClient",
+                "AgentModel", "AgentProtocol", "AgentClient", "AgentACP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -160,6 +165,7 @@ let package = Package(
         ),
         .testTarget(name: "AgentModelTests", dependencies: ["AgentModel"]),
         .testTarget(name: "AgentProtocolTests", dependencies: ["AgentProtocol", "AgentModel"]),
+        .testTarget(name: "AgentACPTests", dependencies: ["AgentACP", "AgentProtocol", "AgentModel"]),
         .testTarget(name: "AgentCLITests", dependencies: ["AgentCLI", "AgentProtocol", "AgentModel"]),
         // Helpers the test targets share (a quiet command runner, a tmpfs to fill, files made immutable).
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -1,5 +1,5 @@
-import Foundation
 import AgentProtocol
+import Foundation
 
 /// How agentctl words a run's wait before retrying a request.
 enum RetryText {

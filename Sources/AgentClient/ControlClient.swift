@@ -38,7 +38,9 @@ public final class ControlClient: Sendable {
     /// Connects to the daemon's socket.
     ///
     /// - Throws: ``ControlClientError`` `notRunning` ("agentd is not running (no socket at PATH)") when there is
-    ///   no socket or nobody listens; `permissionDenied` when the socket is not accessible.
+    ///   no socket or nobody listens; `permissionDenied` when the socket is not accessible; `untrustedDaemon`
+    ///   (before anything is sent) when the socket or its listener belongs to a user this client does not trust
+    ///   (see ``DaemonTrust``).
     public static func connect(
         socketPath: String, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         maxLineBytes: Int = 64 << 20
@@ -52,6 +54,10 @@ public final class ControlClient: Sendable {
             }
             throw ControlClientError(code: .notRunning, message: "agentd is not running (no socket at \(socketPath))")
         }
+        // Checked before anything is sent: a listener another user planted must never see a prompt.
+        if let problem = DaemonTrust.socketProblem(socketPath: socketPath, socket: info, uid: geteuid()) {
+            throw ControlClientError(code: .untrustedDaemon, message: problem)
+        }
         let asyncChannel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             asyncChannel = try await ClientBootstrap(group: eventLoopGroup)
@@ -64,6 +70,14 @@ public final class ControlClient: Sendable {
                 }
         } catch {
             throw connectError(error, socketPath: socketPath)
+        }
+        let peerUID = await PeerUID.lookup(asyncChannel.channel)
+        let peerProblem = peerUID.flatMap {
+            DaemonTrust.peerProblem(socketPath: socketPath, peerUID: $0, socketOwner: info.st_uid, uid: geteuid())
+        }
+        if let problem = peerUID == nil ? "cannot read the credentials of the process listening on \(socketPath)" : peerProblem {
+            try? await asyncChannel.channel.close()
+            throw ControlClientError(code: .untrustedDaemon, message: problem)
         }
         let client = ControlClient(socketPath: socketPath, channel: asyncChannel.channel)
         await client.startReader(asyncChannel)

@@ -14,6 +14,8 @@ public struct ControlClientError: Error, Hashable, Sendable, CustomStringConvert
         public static let connectionClosed = Code(rawValue: "connection_closed")
         /// The daemon sent something this client cannot read.
         public static let protocolViolation = Code(rawValue: "protocol_violation")
+        /// The socket, or the process listening on it, belongs to a user this client does not send requests to.
+        public static let untrustedDaemon = Code(rawValue: "untrusted_daemon")
         /// Connecting failed for another reason.
         public static let connectFailed = Code(rawValue: "connect_failed")
     }

@@ -88,7 +88,7 @@ public final class ControlServer: Sendable {
                 listener = try await adopt(inheritedListener)
             } else {
                 try SocketPreparation.prepare(path: socketPath, logger: logger)
-                listener = try await SocketPreparation.withPrivateUmask(path: socketPath) { try await bind() }
+                listener = try await SocketPreparation.withPrivateUmask { try await bind() }
             }
             let abandon = state.withLock { state -> Bool in
                 // Re-check after the await: shutdown() may have been called meanwhile.

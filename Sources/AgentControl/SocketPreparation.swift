@@ -22,7 +22,7 @@ enum SocketPreparation {
                 code: .invalidSocketPath,
                 message: "socket path \(path) is \(path.utf8.count) bytes; the limit is \(maxPathBytes)")
         }
-        try prepareDirectory(of: path, logger: logger)
+        try prepareDirectory(of: path)
 
         var info = stat()
         guard lstat(path, &info) == 0 else {
@@ -49,52 +49,61 @@ enum SocketPreparation {
         }
     }
 
-    /// Creates the parent directory with mode 0700 when missing; warns when it is open to group or others.
-    static func prepareDirectory(of path: String, logger: Logger) throws {
+    /// Creates the parent directory with mode 0700 when missing, and refuses one another user could use to swap
+    /// the socket: a symbolic link, not owned by this user, or writable by group or others (as tmux and ssh-agent
+    /// refuse their socket directories). No warning-only mode: a hijacked directory hands every prompt to its owner.
+    ///
+    /// - Throws: ``ControlServerError`` `socketDirectory` saying what is wrong and what to do.
+    static func prepareDirectory(of path: String) throws {
         let directory = parentDirectory(of: path)
         var info = stat()
-        if stat(directory, &info) != 0 {
+        // lstat: a symlink in place of the directory is refused, never followed.
+        if lstat(directory, &info) != 0 {
             guard errno == ENOENT else {
                 throw ControlServerError(code: .socketDirectory, message: "cannot inspect \(directory): \(errnoText())")
             }
             try makeDirectories(directory)
-            return
+            // Checked again: another user may have created it between our lstat and mkdir.
+            guard lstat(directory, &info) == 0 else {
+                throw ControlServerError(code: .socketDirectory, message: "cannot inspect \(directory): \(errnoText())")
+            }
         }
-        guard (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw ControlServerError(code: .socketDirectory, message: "\(directory) is not a directory")
-        }
-        // Not fatal: /tmp-style sticky directories are common in tests, and the socket itself is 0600. The
-        // daemon's default (under $XDG_RUNTIME_DIR or the state dir) is private.
-        if info.st_mode & 0o077 != 0 {
-            logger.warning(
-                "socket directory is accessible to group or others; the socket file itself is 0600",
-                metadata: [
-                    "socket.dir": "\(directory)", "socket.dir_mode": "\(String(info.st_mode & 0o7777, radix: 8))",
-                ])
-        }
-        if info.st_uid != getuid() {
-            logger.warning(
-                "socket directory is owned by another user",
-                metadata: ["socket.dir": "\(directory)", "socket.dir_uid": "\(info.st_uid)"])
+        if let problem = problem(directory: directory, info, uid: geteuid()) {
+            throw ControlServerError(code: .socketDirectory, message: problem)
         }
     }
 
-    /// Runs `body` (the bind) with the umask at 0177 so the socket file is born 0600, then enforces 0600.
+    /// Why a socket directory with `info` (from `lstat`) is unsafe for a daemon running as `uid`, or nil.
+    static func problem(directory: String, _ info: stat, uid: uid_t) -> String? {
+        let advice = "remove it or choose another socket path (--socket)"
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: break
+        case S_IFLNK:
+            return "the socket directory \(directory) is a symbolic link, which agentd does not follow; \(advice)"
+        default:
+            return "the socket directory \(directory) is not a directory; \(advice)"
+        }
+        guard info.st_uid == uid else {
+            return "the socket directory \(directory) is owned by uid \(info.st_uid), not by agentd's uid \(uid): "
+                + "its owner could replace the socket; \(advice)"
+        }
+        guard info.st_mode & 0o022 == 0 else {
+            let mode = String(info.st_mode & 0o7777, radix: 8)
+            return "the socket directory \(directory) is writable by group or others (mode \(mode)), who could "
+                + "replace the socket; run chmod go-w \(directory) or choose another socket path (--socket)"
+        }
+        return nil
+    }
+
+    /// Runs `body` (the bind) with the umask at 0177 so the socket file is born 0600: no chmod on a path afterwards,
+    /// which would follow whatever a path names by then.
     ///
     /// The umask is process-wide: files other threads create during the bind are also born 0600, which is only
     /// stricter. Call this during start-up.
-    static func withPrivateUmask<T>(path: String, _ body: () async throws -> T) async throws -> T {
+    static func withPrivateUmask<T>(_ body: () async throws -> T) async throws -> T {
         let previous = umask(0o177)
-        let result: T
-        do {
-            result = try await body()
-        } catch {
-            umask(previous)
-            throw error
-        }
-        umask(previous)
-        _ = chmod(path, 0o600)
-        return result
+        defer { umask(previous) }
+        return try await body()
     }
 
     enum ProbeResult: Equatable {
@@ -140,11 +149,19 @@ enum SocketPreparation {
             var info = stat()
             if stat(parent, &info) != 0 && errno == ENOENT { try makeDirectories(parent) }
         }
-        if mkdir(directory, 0o700) != 0 && errno != EEXIST {
+        guard mkdir(directory, 0o700) == 0 else {
+            if errno == EEXIST { return }
             throw ControlServerError(code: .socketDirectory, message: "cannot create \(directory): \(errnoText())")
         }
-        // mkdir applies the umask; make the mode exact.
-        _ = chmod(directory, 0o700)
+        // mkdir applies the umask (possibly a stricter one held for a moment by a bind on another thread): set the
+        // mode exactly through a descriptor that did not follow a symlink, never chmod on the path.
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw ControlServerError(code: .socketDirectory, message: "cannot open \(directory): \(errnoText())")
+        }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_uid == geteuid() { _ = fchmod(fd, 0o700) }
     }
 
     static func errnoText() -> String { String(cString: strerror(errno)) }

@@ -14,8 +14,11 @@ public enum RetryAfter {
             }
         }
         if let ms = values["retry-after-ms"].flatMap(Double.init), ms >= 0 { return Int(ms.rounded(.up)) }
-        if let seconds = values["retry-after"].flatMap(Double.init), seconds >= 0 { return Int((seconds * 1000).rounded(.up)) }
-        let resets = ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"].compactMap { values[$0] }.compactMap(duration)
+        if let seconds = values["retry-after"].flatMap(Double.init), seconds >= 0 {
+            return Int((seconds * 1000).rounded(.up))
+        }
+        let resets = ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"].compactMap { values[$0] }.compactMap(
+            duration)
         return resets.min()
     }
 

@@ -28,7 +28,8 @@ public enum ControlEventType {
 public enum ToolEventType {
     public static let started = "tool.started"
     public static let finished = "tool.finished"
-    /// agentd stopped (SIGTERM) and killed the call before it finished: it runs again when the run resumes.
+    /// A call of an idempotent tool that agentd killed (SIGTERM) or found cut short (a crash) before it finished:
+    /// it runs again when the run goes on. A call of any other tool is never abandoned: it waits for a person.
     public static let abandoned = "tool.abandoned"
     /// The model asked for a call the run must not make (a tool the run was not given, or a repeated call id):
     /// it never ran; the payload carries the output the model receives instead, if any.

@@ -22,6 +22,7 @@ extension RunReducer {
     /// The compacted conversation replaces the conversation: a new chain starts from it (the pending tool outputs
     /// were part of what was compacted, since the failed request had already put them in the conversation).
     static func applyCompactionAnswer(_ state: inout RunState, _ json: JSONValue) {
+        state.compactionPending = false
         guard let output = json["output"]?.arrayValue else { return }
         state.conversation = ConversationCompaction.pruned(output)
         state.compactions += output.filter { $0["type"]?.stringValue == ConversationCompaction.itemType }.count

@@ -57,6 +57,8 @@ public struct RunState: Codable, Hashable, Sendable {
     /// The conversation was compacted through `/responses/compact` after a `context_length_exceeded` (at most
     /// once per request: cleared when a response completes).
     public var overflowCompacted: Bool = false
+    /// A `/responses/compact` request was recorded and its answer has not been.
+    public var compactionPending: Bool = false
     /// Responses in a row that ended `incomplete` for `max_output_tokens` and were continued.
     public var incompleteContinuations: Int = 0
     /// The last response ended `incomplete` (`max_output_tokens`): the next request continues it with no input.

@@ -47,7 +47,8 @@ struct HTTPCompactor: Sendable {
                                 NIOSSLClientHandler(context: tls, serverHostname: sni))
                         }
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        try channel.pipeline.syncOperations.addHandler(AnswerCollector(answer: answer, limit: Self.maxAnswer))
+                        try channel.pipeline.syncOperations.addHandler(
+                            AnswerCollector(answer: answer, limit: Self.maxAnswer))
                     }
                 }
                 .connect(host: endpoint.host, port: endpoint.port).get()
@@ -106,7 +107,9 @@ struct HTTPCompactor: Sendable {
         headers.add(name: "Connection", value: "close")
         headers.add(name: "User-Agent", value: UpstreamConfiguration.userAgent)
         if let apiKey = configuration.apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        if let organization = configuration.organization { headers.add(name: "OpenAI-Organization", value: organization) }
+        if let organization = configuration.organization {
+            headers.add(name: "OpenAI-Organization", value: organization)
+        }
         if let project = configuration.project { headers.add(name: "OpenAI-Project", value: project) }
         for (name, value) in configuration.extraHeaders.sorted(by: { $0.key < $1.key })
         where UpstreamConfiguration.isHeaderName(name)
@@ -148,7 +151,8 @@ struct HTTPCompactor: Sendable {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            answer.fail(UpstreamFailure(code: .connectionLost, message: "the connection closed before the answer ended"))
+            answer.fail(
+                UpstreamFailure(code: .connectionLost, message: "the connection closed before the answer ended"))
             context.fireChannelInactive()
         }
 

@@ -3,7 +3,11 @@
 #include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+extern char **environ;
 
 int agent_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
     struct ucred cred;
@@ -31,4 +35,28 @@ int agent_pidfd_open(pid_t pid) {
 #else
     return (int)syscall(434, pid, 0);
 #endif
+}
+
+int agent_scrub_environment_variable(const char *name) {
+    size_t nameLength = strlen(name);
+    // Collected first: unsetenv rewrites the environ array being walked.
+    char *found[16];
+    int count = 0;
+    for (char **entry = environ; entry != NULL && *entry != NULL && count < 16; entry++) {
+        if (strncmp(*entry, name, nameLength) == 0 && (*entry)[nameLength] == '=') {
+            found[count++] = *entry;
+        }
+    }
+    if (count == 0) {
+        return 0;
+    }
+    if (unsetenv(name) != 0) {
+        return -1;
+    }
+    // unsetenv only drops the pointer: the bytes stay where the kernel put them, in the block that
+    // /proc/<pid>/environ shows. Overwrite them (name included, so not even the variable's presence shows).
+    for (int index = 0; index < count; index++) {
+        explicit_bzero(found[index], strlen(found[index]));
+    }
+    return count;
 }

@@ -63,7 +63,9 @@ extension EventFactory {
             if includeEncrypted { members.append(("encrypted_content", .string("gAAAAA" + IDGenerator.randomHex(64)))) }
             return .object(members)
         }
-        func part(_ text: String) -> JSONValue { .object([("type", .string("summary_text")), ("text", .string(text))]) }
+        func part(_ text: String) -> JSONValue {
+            .object([("type", .string("summary_text")), ("text", .string(text))])
+        }
         let location: [(String, JSONValue)] = [
             ("item_id", .string(id)), ("output_index", .int(outputIndex)), ("summary_index", .int(0)),
         ]

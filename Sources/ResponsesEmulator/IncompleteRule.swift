@@ -64,7 +64,10 @@ enum IncompleteRule {
             case .phasedMessage(let t, let p): (text, phase) = (t, p)
             default: continue
             }
-            if filtered { return Cut(index: index, text: String(text.prefix(text.count / 2)), phase: phase, reason: "content_filter") }
+            if filtered {
+                return Cut(
+                    index: index, text: String(text.prefix(text.count / 2)), phase: phase, reason: "content_filter")
+            }
             if let budget, text.utf8.count > budget * 4 {
                 let kept = String(decoding: Array(text.utf8.prefix(max(0, budget * 4))), as: UTF8.self)
                 return Cut(index: index, text: kept, phase: phase, reason: "max_output_tokens")

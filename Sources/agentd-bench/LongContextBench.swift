@@ -22,14 +22,22 @@ extension BenchCommand {
         @Option(help: "websocket, sse, or both.") var transport = "both"
 
         func run() async throws {
-            let transports: [UpstreamTransport] = transport == "both" ? [.websocket, .sse] : [UpstreamTransport(rawValue: transport) ?? .websocket]
+            let transports: [UpstreamTransport] =
+                transport == "both" ? [.websocket, .sse] : [UpstreamTransport(rawValue: transport) ?? .websocket]
             for kind in transports {
                 for compactThreshold in [0, threshold] {
                     let meter = UpstreamMeter()
                     let result = try await EngineOverEmulator.run(
-                        emulator: EmulatorConfiguration(), configure: { $0.connections = 1; $0.transport = kind },
-                        engine: { $0.compactThreshold = compactThreshold }, runs: 1,
-                        model: "emu-big-\(toolCalls)-\(outputBytes)", wrap: { MeteredUpstream(inner: $0, meter: meter) })
+                        emulator: EmulatorConfiguration(),
+                        configure: {
+                            $0.connections = 1; $0.transport = kind
+                        },
+                        engine: {
+                            $0.compactThreshold = compactThreshold
+                            $0.maxResponses = toolCalls + 50
+                        }, runs: 1,
+                        model: "emu-big-\(toolCalls)-\(outputBytes)", wrap: { MeteredUpstream(inner: $0, meter: meter) }
+                    )
                     let latency = Percentiles(meter.latencies)
                     let mode = compactThreshold == 0 ? "off" : "on"
                     let megabytes = Double(meter.bytes) / 1_000_000

@@ -49,6 +49,8 @@ struct AgentDaemonCommand: AsyncParsableCommand {
             return
         }
         var environment = ProcessInfo.processInfo.environment
+        // The key stays in `environment` (this process's memory) for the daemon; the block tools could read is wiped.
+        ProcessHardening.apply()
         let activation: SocketActivation?
         do {
             activation = try SocketActivation.take(environment: &environment)

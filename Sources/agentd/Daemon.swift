@@ -24,8 +24,6 @@ struct Daemon {
         let journal = JournalLogHandler.isJournal(fd: 2, environment: environment)
         LoggingSystem.bootstrap { label in JournalLogHandler(label: label, journal: journal, level: logLevel) }
         let logger = Logger(label: "agentd")
-        // Tools run as the same user: without this they could read the API key from /proc/<agentd>/environ.
-        _ = agent_set_non_dumpable()
         // Tool processes that escape their group (setsid, double forks) are re-parented here, not to init, so
         // the tool runtime can find, kill and reap them (see EscapeContainment).
         _ = agent_set_child_subreaper()
@@ -45,7 +43,11 @@ struct Daemon {
         let metrics = MetricsExporter()
         metrics.bootstrap()
         let hub = EventHub()
-        let sessionDirectory = LedgerSessionDirectory.prepare(socketPath: paths.socket, logger: logger)
+        let sessionDirectory = LedgerSessionDirectory.prepare(socketPath: paths.socket)
+        if activation == nil, case .failure(let problem) = sessionDirectory {
+            // The control server would refuse the same directory; say so once, before the ledger opens.
+            throw problem
+        }
         if case .failure(let problem) = sessionDirectory {
             logger.warning(
                 "no ledger session marker: every unclean exit costs a full check", metadata: ["reason": "\(problem)"])
@@ -79,7 +81,8 @@ struct Daemon {
                     metadata: ["reason": "\(unavailable.reason)"])
             }
         }
-        let environment = environment
+        // Tools and MCP servers get a filtered copy of this; the key is never one of its names.
+        let environment = environment.filter { !ProcessHardening.secretVariables.contains($0.key) }
         // Empty inside the sandbox: the ledger holds every run's prompts and outputs, the socket controls every run.
         let hidden = [paths.stateDirectory, (paths.socket as NSString).deletingLastPathComponent]
         let mcp = try await startMCPServers(logger: logger)
@@ -209,6 +212,9 @@ struct Daemon {
         engine.requireApproval += ToolSetFactory.alwaysApproved(configuration) + alsoApproved
         engine.prewarm = configuration.upstream.prewarm
         RunRequestKeys.apply(run, to: &engine)
+        engine.responseLimits = ResponseLimits(
+            maxBytes: run.maxResponseBytes, maxEvents: run.maxResponseEvents,
+            maxDuration: .milliseconds(run.maxResponseMillis))
         return engine
     }
 

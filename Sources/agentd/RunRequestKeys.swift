@@ -16,7 +16,8 @@ enum RunRequestKeys {
         run.promptCacheRetention = reader.optionalChoice("prompt_cache_retention", allowed: ["in_memory", "24h"])
         run.maxOutputTokens = reader.int("max_output_tokens", default: 0, range: 0...10_000_000)
         run.safetyIdentifier = reader.optionalString("safety_identifier")
-        run.serviceTier = reader.optionalChoice("service_tier", allowed: ["auto", "default", "flex", "priority", "fast"])
+        run.serviceTier = reader.optionalChoice(
+            "service_tier", allowed: ["auto", "default", "flex", "priority", "fast"])
     }
 
     /// Puts the keys into the engine's configuration.

@@ -65,7 +65,10 @@ struct TestServer: Sendable {
         var template = Array("/tmp/agentd-test-XXXXXX".utf8CString)
         let result = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         precondition(result != nil, "mkdtemp failed")
-        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // mkdtemp applies the umask, which a server binding in a concurrent test holds at 0177 for a moment.
+        chmod(path, 0o700)
+        return path
     }
 }
 

@@ -41,7 +41,8 @@ struct RequestSettingsTests {
     @Test func aRebuildResendsAssistantPhaseAndStartsFromTheCompactionItem() {
         var run = state()
         let commentary: JSONValue = [
-            "type": "message", "role": "assistant", "phase": "commentary", "content": [["type": "output_text", "text": "…"]],
+            "type": "message", "role": "assistant", "phase": "commentary",
+            "content": [["type": "output_text", "text": "…"]],
         ]
         run.conversation = ConversationCompaction.pruned([
             Items.userMessage("go"), ["type": "function_call_output", "call_id": "c0", "output": "old"],
@@ -52,6 +53,9 @@ struct RequestSettingsTests {
         let frame = RequestBuilder.createFrame(state: run, tools: [], streamID: nil, includeEncryptedReasoning: true)
         #expect(
             frame["input"]
-                == .array([Items.userMessage("go"), ["type": "compaction", "id": "cmp_1", "encrypted_content": "gAAA"], commentary]))
+                == .array([
+                    Items.userMessage("go"), ["type": "compaction", "id": "cmp_1", "encrypted_content": "gAAA"],
+                    commentary,
+                ]))
     }
 }

@@ -23,7 +23,8 @@ struct LongContextEndToEndTests {
         let harness = try await DaemonHarness(emulatorArguments: ["--context-window", "\(Self.window)"])
         defer { Task { await harness.stop() } }
 
-        let live = try await harness.agentctl(["start", "--model", Self.model, "read thirty big outputs"], timeout: .seconds(300))
+        let live = try await harness.agentctl(
+            ["start", "--model", Self.model, "read thirty big outputs"], timeout: .seconds(300))
         #expect(live.status == 0, "stderr: \(live.stderr.suffix(5))")
         #expect(live.stdout.contains("digest=\(try Self.expectedDigest())"))
 
@@ -52,7 +53,8 @@ struct LongContextEndToEndTests {
             daemonConfig: "[run]\ncompact_threshold = \(Self.window / 2)\n")
         defer { Task { await harness.stop() } }
 
-        let live = try await harness.agentctl(["start", "--model", Self.model, "read thirty big outputs"], timeout: .seconds(300))
+        let live = try await harness.agentctl(
+            ["start", "--model", Self.model, "read thirty big outputs"], timeout: .seconds(300))
         #expect(live.status == 0, "stderr: \(live.stderr.suffix(5))")
         #expect(live.stdout.contains("digest=\(try Self.expectedDigest())"))
 
@@ -61,7 +63,12 @@ struct LongContextEndToEndTests {
         #expect(!events.contains { $0.payload.contains("context_length_exceeded") })
         #expect(!events.contains { $0.type == CompactionEventType.request })
         let creates = try events.filter { $0.type == UpstreamEventType.create }.map { try JSONValue.parse($0.payload) }
-        #expect(creates.allSatisfy { $0["context_management"] == [["type": "compaction", "compact_threshold": .number(Double(Self.window / 2))]] })
+        #expect(
+            creates.allSatisfy {
+                $0["context_management"] == [
+                    ["type": "compaction", "compact_threshold": .number(Double(Self.window / 2))]
+                ]
+            })
         #expect(creates.allSatisfy { $0["prompt_cache_key"]?.stringValue == id })
         let compacted = events.filter { $0.type == "response.compaction.compacting" }
         #expect(compacted.count >= 4)
@@ -79,11 +86,15 @@ struct LongContextEndToEndTests {
             emulatorArguments: ["--context-window", "\(Self.window)"],
             daemonConfig: "[run]\ncompact_threshold = \(Self.window / 2)\n")
         defer { Task { await harness.stop() } }
-        let started = try await harness.agentctl(["start", "--detach", "--json", "--model", Self.model, "read thirty big outputs"])
-        let id = try #require(try JSONDecoder().decode([String: String].self, from: Data(started.stdout.joined().utf8))["id"])
+        let started = try await harness.agentctl([
+            "start", "--detach", "--json", "--model", Self.model, "read thirty big outputs",
+        ])
+        let id = try #require(
+            try JSONDecoder().decode([String: String].self, from: Data(started.stdout.joined().utf8))["id"])
 
         // SIGKILL once the first response carrying a compaction item is committed.
-        let watcher = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
+        let watcher = try ChildProcess(
+            "agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
         _ = try await watcher.waitForLine { line in
             line.contains(#""type":"response.completed""#) && line.contains(#"\"type\":\"compaction\""#)
         }
@@ -107,7 +118,11 @@ struct LongContextEndToEndTests {
                 $0.seq > firstCompacted.seq && $0.type == UpstreamEventType.create
                     && !$0.payload.contains("previous_response_id")
             })
-        #expect(events.contains { $0.type == RunEventType.interrupted || $0.type == RunEventType.resumed || $0.type == RunEventType.chainReset })
+        #expect(
+            events.contains {
+                $0.type == RunEventType.interrupted || $0.type == RunEventType.resumed
+                    || $0.type == RunEventType.chainReset
+            })
         let frame = try JSONValue.parse(rebuilt.payload)
         let input = Items.normalize(frame["input"])
         let compaction = try #require(input.firstIndex { $0["type"]?.stringValue == "compaction" })
@@ -137,10 +152,13 @@ struct LongContextEndToEndTests {
         var decided: Set<String> = []
         for _ in 0..<5 {
             let known = decided
-            let follower = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
+            let follower = try ChildProcess(
+                "agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
             let line = try await follower.waitForLine(timeout: .seconds(300)) { line in
                 guard let event = try? JSONCoding.decode(LedgerEvent.self, from: line) else { return false }
-                if event.kind == .run, [RunEventType.completed, RunEventType.failed, RunEventType.cancelled].contains(event.type) {
+                if event.kind == .run,
+                    [RunEventType.completed, RunEventType.failed, RunEventType.cancelled].contains(event.type)
+                {
                     return true
                 }
                 guard event.type == ControlEventType.approvalRequested,

@@ -34,7 +34,9 @@ struct ServiceRealitiesEndToEndTests {
 
         var waits: [(retry: LedgerEvent, next: LedgerEvent)] = []
         for id in ids {
-            let events = try await harness.agentctl(["log", id]).stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
+            let events = try await harness.agentctl(["log", id]).stdout.map {
+                try JSONCoding.decode(LedgerEvent.self, from: $0)
+            }
             for retry in events where retry.type == RunEventType.retryScheduled {
                 let next = try #require(events.first { $0.seq > retry.seq && $0.type == UpstreamEventType.create })
                 waits.append((retry, next))
@@ -54,23 +56,27 @@ struct ServiceRealitiesEndToEndTests {
         defer { Task { await harness.stop() } }
         try await armRateLimitStorm(harness, count: 1, retryAfterMillis: 30_000)
         let started = try await harness.agentctl(["start", "--detach", "--json", "--model", "emu-text", "hi"])
-        let id = try #require(try JSONDecoder().decode([String: String].self, from: Data(started.stdout.joined().utf8))["id"])
-        let watcher = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
+        let id = try #require(
+            try JSONDecoder().decode([String: String].self, from: Data(started.stdout.joined().utf8))["id"])
+        let watcher = try ChildProcess(
+            "agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
         _ = try await watcher.waitForLine { $0.contains(#""type":"run.retry_scheduled""#) }
         watcher.signal(SIGTERM)
         _ = try? await watcher.waitForExit()
 
         let status = try await harness.agentctl(["status"])
-        #expect(status.stdout.contains {
-            // 30 s plus at most 10 % jitter.
-            $0.hasPrefix("retrying") && $0.contains("\(id): rate_limit_exceeded, waiting 3")
-                && $0.hasSuffix(" s as the server asked (retry-after), attempt 1")
-        }, "status: \(status.stdout)")
+        #expect(
+            status.stdout.contains {
+                // 30 s plus at most 10 % jitter.
+                $0.hasPrefix("retrying") && $0.contains("\(id): rate_limit_exceeded, waiting 3")
+                    && $0.hasSuffix(" s as the server asked (retry-after), attempt 1")
+            }, "status: \(status.stdout)")
         let shown = try await harness.agentctl(["show", id])
-        #expect(shown.stdout.contains {
-            $0.hasPrefix("retry     waiting 3")
-                && $0.hasSuffix(" s (server asked: retry-after) after rate_limit_exceeded, attempt 1")
-        }, "show: \(shown.stdout)")
+        #expect(
+            shown.stdout.contains {
+                $0.hasPrefix("retry     waiting 3")
+                    && $0.hasSuffix(" s (server asked: retry-after) after rate_limit_exceeded, attempt 1")
+            }, "show: \(shown.stdout)")
         _ = try await harness.agentctl(["cancel", id])
     }
 
@@ -86,15 +92,23 @@ struct ServiceRealitiesEndToEndTests {
         #expect(live.stdout.joined(separator: "\n").contains(answer))
         #expect(!live.stdout.contains { $0.contains("Running step") })
         #expect(live.stderr.contains { $0.contains("[commentary] Running step 0.") })
-        #expect(live.stderr.contains { $0 == "[thinking] Planning the next step: checking what the earlier tool outputs say." })
+        #expect(
+            live.stderr.contains {
+                $0 == "[thinking] Planning the next step: checking what the earlier tool outputs say."
+            })
 
         let id = String(try #require(live.stderr.first { $0.hasPrefix("run run_") }?.split(separator: " ")[1]))
         let shown = try JSONValue.parse(try await harness.agentctl(["show", id, "--json"]).stdout.joined())
         #expect(shown["output_text"]?.stringValue == answer)
 
-        let events = try await harness.agentctl(["log", id]).stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
+        let events = try await harness.agentctl(["log", id]).stdout.map {
+            try JSONCoding.decode(LedgerEvent.self, from: $0)
+        }
         let creates = try events.filter { $0.type == UpstreamEventType.create }.map { try JSONValue.parse($0.payload) }
-        #expect(creates.allSatisfy { $0["reasoning"] == ["effort": "low", "summary": "auto"] && $0["max_output_tokens"] == 10 })
+        #expect(
+            creates.allSatisfy {
+                $0["reasoning"] == ["effort": "low", "summary": "auto"] && $0["max_output_tokens"] == 10
+            })
         // Each cut response is continued with no new input, from the cut response.
         let cuts = events.filter { $0.type == "response.incomplete" }
         #expect(cuts.count == 2)
@@ -110,6 +124,25 @@ struct ServiceRealitiesEndToEndTests {
         #expect(events.contains { $0.type == UpstreamEventType.reasoningSummaryDelta })
         // Commentary messages keep their phase in the conversation that a rebuild resends.
         #expect(events.contains { $0.type == "response.completed" && $0.payload.contains(#""phase":"commentary""#) })
+    }
+
+    @Test func automaticCompactionRulesOutSteeringAndInputGoesToTheNextRequestOnce() async throws {
+        // The default config asks for compaction on every request, which the service does not steer.
+        let harness = try await DaemonHarness()
+        defer { Task { await harness.stop() } }
+        let run = try await harness.startDetached(["--model", "emu-text-wait-steer", "first words"])
+        let follower = try harness.follow(run)
+        _ = try await follower.waitForLine { $0.contains(#""type":"response.output_text.delta""#) }
+        let added = try await harness.agentctl(["input", run, "--id", "late", "--json", "queue", "me"])
+        #expect(added.status == 0, "stderr: \(added.stderr)")
+        #expect(try await follower.waitForExit(timeout: .seconds(60)) == 0)
+
+        let events = try await harness.ledger(run)
+        let refusals = events.filter { $0.type == SteerEventType.failed }
+        #expect(refusals.count == 1)
+        #expect(refusals.first?.payload.contains("steering_not_supported") == true)
+        let shown = try JSONValue.parse(try await harness.agentctl(["show", run, "--json"]).stdout.joined())
+        #expect(shown["output_text"]?.stringValue == "You said: first wordsYou said: queue me")
     }
 
     @Test func aContentFilterEndsTheRunWithAClearReason() async throws {

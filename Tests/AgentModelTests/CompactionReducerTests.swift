@@ -81,13 +81,37 @@ struct CompactionReducerTests {
         #expect(error.code == UpstreamError.contextLengthExceeded)
     }
 
+    @Test func aCompactionTheServiceFindsTooLongFailsTheRunInsteadOfLooping() {
+        let overflow: (EventKind, String, String) = (
+            .upstreamIn, "error",
+            #"{"type":"error","status":400,"error":{"type":"invalid_request_error","code":"context_length_exceeded","message":"too long","param":"input"}}"#
+        )
+        let compact: (EventKind, String, String) = (.upstreamOut, CompactionEventType.request, #"{"model":"m","input":[]}"#)
+        let state = RunReducer.replay(Self.run, events([Self.started, Self.firstCreate, overflow, compact, overflow]))
+        #expect(!state.compactionPending)
+        guard case .failed(let error) = state.nextStep else {
+            Issue.record("expected failed, got \(state.nextStep)")
+            return
+        }
+        #expect(error.code == UpstreamError.contextLengthExceeded)
+
+        // A transient failure of the compaction is retried like a turn (the retry policy decides).
+        let transient: (EventKind, String, String) = (
+            .upstreamIn, "error", #"{"type":"error","error":{"type":"server_error","code":null,"message":"down"}}"#
+        )
+        let retried = RunReducer.replay(Self.run, events([Self.started, Self.firstCreate, overflow, compact, transient]))
+        #expect(!retried.overflowCompacted)
+        #expect(retried.nextStep == .failed(UpstreamError(type: "server_error", message: "down")))
+    }
+
     @Test func aResponseCutAtMaxOutputTokensIsContinuedABoundedNumberOfTimes() {
         let cut: (EventKind, String, String) = (
             .upstreamIn, "response.incomplete",
             #"{"type":"response.incomplete","response":{"id":"r1","status":"incomplete","incomplete_details":{"reason":"max_output_tokens"},"output":[{"type":"message","role":"assistant","status":"incomplete","content":[{"type":"output_text","text":"part"}]}]}}"#
         )
         let more: (EventKind, String, String) = (
-            .upstreamOut, "response.create", #"{"type":"response.create","model":"m","previous_response_id":"r1","input":[]}"#
+            .upstreamOut, "response.create",
+            #"{"type":"response.create","model":"m","previous_response_id":"r1","input":[]}"#
         )
         var specs = [Self.started, Self.firstCreate, cut]
         var state = RunReducer.replay(Self.run, events(specs))
@@ -123,8 +147,14 @@ struct CompactionReducerTests {
 
     @Test func onlyFinalAnswerTextIsTheAnswer() {
         let output: [JSONValue] = [
-            ["type": "message", "role": "assistant", "phase": "commentary", "content": [["type": "output_text", "text": "Working."]]],
-            ["type": "message", "role": "assistant", "phase": "final_answer", "content": [["type": "output_text", "text": "42"]]],
+            [
+                "type": "message", "role": "assistant", "phase": "commentary",
+                "content": [["type": "output_text", "text": "Working."]],
+            ],
+            [
+                "type": "message", "role": "assistant", "phase": "final_answer",
+                "content": [["type": "output_text", "text": "42"]],
+            ],
         ]
         #expect(Items.messageText(output) == "42")
     }

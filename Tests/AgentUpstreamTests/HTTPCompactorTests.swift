@@ -12,7 +12,9 @@ import Testing
             let upstream = SSEUpstream(configuration: testConfiguration(baseURL), logger: .init(label: "test"))
             let body: JSONValue = [
                 "model": "emu-text",
-                "input": [Items.userMessage("go"), ["type": "message", "role": "assistant", "content": "long answer"]],
+                "input": [
+                    Items.userMessage("go"), ["type": "message", "role": "assistant", "content": "long answer"],
+                ],
             ]
             let answer = try JSONValue.parse(try await upstream.compact(body.serialized))
             #expect(answer["object"] == "response.compaction")
@@ -36,7 +38,9 @@ import Testing
 
     @Test func theWebSocketUpgradeCarriesTheUserAgent() {
         let configuration = UpstreamConfiguration(url: URL(string: "ws://127.0.0.1:1/v1/responses")!)
-        #expect(WebSocketPool.clientConfiguration(configuration).additionalHeaders[.userAgent] == UpstreamConfiguration.userAgent)
+        #expect(
+            WebSocketPool.clientConfiguration(configuration).additionalHeaders[.userAgent]
+                == UpstreamConfiguration.userAgent)
         #expect(UpstreamConfiguration.userAgent.hasPrefix("agentd/"))
     }
 }

@@ -14,7 +14,10 @@ struct CompactionRuleTests {
     }
 
     private func call(_ callID: String) -> JSONValue {
-        .object([("type", .string("function_call")), ("call_id", .string(callID)), ("name", .string("shell")), ("arguments", .string("{}"))])
+        .object([
+            ("type", .string("function_call")), ("call_id", .string(callID)), ("name", .string("shell")),
+            ("arguments", .string("{}")),
+        ])
     }
 
     @Test("a compaction item stands for everything before it, and the model still sees all of it")

@@ -40,7 +40,8 @@ enum V4AApplier {
             }
             let old = hunk.old
             guard let position = find(old, in: file, from: cursor, endOfFile: hunk.endOfFile) else {
-                throw mismatch(hunk, in: file.lines, from: cursor, path: path)
+                let limit = hunk.endOfFile ? file.realLineCount : file.lines.count
+                throw mismatch(hunk, in: file.lines, from: cursor, limit: limit, path: path)
             }
             for edit in hunk.edits {
                 replacements.append((position + edit.offset, edit.removed, edit.added))
@@ -91,14 +92,17 @@ enum V4AApplier {
     }
 
     /// The error for a hunk whose lines are not in the file: the first line that differs at the closest place.
-    private static func mismatch(_ hunk: V4AHunk, in lines: [String], from cursor: Int, path: String) -> FileToolError {
+    private static func mismatch(
+        _ hunk: V4AHunk, in lines: [String], from cursor: Int, limit: Int, path: String
+    ) -> FileToolError {
         let old = hunk.old
         let loose = Comparison.ignoringSurroundingWhitespace
         // The closest place: the start at or after the cursor where the most leading lines match loosely.
         var best = (start: cursor, matched: 0)
-        for start in cursor..<max(cursor, lines.count) {
+        for start in cursor..<max(cursor, limit) {
             var matched = 0
-            while matched < old.count, start + matched < lines.count,
+            // Short of the whole hunk: a loose match of all of it would have been found (within `limit`).
+            while matched < old.count - 1, start + matched < limit,
                 loose.key(lines[start + matched]) == loose.key(old[matched])
             {
                 matched += 1

@@ -11,6 +11,11 @@ int agent_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 /// Marks the process non-dumpable so processes of the same user cannot read its memory or environ.
 int agent_set_non_dumpable(void);
 
+/// Removes `name` from the environment and overwrites the bytes of every `name=value` string it had, which
+/// `/proc/<pid>/environ` would otherwise still show after `unsetenv`. Call before other threads read the
+/// environment. Returns how many entries were scrubbed (0 when absent), or -1 with errno set.
+int agent_scrub_environment_variable(const char *name);
+
 /// Makes this process a child subreaper so orphaned tool grandchildren are re-parented to it.
 int agent_set_child_subreaper(void);
 
