@@ -19,6 +19,7 @@ extension TerminalSnapshotTests {
                 Self.normalized(screen) == """
                     $ agentctl start --model emu-slow-1-4000 'one slow step'
                     run RUN started (model emu-slow-1-4000)
+                    [thinking] Planning the next step: checking what the earlier tool outputs say.
                     agentctl: detached; the run continues: agentctl attach RUN
                     $ echo exit=$?
                     exit=130
@@ -48,6 +49,7 @@ extension TerminalSnapshotTests {
                 Self.normalized(screen) == """
                     $ agentctl start --model emu-slow-1-4000 'one slow step'
                     run RUN started (model emu-slow-1-4000)
+                    [thinking] Planning the next step: checking what the earlier tool outputs say.
                     agentctl: detached; the run continues: agentctl attach RUN
                     cancel run RUN? [y/N] yes
                     run RUN: cancel requested
