@@ -377,6 +377,30 @@ async def check_load_a_terminal_run(daemon):
     assert len(resolved) == 1 and resolved[0]["approved"] and resolved[0]["reason"] == "allow_once in acp-check" or resolved[0]["reason"].startswith("allow_once in"), resolved
 
 
+async def check_list_resume_close(daemon):
+    """session/list finds a terminal's run by cwd; session/resume follows it without replay; session/close stops."""
+    started = daemon.agentctl("start", "--detach", "--json", "--model", "emu-script", "say listed")
+    assert started.returncode == 0, started.stderr
+    rid = json.loads(started.stdout)["id"]
+    assert daemon.agentctl("attach", "--json", rid).returncode == 0  # to its end
+    editor = Editor()
+    async with spawn(daemon, editor) as (conn, _):
+        await conn.initialize(protocol_version=1)
+        listed = await asyncio.wait_for(conn.list_sessions(cwd=daemon.work), TIMEOUT)
+        mine = [s for s in listed.sessions if s.session_id == rid]
+        assert mine and mine[0].cwd == daemon.work and mine[0].title == "say listed", listed
+        elsewhere = await asyncio.wait_for(conn.list_sessions(cwd="/nonexistent"), TIMEOUT)
+        assert not elsewhere.sessions, elsewhere
+        await asyncio.wait_for(conn.resume_session(cwd=daemon.work, session_id=rid), TIMEOUT)
+        assert not editor.of(rid), f"resume replayed {editor.kinds()}"
+        await asyncio.wait_for(conn.close_session(session_id=rid), TIMEOUT)
+        try:
+            await conn.prompt(session_id=rid, prompt=prompt_blocks("say after close"))
+            raise AssertionError("a closed session took a prompt")
+        except acp.RequestError as error:
+            assert error.code == -32602 and error.data["field"] == "sessionId", error
+
+
 async def check_permissions(daemon):
     answers = {"touch allowed.marker": "allow_once", "touch rejected.marker": "reject_once"}
 
@@ -535,6 +559,7 @@ async def main():
         ("session/load while a turn runs: replay and live updates", check_load_while_running),
         ("load a terminal's run: replay, permission, live updates", check_load_a_terminal_run),
         ("cancel a loaded run during a sleep", check_cancel_a_loaded_run),
+        ("session/list, resume, close", check_list_resume_close),
         ("permissions allow_once / reject_once", check_permissions),
         ("first decision wins: agentctl approve before the editor", check_first_decision_wins),
         ("10 MB prompt and an editor that stops reading", check_huge_prompt_and_stalled_reader),
