@@ -209,6 +209,9 @@ struct Daemon {
         engine.requireApproval += ToolSetFactory.alwaysApproved(configuration) + alsoApproved
         engine.prewarm = configuration.upstream.prewarm
         RunRequestKeys.apply(run, to: &engine)
+        engine.responseLimits = ResponseLimits(
+            maxBytes: run.maxResponseBytes, maxEvents: run.maxResponseEvents,
+            maxDuration: .milliseconds(run.maxResponseMillis))
         return engine
     }
 

@@ -46,6 +46,9 @@ struct DaemonConfiguration: Equatable {
         var maxOutputTokens = 0
         var safetyIdentifier: String?
         var serviceTier: String?
+        var maxResponseBytes = 64 << 20
+        var maxResponseEvents = 250_000
+        var maxResponseMillis = 1_800_000
     }
 
     struct Ledger: Equatable {
@@ -169,6 +172,9 @@ struct DaemonConfiguration: Equatable {
                 "include_encrypted_reasoning",
                 "must stay true: agentd sends store = false, and a full-context resend needs the encrypted reasoning")
         }
+        config.run.maxResponseBytes = run.int("max_response_bytes", default: 64 << 20, range: 1024...(1 << 32))
+        config.run.maxResponseEvents = run.int("max_response_events", default: 250_000, range: 10...100_000_000)
+        config.run.maxResponseMillis = run.int("max_response_ms", default: 1_800_000, range: 100...86_400_000)
         errors += run.finish()
 
         let ledger = section("ledger")

@@ -39,7 +39,7 @@ struct DaemonLifecycleTests {
 
         // Wait until the run is inside a tool call, then stop the daemon.
         let watcher = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
-        let killed = try await watcher.waitForLine { $0.contains(#""type":"tool.started""#) }
+        _ = try await watcher.waitForLine { $0.contains(#""type":"tool.started""#) }
         let stopRequested = ContinuousClock.now
         harness.daemon.signal(SIGTERM)
         #expect(try await harness.daemon.waitForExit(timeout: .seconds(10)) == 0)
@@ -61,6 +61,9 @@ struct DaemonLifecycleTests {
         let request = try JSONCoding.decode(
             ApprovalRequested.self, from: try JSONCoding.decode(LedgerEvent.self, from: asked).payload)
         #expect(request.reason == .uncertain)
+        // The call the stop cut short: the last one the ledger shows started (the watcher's first `tool.started`
+        // may be an earlier call, replayed from history).
+        let killed = try #require(log.stdout.last { $0.contains(#""type":"tool.started""#) })
         let killedCall = try JSONCoding.decode(ToolStarted.self, from: try JSONCoding.decode(LedgerEvent.self, from: killed).payload)
         #expect(request.callID == killedCall.callID)
 
