@@ -5,7 +5,9 @@ Usage: acp_check.py BIN_DIR   (BIN_DIR holds the built agentd, agentctl and resp
 Exits 0 when every check passed. Started by scripts/acp-check.sh, which creates the venv and builds.
 """
 
+import array
 import asyncio
+import fcntl
 import json
 import os
 import shutil
@@ -13,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 
 import acp
@@ -186,10 +189,19 @@ def spawn(daemon, editor, *args):
     )
 
 
+class NoConversations(Exception):
+    """agentd predates conversations (issue 16): session/new cannot start a run without a prompt."""
+
+
 async def open_session(conn, daemon):
     init = await conn.initialize(protocol_version=1, client_info=schema.Implementation(name="acp-check", version="1"))
     assert init.protocol_version == 1
-    session = await conn.new_session(cwd=daemon.work, mcp_servers=[])
+    try:
+        session = await conn.new_session(cwd=daemon.work, mcp_servers=[])
+    except acp.RequestError as error:
+        if "cannot hold a conversation" in str(error):
+            raise NoConversations(str(error))
+        raise
     return session.session_id
 
 
@@ -365,6 +377,30 @@ async def check_load_a_terminal_run(daemon):
     assert len(resolved) == 1 and resolved[0]["approved"] and resolved[0]["reason"] == "allow_once in acp-check" or resolved[0]["reason"].startswith("allow_once in"), resolved
 
 
+async def check_list_resume_close(daemon):
+    """session/list finds a terminal's run by cwd; session/resume follows it without replay; session/close stops."""
+    started = daemon.agentctl("start", "--detach", "--json", "--model", "emu-script", "say listed")
+    assert started.returncode == 0, started.stderr
+    rid = json.loads(started.stdout)["id"]
+    assert daemon.agentctl("attach", "--json", rid).returncode == 0  # to its end
+    editor = Editor()
+    async with spawn(daemon, editor) as (conn, _):
+        await conn.initialize(protocol_version=1)
+        listed = await asyncio.wait_for(conn.list_sessions(cwd=daemon.work), TIMEOUT)
+        mine = [s for s in listed.sessions if s.session_id == rid]
+        assert mine and mine[0].cwd == daemon.work and mine[0].title == "say listed", listed
+        elsewhere = await asyncio.wait_for(conn.list_sessions(cwd="/nonexistent"), TIMEOUT)
+        assert not elsewhere.sessions, elsewhere
+        await asyncio.wait_for(conn.resume_session(cwd=daemon.work, session_id=rid), TIMEOUT)
+        assert not editor.of(rid), f"resume replayed {editor.kinds()}"
+        await asyncio.wait_for(conn.close_session(session_id=rid), TIMEOUT)
+        try:
+            await conn.prompt(session_id=rid, prompt=prompt_blocks("say after close"))
+            raise AssertionError("a closed session took a prompt")
+        except acp.RequestError as error:
+            assert error.code == -32602 and error.data["field"] == "sessionId", error
+
+
 async def check_permissions(daemon):
     answers = {"touch allowed.marker": "allow_once", "touch rejected.marker": "reject_once"}
 
@@ -457,40 +493,60 @@ async def check_restart_between_prompts(daemon):
 
 
 async def check_huge_prompt_and_stalled_reader(daemon):
-    """A 10 MB prompt and an editor that stops reading do not hurt another editor's session."""
+    """An editor that stops reading, and a 10 MB prompt, do not hurt another session.
+
+    The stalled editor loads a run with a large history and never reads its stdout. Another editor follows a run
+    waiting on a flag file, sends a 10 MB prompt to it (more than agentd's 1 MiB control line: agentd refuses it
+    and closes that control connection), and still sees the run's live end after the flag is set: agentctl acp
+    reconnected and reattached."""
+
+    def start(script):
+        started = daemon.agentctl("start", "--detach", "--json", "--model", "emu-script", script)
+        assert started.returncode == 0, started.stderr
+        return json.loads(started.stdout)["id"]
+
+    noisy = start('call shell {"cmd":"seq 1 300000"}\nsay ' + "many words " * 8000 + "\nsay noisy done")
+    flag = os.path.join(daemon.work, "huge.flag")
+    waiting = start('call shell {"cmd":"while [ ! -e huge.flag ]; do sleep 0.05; done"}\nsay after the flag')
     env = dict(os.environ, AGENTD_SOCKET=daemon.socket)
     stalled = subprocess.Popen(
-        [f"{BIN}/agentctl", "acp", "--model", "emu-script"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=daemon.work
+        [f"{BIN}/agentctl", "acp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=daemon.work
     )
-    stalled.stdin.write((json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": 1}}) + "\n").encode())
-    stalled.stdin.write((json.dumps({"jsonrpc": "2.0", "id": 2, "method": "session/new", "params": {"cwd": daemon.work, "mcpServers": []}}) + "\n").encode())
-    stalled.stdin.flush()
-    first = json.loads(stalled.stdout.readline())
-    assert first["id"] == 1
-    stalled_session = json.loads(stalled.stdout.readline())["result"]["sessionId"]
-    # From here on nobody reads its stdout, while its session streams a lot.
-    noisy = 'call shell {"cmd":"seq 1 200000"}\ncall shell {"cmd":"seq 1 200000"}\nsay noisy done'
-    stalled.stdin.write((json.dumps({"jsonrpc": "2.0", "id": 3, "method": "session/prompt", "params": {"sessionId": stalled_session, "prompt": [{"type": "text", "text": noisy}]}}) + "\n").encode())
-    stalled.stdin.flush()
+    try:
+        for message in (
+            {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": 1}},
+            {"jsonrpc": "2.0", "id": 2, "method": "session/load", "params": {"sessionId": noisy, "cwd": daemon.work, "mcpServers": []}},
+        ):
+            stalled.stdin.write((json.dumps(message) + "\n").encode())
+        stalled.stdin.flush()  # and its stdout is never read from here on
 
-    editor = Editor()
-    async with spawn(daemon, editor) as (conn, _):
-        sid = await open_session(conn, daemon)
-        huge = "x" * (10 << 20)
-        try:
-            answer = await asyncio.wait_for(conn.prompt(session_id=sid, prompt=prompt_blocks(huge)), TIMEOUT)
-            huge_result = f"answered {answer.stop_reason}"
-        except acp.RequestError as error:
-            huge_result = f"refused: {error}"
-        # The same session and editor go on after it.
-        ok = await asyncio.wait_for(conn.prompt(session_id=sid, prompt=prompt_blocks("say still here")), TIMEOUT)
-        assert ok.stop_reason == "end_turn"
-        assert editor.text(sid).endswith("still here"), editor.text(sid)
-        print(f"acp-check: 10 MB prompt {huge_result}", file=sys.stderr)
-    status = json.loads(daemon.agentctl("show", "--json", stalled_session).stdout or "{}")
-    print(f"acp-check: the stalled editor's session is {status.get('status', status)}", file=sys.stderr)
-    stalled.kill()
-    stalled.wait()
+        editor = Editor()
+        async with spawn(daemon, editor) as (conn, _):
+            await conn.initialize(protocol_version=1)
+            await asyncio.wait_for(conn.load_session(cwd=daemon.work, session_id=waiting, mcp_servers=[]), TIMEOUT)
+            await editor.wait_for(lambda: any(u.status == "in_progress" for u in editor.of(waiting, "tool_call_update")), "the waiting call")
+            try:
+                await asyncio.wait_for(conn.prompt(session_id=waiting, prompt=prompt_blocks("x" * (10 << 20))), TIMEOUT)
+                raise AssertionError("a 10 MB prompt was taken over a 1 MiB control line")
+            except acp.RequestError as error:
+                assert error.code == -32005, error
+            open(flag, "w").close()
+            await editor.wait_for(lambda: editor.text(waiting).endswith("after the flag"), "the live end after the refused prompt")
+        status = daemon.agentctl("status")
+        assert status.returncode == 0, status.stderr
+        # The noisy run is never held up by its stalled follower: a terminal follows it to its end.
+        followed = daemon.agentctl("attach", "--json", noisy)
+        assert followed.returncode == 0, followed.stderr[-500:]
+        assert json.loads(daemon.agentctl("show", "--json", noisy).stdout)["status"] == "completed"
+        assert stalled.poll() is None, "the stalled editor's agentctl acp exited"
+        unread = array.array("i", [0])
+        fcntl.ioctl(stalled.stdout.fileno(), termios.FIONREAD, unread)
+        assert unread[0] >= 60000, f"the stalled editor's pipe holds only {unread[0]} bytes: it never stalled"
+    finally:
+        stalled.kill()
+        stalled.wait()
+        if os.path.exists(flag):
+            os.remove(flag)
 
 
 async def main():
@@ -503,12 +559,14 @@ async def main():
         ("session/load while a turn runs: replay and live updates", check_load_while_running),
         ("load a terminal's run: replay, permission, live updates", check_load_a_terminal_run),
         ("cancel a loaded run during a sleep", check_cancel_a_loaded_run),
+        ("session/list, resume, close", check_list_resume_close),
         ("permissions allow_once / reject_once", check_permissions),
         ("first decision wins: agentctl approve before the editor", check_first_decision_wins),
         ("10 MB prompt and an editor that stops reading", check_huge_prompt_and_stalled_reader),
         ("daemon restart between prompts", check_restart_between_prompts),
     ]
     failed = 0
+    skipped = 0
     only = os.environ.get("ACP_CHECK_ONLY")
     try:
         for name, check in checks:
@@ -520,6 +578,10 @@ async def main():
                 if asyncio.iscoroutine(result):
                     await asyncio.wait_for(result, 3 * TIMEOUT)
                 print(f"acp-check: PASS {name} ({time.time() - started:.1f} s)", file=sys.stderr)
+            except NoConversations:
+                # Until conversations (run/start without a prompt, run/prompt) are in agentd, session/new refuses.
+                skipped += 1
+                print(f"acp-check: SKIP {name}: this agentd has no conversations yet (issue 16)", file=sys.stderr)
             except Exception as error:
                 failed += 1
                 print(f"acp-check: FAIL {name}: {type(error).__name__}: {error}", file=sys.stderr)
@@ -530,7 +592,11 @@ async def main():
         shutil.rmtree(daemon.dir, ignore_errors=True)
     for violation in violations:
         print(f"acp-check: SCHEMA VIOLATION {violation}", file=sys.stderr)
-    print(f"acp-check: {validated} messages validated against the schema, {len(violations)} violations, {failed} checks failed", file=sys.stderr)
+    print(
+        f"acp-check: {validated} messages validated against the schema, {len(violations)} violations, "
+        f"{failed} checks failed, {skipped} skipped",
+        file=sys.stderr,
+    )
     return 1 if failed or violations else 0
 
 
