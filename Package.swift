@@ -1,9 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only: the daemon is built on Linux interfaces (SO_PEERCRED, cgroup v2, pidfds, prctl, /proc).
 let package = Package(
     name: "agentd",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "agentd", targets: ["agentd"]),
         .executable(name: "agentctl", targets: ["agentctl"]),
@@ -94,6 +94,11 @@ let package = Package(
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
             ]
         ),
+        // The Agent Client Protocol agent (`agentctl acp`): editors on stdio, translated to the control socket.
+        .target(
+            name: "AgentACP",
+            dependencies: ["AgentModel", "AgentProtocol", "AgentClient"]
+        ),
         // The upstream emulator as a library.
         .target(
             name: "ResponsesEmulator",
@@ -105,6 +110,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Benchmark code shared by agentd-bench and its tests (ledger fixture and benchmarks, tool spawn timing,
+        // percentiles); no production module depends on it.
+        .target(name: "AgentBenchKit", dependencies: ["AgentModel", "AgentLedger", "AgentTools"]),
         // Tiny C shims for Linux APIs Glibc does not export to Swift (ucred, prctl).
         .target(name: "CAgentSupport"),
         // The engine's run feed as the control server's attach source (used by agentd and agentd-bench).
@@ -127,13 +135,16 @@ let package = Package(
             name: "mcp-test-server",
             dependencies: ["AgentMCP", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")]
         ),
-        .executableTarget(
-            name: "agentctl",
+        // agentctl's commands, rendering and output streams, as a library the unit tests drive with captured streams.
+        .target(
+            name: "AgentCLI",
             dependencies: [
-                "AgentModel", "AgentProtocol", "AgentClient",
+                "AgentModel", "AgentProtocol", "AgentClient", "AgentACP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The thin `agentctl` executable: standard streams in, exit code out.
+        .executableTarget(name: "agentctl", dependencies: ["AgentCLI"]),
         .executableTarget(
             name: "responses-emulator",
             dependencies: [
@@ -147,16 +158,22 @@ let package = Package(
             dependencies: [
                 "AgentMCP", "mcp-test-server",
                 "AgentModel", "AgentLedger", "AgentEngine", "AgentTools", "AgentUpstream", "ResponsesEmulator",
-                "AgentControl", "AgentClient", "AgentProtocol", "AgentEngineControl",
+                "AgentControl", "AgentClient", "AgentProtocol", "AgentEngineControl", "AgentBenchKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "AgentModelTests", dependencies: ["AgentModel"]),
         .testTarget(name: "AgentProtocolTests", dependencies: ["AgentProtocol", "AgentModel"]),
+        .testTarget(name: "AgentACPTests", dependencies: ["AgentACP", "AgentProtocol", "AgentModel"]),
+        .testTarget(name: "AgentCLITests", dependencies: ["AgentCLI", "AgentProtocol", "AgentModel"]),
         // Helpers the test targets share (a quiet command runner, a tmpfs to fill, files made immutable).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "AgentLedgerTests", dependencies: ["AgentLedger", "AgentModel", "TestSupport"]),
+        .testTarget(
+            name: "AgentLedgerTests",
+            dependencies: ["AgentLedger", "AgentModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "AgentBenchKitTests", dependencies: ["AgentBenchKit", "AgentModel", "TestSupport"]),
         .testTarget(
             name: "AgentUpstreamTests",
             dependencies: [

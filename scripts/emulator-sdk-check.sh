@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds and starts responses-emulator, then validates every event it sends against the official OpenAI Python
-# SDK (openai[realtime]==3.57.0, installed into a throwaway venv) with scripts/emulator_sdk_check.py.
+# SDK (openai[realtime]==3.63.0, installed into a throwaway venv) with scripts/emulator_sdk_check.py.
 # Exits with the check's status. Usage: scripts/emulator-sdk-check.sh   (env OPENAI_SDK_VERSION to override)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SDK_VERSION="${OPENAI_SDK_VERSION:-3.57.0}"
+SDK_VERSION="${OPENAI_SDK_VERSION:-3.63.0}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/emulator-sdk-check.XXXXXX")"
 EMULATOR_PID=""
 
@@ -26,7 +26,7 @@ echo "sdk-check: building responses-emulator" >&2
 (cd "$ROOT" && swift build --product responses-emulator >&2)
 BIN="$(cd "$ROOT" && swift build --product responses-emulator --show-bin-path)/responses-emulator"
 
-"$BIN" --port 0 >"$WORK/url" 2>"$WORK/emulator.log" &
+"$BIN" --port 0 --context-window 4000 >"$WORK/url" 2>"$WORK/emulator.log" &
 EMULATOR_PID=$!
 
 URL=""

@@ -1,7 +1,7 @@
 """Checks that the responses-emulator speaks the protocol the official OpenAI Python SDK expects.
 
 Usage:  python emulator_sdk_check.py http://127.0.0.1:PORT/v1
-        (needs `openai[realtime]==3.57.0`; scripts/emulator-sdk-check.sh sets that up and starts the emulator)
+        (needs `openai[realtime]==3.63.0`; scripts/emulator-sdk-check.sh sets that up and starts the emulator)
 
 Every event received is validated strictly against the SDK's per-type pydantic model (picked by its `type`
 literal from `ResponsesServerEvent`, as reference/ws_sdk_probe.py does), in addition to the SDK's own lenient
@@ -15,6 +15,10 @@ parsing. Scenarios:
      and an `emu-tools-1` chain through the SDK's AsyncResponsesWebSocketSession lane helper.
   3. HTTP/SSE: `client.responses.create(stream=True)` `emu-tools-1` chain via the stored response, an HTTP
      previous_response_not_found error, and `emu-fail` raising APIError.
+  4. long contexts (emulator started with --context-window 4000): context_length_exceeded (WS and HTTP), inline
+     compaction (`response.compaction.compacting`, a `compaction` item), `client.responses.compact` and a new chain
+     from its output, `max_output_tokens` and `content_filter` incompletes and resuming a cut message, a 429 storm
+     (WS `headers`, HTTP `retry-after-ms`), reasoning summary events and assistant `phase`.
 Prints "sdk-check: N events validated, F failures" and exits non-zero on any failure.
 """
 
@@ -323,6 +327,116 @@ def sse(http_base: str) -> None:
     print("[sse] error paths ok")
 
 
+# --- 4. long contexts and service realities (the emulator runs with --context-window 4000) ---------------------
+
+def long_context(ws_base: str, http_base: str) -> None:
+    """context_length_exceeded (WS frame and HTTP 400), inline compaction, /responses/compact and a chain resumed
+    from its output, max_output_tokens and content_filter incompletes, a 429 storm (WS and HTTP), reasoning summary
+    deltas and assistant `phase`."""
+    import urllib.request
+
+    client = OpenAI(api_key="sk-test", websocket_base_url=ws_base, base_url=http_base)
+    # Compaction keeps user messages: the bulk is an earlier assistant message, which compaction drops.
+    big = [{"role": "user", "content": "remember this"}, {"role": "assistant", "content": "x" * 20_000}]
+    with client.responses.connect() as conn:
+
+        def receive(where: str) -> list[dict]:
+            seq = SequenceChecker(where, None)
+            seen = []
+            while True:
+                raw = conn.recv_bytes()
+                obj = json.loads(raw)
+                strict_validate(obj, where)
+                seq.see(obj)
+                conn.parse_event(raw)
+                seen.append(obj)
+                if obj["type"] in ("response.completed", "response.failed", "response.incomplete") or (
+                        obj["type"] == "error" and "sequence_number" not in obj):
+                    return seen
+
+        conn.response.create(model="emu-text", store=False, input=big)
+        err = receive("lc ws too long")[-1]
+        check(err["type"] == "error" and err["status"] == 400 and err["error"]["code"] == "context_length_exceeded",
+              f"lc: expected context_length_exceeded, got {err}")
+
+        conn.response.create(model="emu-text", store=False, input=big,
+                             context_management=[{"type": "compaction", "compact_threshold": 1000}])
+        events = receive("lc ws inline compaction")
+        types = [o["type"] for o in events]
+        check("response.compaction.compacting" in types, f"lc: no compacting event in {types}")
+        final = events[-1]
+        check(final["type"] == "response.completed", f"lc: compacted response ended with {final['type']}")
+        output = final["response"]["output"]
+        check(output[0]["type"] == "compaction" and output[0]["encrypted_content"],
+              f"lc: output[0] is {output[0]['type']}")
+        check(output[-1]["content"][0]["text"] == "You said: remember this", "lc: model lost the compacted text")
+        conn.response.create(model="emu-text", store=False, previous_response_id=final["response"]["id"],
+                             input="after compaction")
+        after = receive("lc ws after compaction")[-1]
+        check(after["type"] == "response.completed", f"lc: continuation after compaction: {after['type']}")
+
+        conn.response.create(model="emu-text", store=False, input="a long answer please", max_output_tokens=3)
+        cut = receive("lc ws max_output_tokens")[-1]
+        check(cut["type"] == "response.incomplete"
+              and cut["response"]["incomplete_details"] == {"reason": "max_output_tokens"}, f"lc: {cut['type']}")
+        conn.response.create(model="emu-text", store=False, previous_response_id=cut["response"]["id"],
+                             max_output_tokens=100)
+        rest = receive("lc ws continue incomplete")[-1]
+        check(rest["type"] == "response.completed", f"lc: continuation of incomplete ended {rest['type']}")
+        text = cut["response"]["output"][-1]["content"][0]["text"] + rest["response"]["output"][-1]["content"][0]["text"]
+        check(text == "You said: a long answer please", f"lc: resumed text {text!r}")
+
+        conn.response.create(model="emu-content-filter", store=False, input="something")
+        filtered = receive("lc ws content_filter")[-1]
+        check(filtered["type"] == "response.incomplete"
+              and filtered["response"]["incomplete_details"] == {"reason": "content_filter"}, "lc: content_filter")
+
+        conn.response.create(model="emu-tools-1-commentary", store=False, input="go", tools=[SHELL_TOOL],
+                             reasoning={"effort": "low", "summary": "auto"})
+        events = receive("lc ws reasoning + phase")
+        types = [o["type"] for o in events]
+        for expected in ("response.reasoning_summary_part.added", "response.reasoning_summary_text.delta",
+                         "response.reasoning_summary_text.done", "response.reasoning_summary_part.done"):
+            check(expected in types, f"lc: no {expected}")
+        phases = [i.get("phase") for i in events[-1]["response"]["output"] if i["type"] == "message"]
+        check(phases == ["commentary"], f"lc: phases {phases}")
+
+        urllib.request.urlopen(urllib.request.Request(
+            http_base.replace("/v1", "") + "/emulator/rate-limit?count=2&retry_after_ms=1500", method="POST"))
+        conn.response.create(model="emu-text", store=False, input="hi")
+        limited = receive("lc ws 429")[-1]
+        check(limited["type"] == "error" and limited["status"] == 429
+              and limited["error"]["code"] == "rate_limit_exceeded"
+              and limited.get("headers", {}).get("retry-after-ms") == "1500", f"lc: 429 frame {limited}")
+    try:
+        client.with_options(max_retries=0).responses.create(model="emu-text", input="hi")
+        fail("lc: HTTP 429 did not raise")
+    except openai.RateLimitError as exc:
+        check(exc.response.headers.get("retry-after-ms") == "1500", "lc: HTTP retry-after-ms header")
+    try:
+        client.responses.create(model="emu-text", input=big)
+        fail("lc: HTTP context_length_exceeded did not raise")
+    except openai.BadRequestError as exc:
+        check(exc.code == "context_length_exceeded", f"lc: HTTP code {exc.code!r}")
+
+    compacted = client.responses.compact(model="emu-text", input=big + [{"role": "user", "content": "second"}])
+    check(compacted.object == "response.compaction", f"lc: compact object {compacted.object}")
+    kinds = [i.type for i in compacted.output]
+    check(kinds == ["message", "message", "compaction"], f"lc: compact output {kinds}")
+    with client.responses.connect() as conn:
+        conn.response.create(model="emu-text", store=False,
+                             input=[i.model_dump(mode="json", exclude_none=True) for i in compacted.output])
+        for raw in conn:
+            obj = raw.model_dump(mode="json", exclude_unset=True)
+            strict_validate(obj, "lc ws new chain from compact")
+            if obj["type"] in ("response.completed", "response.failed", "error"):
+                check(obj["type"] == "response.completed"
+                      and obj["response"]["output"][-1]["content"][0]["text"] == "You said: second",
+                      f"lc: chain from compact output: {obj['type']}")
+                break
+    print("[long-context] context_length_exceeded, compaction, compact, incomplete, 429, reasoning, phase ok")
+
+
 def main() -> int:
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -333,6 +447,7 @@ def main() -> int:
         ("sync websocket", lambda: sync_websocket(ws_base)),
         ("async websocket", lambda: asyncio.run(async_websocket(ws_base))),
         ("sse", lambda: sse(http_base)),
+        ("long context", lambda: long_context(ws_base, http_base)),
     ):
         try:
             scenario()

@@ -1,3 +1,4 @@
+import Synchronization
 import AgentModel
 import AgentProtocol
 import Foundation
@@ -5,13 +6,7 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// A typed client of agentd's control socket.
 ///
@@ -33,7 +28,7 @@ public final class ControlClient: Sendable {
     /// The socket this client is connected to.
     public let socketPath: String
     private let channel: any Channel
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     private init(socketPath: String, channel: any Channel) {
         self.socketPath = socketPath
@@ -177,7 +172,7 @@ public final class ControlClient: Sendable {
     /// Stopping the iteration early detaches the subscription on the daemon.
     public func attach(runID: RunID, fromSeq: Int64 = 0) -> AsyncThrowingStream<AttachItem, any Error> {
         AsyncThrowingStream { continuation in
-            let subscriptionID = Locked<String?>(nil)
+            let subscriptionID = SharedMutex<String?>(nil)
             let task = Task {
                 do {
                     let subscription = try await self.attach(RunAttach.Params(runID: runID, fromSeq: fromSeq))

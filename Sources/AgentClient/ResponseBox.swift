@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// A one-shot slot for a response line: filled by the reader, awaited by the caller.
@@ -7,7 +8,7 @@ final class ResponseBox: Sendable {
         var continuation: CheckedContinuation<Data, any Error>?
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
     /// Runs in the reader, before the next line is read (used by `run/attach` to register its stream).
     let onSuccess: (@Sendable (Data) -> Void)?
 

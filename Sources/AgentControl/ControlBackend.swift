@@ -122,10 +122,13 @@ public struct BackendStatus: Hashable, Sendable {
     public var runsActive: Int
     /// Connection pool status objects (an open JSON shape).
     public var upstream: JSONValue
+    /// How tool processes are contained (`nil`: not reported).
+    public var tools: DaemonStatus.Tools?
 
-    public init(stateDir: String, runsActive: Int, upstream: JSONValue) {
+    public init(stateDir: String, runsActive: Int, upstream: JSONValue, tools: DaemonStatus.Tools? = nil) {
         self.stateDir = stateDir
         self.runsActive = runsActive
         self.upstream = upstream
+        self.tools = tools
     }
 }

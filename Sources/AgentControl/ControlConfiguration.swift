@@ -2,13 +2,7 @@ import AgentProtocol
 import NIOCore
 import NIOPosix
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Limits and policies of the control server.
 public struct ControlConfiguration: Sendable {

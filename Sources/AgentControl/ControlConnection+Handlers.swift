@@ -4,13 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Something to do right after a response is queued (e.g. start streaming a subscription's events).
 typealias AfterResponse = @Sendable () -> Void
@@ -182,6 +176,7 @@ extension ControlConnection {
         return DaemonStatus.Result(
             version: configuration.daemonVersion, pid: Int32(getpid()), socketPath: context.socketPath,
             stateDir: backendStatus.stateDir, startedAtMillis: context.startedAtMillis,
-            runsActive: backendStatus.runsActive, clients: context.connectionCount(), upstream: backendStatus.upstream)
+            runsActive: backendStatus.runsActive, clients: context.connectionCount(), upstream: backendStatus.upstream,
+            tools: backendStatus.tools)
     }
 }

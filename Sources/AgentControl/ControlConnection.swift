@@ -1,3 +1,4 @@
+import Synchronization
 import AgentModel
 import AgentProtocol
 import Foundation
@@ -36,7 +37,7 @@ final class ControlConnection: Sendable {
     let context: ServerContext
     let channel: any Channel
     let queue: OutboundQueue
-    let state: Locked<State>
+    let state: Mutex<State>
 
     init(
         peer: PeerCredentials, channel: any Channel, backend: any ControlBackend, configuration: ControlConfiguration,
@@ -49,7 +50,7 @@ final class ControlConnection: Sendable {
         self.context = context
         self.queue = OutboundQueue(
             eventLimit: configuration.outboundQueueLimit, responseByteLimit: configuration.maxUnsentResponseBytes)
-        self.state = Locked(State(logger: logger))
+        self.state = Mutex(State(logger: logger))
     }
 
     var logger: Logger { state.withLock { $0.logger } }

@@ -1,3 +1,4 @@
+import Synchronization
 import AgentModel
 import AgentProtocol
 import Foundation
@@ -6,13 +7,7 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// The Unix-socket JSON-RPC server of the control API.
 ///
@@ -46,7 +41,7 @@ public final class ControlServer: Sendable {
     private let backend: any ControlBackend
     private let configuration: ControlConfiguration
     let logger: Logger
-    private let state = Locked(State())
+    private let state = Mutex(State())
     let idempotency: IdempotencyStore
     private let eventLines = EventLineCache()
     /// A listening socket inherited from the service manager (socket activation): served instead of binding, and

@@ -1,3 +1,4 @@
+import Synchronization
 import AgentModel
 import Foundation
 
@@ -20,7 +21,7 @@ final class EventLineCache: Sendable {
     }
 
     private let capacity: Int
-    private let storage = Locked(Storage())
+    private let storage = Mutex(Storage())
 
     /// - Parameter capacity: how many events are kept (at least 1).
     init(capacity: Int = 4096) {

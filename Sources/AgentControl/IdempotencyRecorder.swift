@@ -1,3 +1,4 @@
+import Synchronization
 import AgentModel
 import Foundation
 
@@ -13,7 +14,7 @@ public final class IdempotencyRecorder: Sendable {
     private let paramsHash: String
     private let createdAtMillis: Int64
     private let result: @Sendable (RunState) throws -> Data
-    private let taken = Locked(false)
+    private let taken = Mutex(false)
 
     init(
         uid: UInt32, requestID: String, method: String, paramsHash: String, createdAtMillis: Int64,

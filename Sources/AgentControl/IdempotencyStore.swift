@@ -1,3 +1,4 @@
+import Synchronization
 import AgentModel
 import Foundation
 
@@ -55,11 +56,11 @@ package final class IdempotencyStore: Sendable {
     let pruneInterval: Duration
     let now: @Sendable () -> ContinuousClock.Instant
     let persistent: (any ControlRequestStore)?
-    let entries = Locked<[Key: Entry]>([:])
+    let entries = Mutex<[Key: Entry]>([:])
     /// The wall clock at `origin`: records carry wall-clock times (they outlive the process), derived from `now`
     /// so that one injected clock moves both.
     private let origin: (instant: ContinuousClock.Instant, millis: Int64)
-    let lastPrune = Locked<ContinuousClock.Instant?>(nil)
+    let lastPrune = Mutex<ContinuousClock.Instant?>(nil)
 
     /// - Parameters:
     ///   - capacity: finished entries cached in memory at most.

@@ -1,3 +1,4 @@
+import Synchronization
 import AgentModel
 import AgentProtocol
 import NIOCore
@@ -54,7 +55,7 @@ final class OutboundQueue: Sendable {
     private let ledgerLimit: Int
     /// Unsent response bytes past which the connection stops reading requests.
     private let responseByteLimit: Int
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     init(eventLimit: Int, responseByteLimit: Int = 1 << 20) {
         self.eventLimit = max(1, eventLimit)

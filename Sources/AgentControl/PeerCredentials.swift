@@ -1,10 +1,6 @@
 import NIOCore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import Glibc
 
 /// The identity of the process at the other end of a Unix socket, as the kernel reports it (SO_PEERCRED).
 public struct PeerCredentials: Hashable, Sendable {
@@ -27,19 +23,13 @@ public struct PeerCredentials: Hashable, Sendable {
     ///
     /// - Throws: ``ControlServerError`` when the channel is not a socket or the platform has no `SO_PEERCRED`.
     public static func lookup(_ channel: any Channel) async throws -> PeerCredentials {
-        #if os(Linux)
-            guard let provider = channel as? any SocketOptionProvider else {
-                throw ControlServerError(code: .peerCredentialsUnavailable, message: "channel is not a socket")
-            }
-            let raw: RawUCred = try await provider.unsafeGetSocketOption(
-                level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)
-            ).get()
-            return PeerCredentials(pid: raw.pid, uid: raw.uid, gid: raw.gid)
-        #else
-            throw ControlServerError(
-                code: .peerCredentialsUnavailable, message: "SO_PEERCRED is only available on Linux"
-            )
-        #endif
+        guard let provider = channel as? any SocketOptionProvider else {
+            throw ControlServerError(code: .peerCredentialsUnavailable, message: "channel is not a socket")
+        }
+        let raw: RawUCred = try await provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)
+        ).get()
+        return PeerCredentials(pid: raw.pid, uid: raw.uid, gid: raw.gid)
     }
 }
 

@@ -1,12 +1,6 @@
 import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Socket-file hygiene before `bind`: a private directory, no abstract names, and a live-daemon probe before a
 /// stale file is removed.
@@ -120,12 +114,8 @@ enum SocketPreparation {
 
     /// Connects to `path` without blocking: accepted (or backlog full) means a live listener.
     static func probe(path: String) -> ProbeResult {
-        #if canImport(Glibc) || canImport(Musl)
-            let fd = socket(
-                AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        #else
-            let fd = socket(AF_UNIX, SOCK_STREAM, 0)
-        #endif
+        let fd = socket(
+            AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return .failed(errnoText()) }
         defer { close(fd) }
         var address = sockaddr_un()

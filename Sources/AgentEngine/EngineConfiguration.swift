@@ -24,6 +24,28 @@ public struct EngineConfiguration: Sendable {
     /// Send a `generate: false` warm-up with the tools and instructions before a new run's first request
     /// (`upstream.prewarm`); the first request continues from it.
     public var prewarm = false
+    /// `[run] compact_threshold`: tokens past which the server compacts the conversation inline
+    /// (`context_management` on every request); 0 turns inline compaction off. A `context_length_exceeded` is
+    /// recovered through `/responses/compact` whatever this is.
+    public var compactThreshold = EngineConfiguration.defaultCompactThreshold
+    /// The default ``compactThreshold``: well inside today's 272k–400k-token windows, leaving room for the answer.
+    public static let defaultCompactThreshold = 200_000
+    /// `[run] reasoning_effort` (`minimal`, `low`, `medium`, `high`, `xhigh`); nil sends none (the model's default).
+    public var reasoningEffort: String? = nil
+    /// Reasoning efforts the Responses API accepts.
+    public static let reasoningEfforts = ["none", "minimal", "low", "medium", "high", "xhigh"]
+    /// `[run] reasoning_summary` (`auto`, `concise`, `detailed`); nil or `none` asks for no summary.
+    public var reasoningSummary: String? = "auto"
+    /// `[run] prompt_cache_retention` (`in_memory`, `24h`); nil sends none.
+    public var promptCacheRetention: String? = nil
+    /// `[run] max_output_tokens`; nil sends none.
+    public var maxOutputTokens: Int? = nil
+    /// `[run] safety_identifier`: a stable, hashed end-user id for the service's abuse monitoring.
+    public var safetyIdentifier: String? = nil
+    /// `[run] service_tier` (`auto`, `default`, `flex`, `priority`); nil sends none.
+    public var serviceTier: String? = nil
+    /// Bounds on each upstream response (bytes, frames, wall time).
+    public var responseLimits = ResponseLimits()
     /// Where the engine's measurements go (by default the process-wide swift-metrics backend).
     public var metrics = EngineMetrics()
 

@@ -4,7 +4,8 @@ import AgentModel
 enum RequestBuilder {
     /// The frame continues from the last response when the chain is intact, else carries the whole conversation.
     static func createFrame(
-        state: RunState, tools: [JSONValue], streamID: String?, includeEncryptedReasoning: Bool
+        state: RunState, tools: [JSONValue], streamID: String?, includeEncryptedReasoning: Bool,
+        settings: RequestSettings = RequestSettings()
     ) -> JSONValue {
         var frame: [String: JSONValue] = [
             "type": .string(UpstreamEventType.create),
@@ -12,8 +13,8 @@ enum RequestBuilder {
             "store": false,
         ]
         // Tool outputs first: they answer the calls of the previous response; injected user input follows.
-        let outputs = state.pendingInput.filter { $0["type"]?.stringValue == "function_call_output" }
-        let others = state.pendingInput.filter { $0["type"]?.stringValue != "function_call_output" }
+        let outputs = state.pendingInput.filter { ToolCallKind.outputTypes.contains($0["type"]?.stringValue ?? "") }
+        let others = state.pendingInput.filter { !ToolCallKind.outputTypes.contains($0["type"]?.stringValue ?? "") }
         if state.chainIntact, let parent = state.lastResponseID {
             frame["previous_response_id"] = .string(parent)
             frame["input"] = .array(outputs + others)
@@ -24,6 +25,19 @@ enum RequestBuilder {
         if !tools.isEmpty { frame["tools"] = .array(tools) }
         if let streamID { frame["stream_id"] = .string(streamID) }
         if includeEncryptedReasoning { frame["include"] = ["reasoning.encrypted_content"] }
+        settings.apply(to: &frame)
         return .object(frame)
+    }
+
+    /// The body of `POST /responses/compact` for a run's conversation (which already holds the input of the
+    /// request that overflowed): the model, the whole conversation as input, and the instructions.
+    static func compactBody(state: RunState, settings: RequestSettings = RequestSettings()) -> JSONValue {
+        var body: [String: JSONValue] = [
+            "model": .string(state.model),
+            "input": .array(state.conversation + state.pendingInput),
+        ]
+        if let instructions = state.instructions { body["instructions"] = .string(instructions) }
+        if let promptCacheKey = settings.promptCacheKey { body["prompt_cache_key"] = .string(promptCacheKey) }
+        return .object(body)
     }
 }

@@ -39,9 +39,9 @@ extension RunDriver {
         return true
     }
 
-    /// Calls that started (running or finished), not counting denied ones.
+    /// Calls that started (running or finished), not counting denied or refused ones (which never ran).
     static func callsMade(_ state: RunState) -> Int {
-        state.toolCalls.filter { $0.status != .requested && $0.approval != .denied }.count
+        state.toolCalls.filter { $0.status != .requested && $0.approval != .denied && $0.refusal == nil }.count
     }
 
     /// How many times a person let the run go on past the limit.

@@ -13,7 +13,8 @@ extension RunDriver {
             configuration.metrics.leaseWaited(upstreamWait)
             var request = RequestBuilder.createFrame(
                 state: state, tools: toolDefinitions, streamID: lane.streamID,
-                includeEncryptedReasoning: configuration.includeEncryptedReasoning)
+                includeEncryptedReasoning: configuration.includeEncryptedReasoning,
+                settings: RequestSettings(configuration: configuration, state: state))
             if let warmUp = try await prewarmIfNeeded(on: lane) { request = request.continuing(from: warmUp) }
             let frame = request.serialized
             // Append, then act: the request is durable before it leaves.
@@ -24,11 +25,21 @@ extension RunDriver {
             let sentAt = clock.now
             // `send` waits for one of the connection's active slots when it has its maximum of responses in flight.
             upstreamWait += sentAt - sendStart
+            var budget = ResponseBudget(limits: configuration.responseLimits)
             while true {
                 let waitStart = clock.now
                 guard let text = try await frames.next() else { break }
                 let arrived = clock.now
                 upstreamWait += arrived - waitStart
+                // A cancel stops recording at once; dropping `frames` tells the upstream the response is abandoned.
+                if cancellation != nil { return }
+                if let exceeded = budget.admit(frameBytes: text.utf8.count, elapsed: arrived - sentAt) {
+                    logger.warning(
+                        "upstream response over its limit; the run fails",
+                        metadata: ["upstream.limit": "\(exceeded.code)", "upstream.frames": "\(received)"])
+                    try await record(.run, RunEventType.failed, RunEnded(reason: exceeded.reason, code: exceeded.code))
+                    return
+                }
                 if received == 0 { configuration.metrics.firstEventArrived(after: arrived - sentAt) }
                 received += 1
                 // Parsed once, here; the reducer reads the same value.
@@ -93,10 +104,17 @@ extension RunDriver {
     func handleUpstreamError(_ error: UpstreamError) async throws {
         turnAttempts += 1
         let reason = error.message ?? error.code ?? "upstream error"
-        switch UpstreamRetryPolicy.decide(error, attempt: turnAttempts, maxAttempts: configuration.maxTurnAttempts) {
+        let decision = UpstreamRetryPolicy.decide(
+            error, attempt: turnAttempts, maxAttempts: configuration.maxTurnAttempts, jitter: Double.random(in: 0..<1))
+        switch decision {
         case .restartChain:
             try await record(.run, RunEventType.chainReset, ChainReset(reason: reason), commit: .withNext)
         case .retryAfter(let milliseconds):
+            // Recorded before the wait, so `agentctl status`/`show` can say what the run waits for and until when.
+            let wait = RetryScheduled(
+                code: error.code, message: reason, delayMillis: milliseconds, attempt: turnAttempts,
+                serverAsked: error.retryAfterMillis != nil)
+            try await record(.run, RunEventType.retryScheduled, wait)
             try await Task.sleep(for: .milliseconds(milliseconds))
             try await record(.run, RunEventType.chainReset, ChainReset(reason: reason), commit: .withNext)
         case .fail:
@@ -107,16 +125,24 @@ extension RunDriver {
     /// Runs one tool call between its two journal entries.
     func runTool(_ call: ToolCallRecord) async throws {
         if cancellation != nil { return }
-        let started = ToolStarted(callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd)
+        let started = ToolStarted(
+            callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd,
+            kind: call.kind == .function ? nil : call.kind)
         try await record(.tool, ToolEventType.started, started)
         let toolStart = ContinuousClock.now
         let outcome = await tools.execute(
-            ToolInvocation(callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd))
+            ToolInvocation(
+                callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd, kind: call.kind))
         configuration.metrics.toolCall(call.name, ContinuousClock.now - toolStart)
         if Task.isCancelled && cancellation == nil {
-            // The daemon is stopping, not the user: the killed call runs again when the run resumes.
-            let reason = "agentd stopped and killed the call before it finished"
-            try await record(.tool, ToolEventType.abandoned, ToolAbandoned(callID: call.callID, reason: reason), commit: .withNext)
+            // The daemon is stopping, not the user. Killed before it finished is not the same as never started: a
+            // call that may have had its effect stays `running` in the ledger, exactly as after a crash, so the
+            // resumed run asks a person (reason `uncertain`). Only an idempotent call is handed back to run again.
+            if tools.isIdempotent(call.name) {
+                let reason = "agentd stopped and killed the call before it finished; the tool is idempotent, so it runs again"
+                try await record(
+                    .tool, ToolEventType.abandoned, ToolAbandoned(callID: call.callID, reason: reason), commit: .withNext)
+            }
             throw CancellationError()
         }
         var finished = ToolFinished(

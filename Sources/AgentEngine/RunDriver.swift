@@ -79,7 +79,8 @@ actor RunDriver {
 
     /// Records a person's decision on a waiting call; the first decision wins.
     func resolveApproval(_ decision: ApprovalResolved) async throws -> ApprovalOutcome {
-        guard let call = state.toolCalls.last(where: { $0.callID == decision.callID }), call.approval != nil else {
+        guard let index = state.callIndex(decision.callID), case let call = state.toolCalls[index], call.approval != nil
+        else {
             return .notFound
         }
         guard call.approval == .pending else {
@@ -148,11 +149,15 @@ actor RunDriver {
                 try await performTurn()
             case .runTools(let calls):
                 try await runToolsWithinLimit(calls)
+            case .refuseTools(let calls):
+                try await refuse(calls)
             case .complete:
                 try await record(.run, RunEventType.completed, RunEnded())
                 return
             case .failed(let error):
                 try await handleUpstreamError(error)
+            case .compact:
+                try await performCompaction()
             case .resolveUncertain(let calls):
                 try await resolveUncertain(calls)
             case .requestApproval(let calls):
@@ -163,6 +168,17 @@ actor RunDriver {
                 var wake = wakeSignal.makeAsyncIterator()
                 guard await wake.next() != nil else { return }
             }
+        }
+    }
+
+    /// Answers calls the run must not make without running them; the refusal commits with the next request.
+    private func refuse(_ calls: [ToolCallRecord]) async throws {
+        for call in calls {
+            guard let reason = call.refusal else { continue }
+            logger.warning(
+                "refused a tool call the run must not make",
+                metadata: ["tool.call": "\(call.callID)", "tool.name": "\(call.name)", "tool.refusal": "\(reason.rawValue)"])
+            try await record(.tool, ToolEventType.refused, ToolRefused(refusing: call, reason: reason), commit: .withNext)
         }
     }
 

@@ -58,6 +58,23 @@ public struct RunFeed: AsyncSequence, Sendable {
                     }
                     return deliver(event)
                 }
+                if ending == .runEnded {
+                    // A turn's end is the run's end only if nothing follows it: a resumed run, or the next turn of a
+                    // conversation, goes on in the same feed.
+                    do {
+                        let after = try await feed.store.events(of: feed.run, fromSeq: nextSeq, limit: feed.pageSize)
+                        if !after.isEmpty {
+                            ending = nil
+                            buffered = after
+                            bufferedIndex = 0
+                            bufferIsHistory = true
+                            readingHistory = true
+                            continue
+                        }
+                    } catch {
+                        ending = .ledgerUnreadable
+                    }
+                }
                 if let ending {
                     finish()
                     return .ended(reason: ending, nextSeq: nextSeq)
@@ -123,6 +140,8 @@ public struct RunFeed: AsyncSequence, Sendable {
         private mutating func deliver(_ event: LedgerEvent) -> RunFeedItem {
             nextSeq = event.seq + 1
             if bufferIsHistory { batchFromLedger = true }
+            // An event after a turn's end (a resume, the next turn) means that end was not the run's.
+            if ending == .runEnded { ending = nil }
             if event.kind == .run && RunFeed.endingTypes.contains(event.type) {
                 ending = .runEnded
             }

@@ -14,6 +14,10 @@ public actor RunManager {
     let configuration: EngineConfiguration
     let logger: Logger
     private var drivers: [RunID: RunDriver] = [:]
+    /// Runs one command holds while it reads the ledger, appends to it outside a driver and launches a driver
+    /// (resume, cancel of an inactive run, recovery), with the commands waiting for their turn. Held across awaits,
+    /// so two commands on one run never interleave: each re-checks ``drivers`` once it holds the run.
+    private var claims: [RunID: [CheckedContinuation<Void, Never>]] = [:]
     /// Runs stopped because the ledger was full, with the reason: kept in memory (the disk cannot take it) and
     /// shown as `interrupted` until `run/resume`. After a restart such a run is recovered as after a crash.
     private var paused: [RunID: String] = [:]
@@ -42,7 +46,7 @@ public actor RunManager {
                 for await driver in launches {
                     group.addTask {
                         await driver.drive()
-                        await self.driverFinished(driver.id, pauseReason: await driver.pauseReason)
+                        await self.driverFinished(driver, pauseReason: await driver.pauseReason)
                     }
                 }
             }
@@ -78,11 +82,20 @@ public actor RunManager {
         } catch {
             throw EngineError(.invalidRequest, "\(error)")
         }
+        if let effort = request.effort, !EngineConfiguration.reasoningEfforts.contains(effort) {
+            let allowed = EngineConfiguration.reasoningEfforts.joined(separator: ", ")
+            throw EngineError(.invalidRequest, "effort must be one of \(allowed), got \"\(effort)\"")
+        }
+        if let tokens = request.maxOutputTokens, tokens <= 0 {
+            throw EngineError(.invalidRequest, "max_output_tokens must be positive, got \(tokens)")
+        }
         let gated = Set(configuration.requireApproval + request.requireApproval).sorted()
-        let started = RunStarted(
+        var started = RunStarted(
             model: request.model ?? configuration.defaultModel, prompt: prompt,
             instructions: request.instructions ?? configuration.defaultInstructions, cwd: request.cwd,
             tools: toolNames, client: request.client, requireApproval: gated.isEmpty ? nil : gated)
+        started.effort = request.effort
+        started.maxOutputTokens = request.maxOutputTokens
         let id = RunID.generate()
         let event = LedgerEvent(
             runID: id, seq: 0, timestampMillis: LedgerEvent.nowMillis(), kind: .run, type: RunEventType.started,
@@ -93,7 +106,7 @@ public actor RunManager {
         } else {
             try await store.append([event])
         }
-        launch(state: state, definitions: definitions)
+        try launch(state: state, definitions: definitions)
         return state
     }
 
@@ -102,6 +115,10 @@ public actor RunManager {
         guard accepting.withLock({ $0 }) else {
             throw EngineError(.shuttingDown, "agentd is shutting down; resume the run later")
         }
+        if let driver = drivers[id] { return await driver.state }
+        await claim(id)
+        defer { release(id) }
+        // Re-checked now that this command holds the run: another resume may have launched it meanwhile.
         if let driver = drivers[id] { return await driver.state }
         var state = try await replay(id)
         guard !state.status.isTerminal || state.status == .failed else {
@@ -119,7 +136,7 @@ public actor RunManager {
         }
         try await appendLifecycle(&state, RunEventType.resumed, payload: RunEnded())
         paused[id] = nil
-        launch(state: state, definitions: definitions)
+        try launch(state: state, definitions: definitions)
         return state
     }
 
@@ -129,6 +146,9 @@ public actor RunManager {
     public func recoverCrashedRuns() async throws -> [RunID] {
         var recovered: [RunID] = []
         for id in try await store.unfinishedRuns() where drivers[id] == nil {
+            await claim(id)
+            defer { release(id) }
+            guard drivers[id] == nil else { continue }
             var state = try await replay(id)
             guard state.status == .running || state.status == .awaitingApproval,
                 let definitions = try? tools.definitions(for: state.tools)
@@ -139,7 +159,7 @@ public actor RunManager {
                 try await appendLifecycle(
                     &state, RunEventType.chainReset, payload: ChainReset(reason: "agentd restarted"))
             }
-            launch(state: state, definitions: definitions)
+            try launch(state: state, definitions: definitions)
             recovered.append(id)
         }
         return recovered
@@ -147,6 +167,9 @@ public actor RunManager {
 
     /// Stops a run: an active one through its driver, an inactive (interrupted or failed) one at once.
     public func cancel(_ id: RunID, mode: CancelMode, reason: String) async throws -> RunState {
+        await claim(id)
+        defer { release(id) }
+        // Checked while holding the run: a resume in progress has either launched its driver or not started.
         if let driver = drivers[id] {
             await driver.requestCancel(mode, reason: reason)
             return await driver.state
@@ -195,6 +218,15 @@ public actor RunManager {
         return pending
     }
 
+    /// Active runs waiting before they send a request again (a 429, a 5xx, …), with what they wait for.
+    public func retryWaits() async -> [(RunID, RetryScheduled)] {
+        var waits: [(RunID, RetryScheduled)] = []
+        for (id, driver) in drivers.sorted(by: { $0.key < $1.key }) {
+            if let wait = await driver.state.retryWait { waits.append((id, wait)) }
+        }
+        return waits
+    }
+
     /// The run's current state: live for active runs, else replayed from the ledger.
     public func state(of id: RunID) async throws -> RunState {
         if let driver = drivers[id] { return await driver.state }
@@ -232,7 +264,27 @@ public actor RunManager {
         return state
     }
 
-    private func launch(state: RunState, definitions: [JSONValue]) {
+    /// Waits until no other command holds run `id`, then holds it until ``release(_:)``.
+    private func claim(_ id: RunID) async {
+        while claims[id] != nil {
+            await withCheckedContinuation { waiter in claims[id, default: []].append(waiter) }
+        }
+        claims[id] = []
+    }
+
+    /// Lets the commands waiting for run `id` go on (each checks again whether it is free).
+    private func release(_ id: RunID) {
+        for waiter in claims.removeValue(forKey: id) ?? [] { waiter.resume() }
+    }
+
+    /// Registers and starts a driver for the run.
+    ///
+    /// - Throws: ``EngineError/Code/shuttingDown`` when the service stopped while the caller awaited (the driver
+    ///   would never run; the run is recovered at the next start).
+    private func launch(state: RunState, definitions: [JSONValue]) throws {
+        guard accepting.withLock({ $0 }) else {
+            throw EngineError(.shuttingDown, "agentd is shutting down; the run \(state.id) goes on after the restart")
+        }
         let driver = RunDriver(
             state: state, store: store, upstream: upstream, tools: tools, toolDefinitions: definitions,
             configuration: configuration, logger: logger)
@@ -250,8 +302,10 @@ public actor RunManager {
         RunReducer.reduce(&state, event)
     }
 
-    private func driverFinished(_ id: RunID, pauseReason: String?) {
-        drivers[id] = nil
+    private func driverFinished(_ driver: RunDriver, pauseReason: String?) {
+        let id = driver.id
+        // Only this driver's own entry: a later driver of the run (resumed after this one ended) stays.
+        if drivers[id] === driver { drivers[id] = nil }
         if let pauseReason {
             logger.warning(
                 "run paused: the ledger is full or not writable", metadata: ["run.id": "\(id)", "reason": "\(pauseReason)"])

@@ -15,6 +15,10 @@ public struct StartRunRequest: Sendable, Hashable {
     public var client: String?
     /// Tools whose calls wait for a person's approval in this run (added to the configured ones).
     public var requireApproval: [String]
+    /// Reasoning effort for this run (overrides `[run] reasoning_effort`).
+    public var effort: String? = nil
+    /// `max_output_tokens` for this run (overrides `[run] max_output_tokens`).
+    public var maxOutputTokens: Int? = nil
 
     public init(
         prompt: String, model: String? = nil, cwd: String, instructions: String? = nil, tools: [String]? = nil,

@@ -2,9 +2,7 @@ import AgentModel
 import GRDB
 import GRDBSQLite
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// Reads a run's events with SQLite's C API: the hot loop of replay and of `run/attach` history.
 ///

@@ -1,10 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// What identifies one exact state of a closed ledger file: which file it is (device and inode), its size, its
 /// modification and status-change times to the nanosecond, and the size of its `-wal` file (0 when absent).

@@ -1,11 +1,7 @@
 import Foundation
 import GRDB
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Opens a ledger file safely: checks it, creates or migrates its schema under `synchronous=FULL`, then opens the
 /// long-lived connections.

@@ -1,11 +1,7 @@
 import AgentModel
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// The "process session" marker: says that a ledger was opened and checked during this kernel boot and has seen
 /// no I/O error since.

@@ -34,9 +34,17 @@ struct MCPChildProcess: @unchecked Sendable {
         process.environment = environment
         process.standardInput = FileHandle(fileDescriptor: toChild[0], closeOnDealloc: false)
         process.standardOutput = FileHandle(fileDescriptor: fromChild[1], closeOnDealloc: false)
-        process.terminationHandler = { onExit($0.terminationStatus) }
+        // Owned in the daemon's orphan reaper from before the fork until Foundation has reaped it, so the reaper
+        // never takes its exit status.
+        process.terminationHandler = { process in
+            ChildReaper.shared.release(process.processIdentifier)
+            onExit(process.terminationStatus)
+        }
         do {
-            try process.run()
+            _ = try ChildReaper.shared.spawnOwned { () throws -> pid_t in
+                try process.run()
+                return process.processIdentifier
+            }
         } catch {
             for fd in toChild + fromChild { close(fd) }
             throw MCPServerError("cannot start MCP server '\(spec.name)' (\(executable)): \(error)")

@@ -34,10 +34,11 @@ public enum Items {
         }
     }
 
-    /// The concatenated `output_text` of the assistant message items in `output`.
+    /// The concatenated `output_text` of the assistant message items in `output` that answer: messages labelled
+    /// `phase: "commentary"` are progress, not the answer (only `final_answer` and unlabelled text counts).
     public static func messageText(_ output: [JSONValue]) -> String {
         var text = ""
-        for item in output where item["type"]?.stringValue == "message" {
+        for item in output where item["type"]?.stringValue == "message" && item["phase"]?.stringValue != "commentary" {
             for part in item["content"]?.arrayValue ?? [] where part["type"]?.stringValue == "output_text" {
                 text += part["text"]?.stringValue ?? ""
             }

@@ -9,6 +9,9 @@ public enum RunEventType {
     public static let resumed = "run.resumed"
     /// A chain restart: the next request carries the full conversation instead of `previous_response_id`.
     public static let chainReset = "run.chain_reset"
+    /// The upstream refused or failed a request and the engine waits before trying again (payload
+    /// ``RetryScheduled``); recorded before the wait, so clients see what the run waits for.
+    public static let retryScheduled = "run.retry_scheduled"
 }
 
 /// Event types of approvals and injected input (kind ``EventKind/control``: a person's decision or words).
@@ -25,6 +28,10 @@ public enum ControlEventType {
 public enum ToolEventType {
     public static let started = "tool.started"
     public static let finished = "tool.finished"
-    /// agentd stopped (SIGTERM) and killed the call before it finished: it runs again when the run resumes.
+    /// A call of an idempotent tool that agentd killed (SIGTERM) or found cut short (a crash) before it finished:
+    /// it runs again when the run goes on. A call of any other tool is never abandoned: it waits for a person.
     public static let abandoned = "tool.abandoned"
+    /// The model asked for a call the run must not make (a tool the run was not given, or a repeated call id):
+    /// it never ran; the payload carries the output the model receives instead, if any.
+    public static let refused = "tool.refused"
 }

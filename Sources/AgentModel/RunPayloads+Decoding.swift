@@ -12,6 +12,8 @@ extension RunStarted {
         var tools: [String]?
         var client: String?
         var requireApproval: [String]?
+        var effort: String?
+        var maxOutputTokens: Int?
         try JSONByteParser.readObject(text) { (key, parser: inout JSONByteParser) throws(JSONParseError) in
             switch key {
             case "model": model = try parser.readString()
@@ -21,6 +23,8 @@ extension RunStarted {
             case "tools": tools = try parser.readStringArray()
             case "client": client = try parser.readOptionalString()
             case "require_approval": requireApproval = try parser.readOptionalStringArray()
+            case "effort": effort = try parser.readOptionalString()
+            case "max_output_tokens": maxOutputTokens = try parser.readOptionalInteger(Int.self)
             default: try parser.skipValue()
             }
         }
@@ -31,6 +35,8 @@ extension RunStarted {
         self.init(
             model: model, prompt: prompt, instructions: instructions, cwd: cwd, tools: tools, client: client,
             requireApproval: requireApproval)
+        self.effort = effort
+        self.maxOutputTokens = maxOutputTokens
     }
 }
 

@@ -8,6 +8,10 @@ public struct RunStarted: Codable, Hashable, Sendable {
     public var client: String?
     /// Tools whose calls wait for a person's approval in this run.
     public var requireApproval: [String]?
+    /// The run's reasoning effort (`--effort`), if it set one.
+    public var effort: String? = nil
+    /// The run's `max_output_tokens`, if it set one.
+    public var maxOutputTokens: Int? = nil
 
     public init(
         model: String, prompt: String, instructions: String?, cwd: String, tools: [String], client: String?,
@@ -25,6 +29,8 @@ public struct RunStarted: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case model, prompt, instructions, cwd, tools, client
         case requireApproval = "require_approval"
+        case effort
+        case maxOutputTokens = "max_output_tokens"
     }
 }
 
@@ -52,17 +58,21 @@ public struct ToolStarted: Codable, Hashable, Sendable {
     public var name: String
     public var arguments: String
     public var cwd: String
+    /// The item type of a native call (`shell_call`, `apply_patch_call`; then ``arguments`` is its `action` or
+    /// `operation`); absent for a `function_call`.
+    public var kind: ToolCallKind?
 
-    public init(callID: String, name: String, arguments: String, cwd: String) {
+    public init(callID: String, name: String, arguments: String, cwd: String, kind: ToolCallKind? = nil) {
         self.callID = callID
         self.name = name
         self.arguments = arguments
         self.cwd = cwd
+        self.kind = kind
     }
 
     enum CodingKeys: String, CodingKey {
         case callID = "call_id"
-        case name, arguments, cwd
+        case name, arguments, cwd, kind
     }
 }
 
@@ -182,7 +192,7 @@ public struct InputAdded: Codable, Hashable, Sendable {
     }
 }
 
-/// Payload of `tool.abandoned`: the call was killed because agentd stopped, and will run again on resume.
+/// Payload of `tool.abandoned`: a call of an idempotent tool was cut short by a stop or a crash and will run again.
 public struct ToolAbandoned: Codable, Hashable, Sendable {
     public var callID: String
     public var reason: String

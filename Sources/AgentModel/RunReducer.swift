@@ -29,6 +29,8 @@ public enum RunReducer {
             // not parse them: they are most of a ledger. Live, the engine passes them parsed and nothing happens.
             if parsed == nil && event.type.hasSuffix(".delta") { return }
             let json = parsed ?? (try? JSONValue.parse(event.payload))
+            // The answer of `/responses/compact` is an object, not an event: it has no `type`.
+            if event.type == CompactionEventType.answer, let json { return applyCompactionAnswer(&state, json) }
             guard let frame = json.flatMap(UpstreamEvent.init(json:)) else { return }
             applyInbound(&state, frame, rawFrame: json)
         case .tool: applyTool(&state, event)
@@ -47,6 +49,8 @@ public enum RunReducer {
             state.cwd = started.cwd
             state.tools = started.tools
             state.requireApproval = started.requireApproval ?? []
+            state.effort = started.effort
+            state.maxOutputTokens = started.maxOutputTokens
             state.createdAtMillis = event.timestampMillis
             state.pendingInput = [Items.userMessage(started.prompt)]
         case RunEventType.chainReset:
@@ -57,6 +61,9 @@ public enum RunReducer {
             state.currentResponseID = nil
             state.lastError = nil
             requeueSteers(&state)
+        case RunEventType.retryScheduled:
+            state.retryWait = try? JSONCoding.decode(RetryScheduled.self, from: event.payload)
+            state.retryWait?.sinceMillis = event.timestampMillis
         case RunEventType.resumed:
             state.status = .running
             state.endReason = nil
@@ -81,6 +88,10 @@ public enum RunReducer {
 
     private static func applyOutbound(_ state: inout RunState, _ event: LedgerEvent, _ frame: JSONValue) {
         if event.type == SteerEventType.steer { return applySteerSent(&state, frame) }
+        if event.type == CompactionEventType.request {
+            state.compactionPending = true
+            return
+        }
         guard event.type == UpstreamEventType.create else { return }
         let input = Items.normalize(frame["input"])
         let continuing = frame["previous_response_id"]?.stringValue != nil
@@ -93,6 +104,8 @@ public enum RunReducer {
         }
         state.pendingInput = []
         state.needsResend = false
+        state.continuesIncomplete = false
+        state.retryWait = nil
         state.awaitingResponse = true
         state.currentResponseID = nil
         state.lastError = nil
@@ -114,14 +127,24 @@ public enum RunReducer {
         case UpstreamEventType.completed, UpstreamEventType.done:
             guard let response = frame.response else { return }
             completeResponse(&state, response)
+            state.incompleteContinuations = 0
+        case UpstreamEventType.incomplete where incompleteReason(frame.response) == IncompleteReason.maxOutputTokens:
+            guard let response = frame.response else { return }
+            applyCutResponse(&state, response)
         case UpstreamEventType.failed, UpstreamEventType.incomplete:
             requeueSteers(&state)
             state.awaitingResponse = false
             state.currentResponseID = nil
             state.lastError =
-                frame.response?.error
+                frame.response?.error ?? incompleteError(frame.response)
                 ?? UpstreamError(code: frame.type, message: "response ended with status \(frame.response?.status ?? "?")")
         case UpstreamEventType.error:
+            if state.compactionPending {
+                // `/responses/compact` itself failed: a transient failure is retried like a turn, but a compaction
+                // the service finds too long cannot succeed by asking again.
+                state.compactionPending = false
+                if frame.error?.code == UpstreamError.contextLengthExceeded { state.overflowCompacted = true }
+            }
             requeueSteers(&state)
             state.awaitingResponse = false
             state.currentResponseID = nil
@@ -131,7 +154,7 @@ public enum RunReducer {
         }
     }
 
-    private static func completeResponse(_ state: inout RunState, _ response: UpstreamResponse) {
+    static func completeResponse(_ state: inout RunState, _ response: UpstreamResponse) {
         let output = response.output ?? []
         state.awaitingResponse = false
         state.currentResponseID = nil
@@ -140,16 +163,26 @@ public enum RunReducer {
         state.responsesCompleted += 1
         state.conversation += output
         state.outputText += Items.messageText(output)
-        for item in output where item["type"]?.stringValue == "function_call" {
-            guard let callID = item["call_id"]?.stringValue else { continue }
-            state.toolCalls.append(
-                ToolCallRecord(
-                    callID: callID,
-                    name: item["name"]?.stringValue ?? "",
-                    arguments: item["arguments"]?.stringValue ?? "",
-                    status: .requested
-                )
-            )
+        state.overflowCompacted = false
+        if ConversationCompaction.containsCompaction(output) {
+            // Everything before the compaction item is in it: a rebuild starts from it, never the whole history.
+            state.conversation = ConversationCompaction.pruned(state.conversation)
+            state.compactions += output.filter { $0["type"]?.stringValue == ConversationCompaction.itemType }.count
+        }
+        var unhandled: [String] = []
+        for item in output {
+            let type = item["type"]?.stringValue ?? "(no type)"
+            if let call = toolCall(in: item, type: type) {
+                state.admit(call)
+            } else if !Items.passiveOutputTypes.contains(type) {
+                unhandled.append(type)
+            }
+        }
+        if let type = unhandled.first {
+            // Ending as "completed" would hide a call the model is waiting on: the turn fails, naming the item.
+            state.lastError = UpstreamError(
+                type: "agentd_error", code: "unsupported_output_item",
+                message: "the response has an output item of type '\(type)', which agentd cannot handle")
         }
         if let usage = response.usage {
             state.inputTokens += usage["input_tokens"]?.intValue ?? 0
@@ -157,18 +190,35 @@ public enum RunReducer {
         }
     }
 
+    /// The call a `function_call`, `shell_call` or `apply_patch_call` item asks for; `nil` for other items.
+    private static func toolCall(in item: JSONValue, type: String) -> ToolCallRecord? {
+        guard let kind = ToolCallKind(rawValue: type), let callID = item["call_id"]?.stringValue else { return nil }
+        var call: ToolCallRecord
+        if let tool = kind.toolName {
+            let input = item[kind.inputMember].flatMap { try? JSONCoding.encode($0) } ?? "{}"
+            call = ToolCallRecord(callID: callID, name: tool, arguments: input, status: .requested)
+        } else {
+            call = ToolCallRecord(
+                callID: callID, name: item["name"]?.stringValue ?? "", arguments: item["arguments"]?.stringValue ?? "",
+                status: .requested)
+        }
+        call.kind = kind
+        call.caller = item["caller"].flatMap { $0 == .null ? nil : $0 }
+        return call
+    }
+
     private static func applyControl(_ state: inout RunState, _ event: LedgerEvent) {
         switch event.type {
         case ControlEventType.approvalRequested:
             guard let request = try? ApprovalRequested(json: event.payload),
-                let index = state.toolCalls.lastIndex(where: { $0.callID == request.callID })
+                let index = state.callIndex(request.callID)
             else { return }
             state.toolCalls[index].approval = .pending
             state.toolCalls[index].approvalReason = request.reason
             state.status = .awaitingApproval
         case ControlEventType.approvalResolved:
             guard let decision = try? ApprovalResolved(json: event.payload),
-                let index = state.toolCalls.lastIndex(where: { $0.callID == decision.callID }),
+                let index = state.callIndex(decision.callID),
                 state.toolCalls[index].approval == .pending
             else { return }
             let uncertain = state.toolCalls[index].status == .running
@@ -179,7 +229,7 @@ public enum RunReducer {
                 state.toolCalls[index].approval = .denied
                 state.toolCalls[index].status = .finished
                 let output = Items.denialOutput(uncertain: uncertain, reason: decision.reason)
-                state.pendingInput.append(Items.functionCallOutput(callID: decision.callID, output: output))
+                state.pendingInput.append(Items.toolOutput(for: state.toolCalls[index], output: output, exitCode: nil))
             }
             if state.pendingApprovals.isEmpty && state.status == .awaitingApproval { state.status = .running }
         case ControlEventType.inputAdded:
@@ -199,23 +249,34 @@ public enum RunReducer {
         switch event.type {
         case ToolEventType.started:
             guard let started = try? ToolStarted(json: event.payload),
-                let index = state.toolCalls.lastIndex(where: { $0.callID == started.callID })
+                let index = state.callIndex(started.callID)
             else { return }
             state.toolCalls[index].status = .running
         case ToolEventType.abandoned:
             guard let abandoned = try? ToolAbandoned(json: event.payload),
-                let index = state.toolCalls.lastIndex(where: { $0.callID == abandoned.callID }),
+                let index = state.callIndex(abandoned.callID),
                 state.toolCalls[index].status == .running
             else { return }
             state.toolCalls[index].status = .requested
+        case ToolEventType.refused:
+            guard let refused = try? ToolRefused(json: event.payload),
+                let index = state.toolCalls.firstIndex(where: {
+                    $0.callID == refused.callID && $0.refusal == refused.reason && $0.status != .finished
+                })
+            else { return }
+            state.toolCalls[index].status = .finished
+            if let output = refused.output {
+                state.pendingInput.append(Items.toolOutput(for: state.toolCalls[index], output: output, exitCode: nil))
+            }
         case ToolEventType.finished:
             guard let finished = try? ToolFinished(json: event.payload),
-                let index = state.toolCalls.lastIndex(where: { $0.callID == finished.callID })
+                let index = state.callIndex(finished.callID)
             else { return }
             state.toolCalls[index].status = .finished
             state.toolCalls[index].exitCode = finished.exitCode
             state.toolCalls[index].durationMillis = finished.durationMillis
-            state.pendingInput.append(Items.functionCallOutput(callID: finished.callID, output: finished.output))
+            state.pendingInput.append(
+                Items.toolOutput(for: state.toolCalls[index], output: finished.output, exitCode: finished.exitCode))
         default:
             break
         }

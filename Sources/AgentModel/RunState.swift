@@ -46,6 +46,23 @@ public struct RunState: Codable, Hashable, Sendable {
     public var lastError: UpstreamError?
     /// Why the run ended, when it did not complete.
     public var endReason: String?
+    /// The run's reasoning effort (`agentctl start --effort`), overriding `[run] reasoning_effort`.
+    public var effort: String? = nil
+    /// The run's `max_output_tokens`, overriding `[run] max_output_tokens`.
+    public var maxOutputTokens: Int? = nil
+    /// The wait the engine is in before retrying a request (429, 5xx, …), until the next request goes out.
+    public var retryWait: RetryScheduled? = nil
+    /// Compaction items received (inline, or from `/responses/compact`).
+    public var compactions: Int = 0
+    /// The conversation was compacted through `/responses/compact` after a `context_length_exceeded` (at most
+    /// once per request: cleared when a response completes).
+    public var overflowCompacted: Bool = false
+    /// A `/responses/compact` request was recorded and its answer has not been.
+    public var compactionPending: Bool = false
+    /// Responses in a row that ended `incomplete` for `max_output_tokens` and were continued.
+    public var incompleteContinuations: Int = 0
+    /// The last response ended `incomplete` (`max_output_tokens`): the next request continues it with no input.
+    public var continuesIncomplete: Bool = false
 
     public init(id: RunID) {
         self.id = id

@@ -11,12 +11,14 @@ extension ToolStarted {
         var name: String?
         var arguments: String?
         var cwd: String?
+        var kind: String?
         try JSONByteParser.readObject(text) { (key, parser: inout JSONByteParser) throws(JSONParseError) in
             switch key {
             case "call_id": callID = try parser.readString()
             case "name": name = try parser.readString()
             case "arguments": arguments = try parser.readString()
             case "cwd": cwd = try parser.readString()
+            case "kind": kind = try parser.readString()
             default: try parser.skipValue()
             }
         }
@@ -24,7 +26,7 @@ extension ToolStarted {
         guard let name else { throw .missing("name") }
         guard let arguments else { throw .missing("arguments") }
         guard let cwd else { throw .missing("cwd") }
-        self.init(callID: callID, name: name, arguments: arguments, cwd: cwd)
+        self.init(callID: callID, name: name, arguments: arguments, cwd: cwd, kind: kind.flatMap(ToolCallKind.init))
     }
 }
 
@@ -90,5 +92,34 @@ extension ToolAbandoned {
         guard let callID else { throw .missing("call_id") }
         guard let reason else { throw .missing("reason") }
         self.init(callID: callID, reason: reason)
+    }
+}
+
+extension ToolRefused {
+    /// Decodes a `tool.refused` payload.
+    ///
+    /// - Throws: ``JSONParseError`` when the text is not such a payload (or names a reason this version does not
+    ///   know).
+    public init(json text: String) throws(JSONParseError) {
+        var callID: String?
+        var name: String?
+        var reason: String?
+        var output: String?
+        try JSONByteParser.readObject(text) { (key, parser: inout JSONByteParser) throws(JSONParseError) in
+            switch key {
+            case "call_id": callID = try parser.readString()
+            case "name": name = try parser.readString()
+            case "reason": reason = try parser.readString()
+            case "output": output = try parser.readOptionalString()
+            default: try parser.skipValue()
+            }
+        }
+        guard let callID else { throw .missing("call_id") }
+        guard let name else { throw .missing("name") }
+        guard let reason else { throw .missing("reason") }
+        guard let refusal = ToolRefusal(rawValue: reason) else {
+            throw JSONParseError(offset: 0, reason: "unknown refusal reason \"\(reason)\"")
+        }
+        self.init(callID: callID, name: name, reason: refusal, output: output)
     }
 }

@@ -27,6 +27,12 @@ public struct UpstreamEvent: Decodable, Sendable {
         item = json["item"]
         delta = json["delta"]?.stringValue
         error = json["error"].flatMap(UpstreamError.init(json:))
+        // A request-scoped error frame carries the HTTP-equivalent status, and for 429s and 5xx the wait the
+        // server asks for in a top-level `headers` object (WebSocket frames have no headers of their own).
+        if error != nil {
+            error?.status = json["status"]?.intValue
+            error?.retryAfterMillis = RetryAfter.millis(headers: json["headers"])
+        }
     }
 
     /// Whether this event ends a response: `completed`, `failed`, `incomplete`, legacy `done`, or an `error`.
@@ -67,6 +73,13 @@ public struct UpstreamError: Codable, Hashable, Sendable {
     public var code: String?
     public var message: String?
     public var param: String?
+    /// The HTTP-equivalent status of an `error` frame (429, 500, …), when it had one.
+    public var status: Int? = nil
+    /// The wait the answer's `retry-after-ms`/`retry-after` asked for, in milliseconds.
+    public var retryAfterMillis: Int? = nil
+
+    /// The code of the answer to a request larger than the model's context window.
+    public static let contextLengthExceeded = "context_length_exceeded"
 
     /// Reads the fields from an already parsed error object (`nil` for JSON null or a non-object).
     public init?(json: JSONValue) {
@@ -96,6 +109,10 @@ public enum UpstreamEventType {
     public static let error = "error"
     public static let outputTextDelta = "response.output_text.delta"
     public static let outputItemDone = "response.output_item.done"
+    public static let outputItemAdded = "response.output_item.added"
+    /// A streamed piece of the reasoning summary ("thinking").
+    public static let reasoningSummaryDelta = "response.reasoning_summary_text.delta"
+    public static let reasoningSummaryPartDone = "response.reasoning_summary_part.done"
     public static let create = "response.create"
 
     /// Types that end a response.

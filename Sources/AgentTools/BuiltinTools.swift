@@ -43,6 +43,9 @@ public struct BuiltinTools: ToolExecutor {
     /// The names of the available tools, sorted.
     public var toolNames: [String] { tools.keys.sorted() }
 
+    /// How this executor's calls are contained: in the sandbox, in per-call cgroups, or best effort.
+    public var containment: ContainmentMode { ContainmentMode(sandbox: limits.sandbox, escapes: runner.containment) }
+
     /// The environment child processes get.
     public var environment: [String: String] { childEnvironment }
 
@@ -62,6 +65,7 @@ public struct BuiltinTools: ToolExecutor {
         }
         let context = ToolContext(
             callID: call.callID, cwd: call.cwd, environment: childEnvironment, limits: limits, runner: runner)
+        if call.kind != .function { return await tool.runNative(call.arguments, kind: call.kind, context: context) }
         return await tool.run(arguments: call.arguments, context: context)
     }
 

@@ -6,9 +6,9 @@ import Foundation
 /// by the fallback become `.connectionLost` (retryable) instead of stopping the run.
 final class AutoLane: UpstreamLane {
     private let inner: any UpstreamLane
-    private let fellBack: LockedBox<Bool>
+    private let fellBack: SharedMutex<Bool>
 
-    init(inner: any UpstreamLane, fellBack: LockedBox<Bool>) {
+    init(inner: any UpstreamLane, fellBack: SharedMutex<Bool>) {
         self.inner = inner
         self.fellBack = fellBack
     }
@@ -48,7 +48,7 @@ final class AutoLane: UpstreamLane {
         await inner.release()
     }
 
-    private static func remap(_ error: any Error, fellBack: LockedBox<Bool>) -> any Error {
+    private static func remap(_ error: any Error, fellBack: SharedMutex<Bool>) -> any Error {
         guard var failure = error as? UpstreamFailure, failure.code == .shutdown, fellBack.current else { return error }
         failure.code = .connectionLost
         failure.message = "the WebSocket transport was replaced by HTTP+SSE; lease again and resend the full context"

@@ -23,7 +23,7 @@ public actor AutoUpstream: ResponsesUpstream {
     private let logger: Logger
     private let threshold: Int
     /// Set once, when `auto` falls back; read synchronously by ``AutoLane``.
-    private let fellBack = LockedBox(false)
+    private let fellBack = SharedMutex(false)
     private var fallbackReason: String?
 
     /// Creates the upstream for `configuration.transport`; nothing connects until ``run()``.
@@ -36,6 +36,12 @@ public actor AutoUpstream: ResponsesUpstream {
         self.sse = SSEUpstream(configuration: configuration, logger: logger)
         self.logger = logger
         self.threshold = configuration.fallbackAfterConnectFailures
+    }
+
+    /// Posts `body` to `/responses/compact` over HTTP, whatever the transport (see
+    /// ``ResponsesUpstream/compact(_:)``).
+    public func compact(_ body: String) async throws -> String {
+        try await sse.compact(body)
     }
 
     /// Runs the active transport until cancelled (in `auto` mode: the pool, then SSE after a fallback).

@@ -12,14 +12,14 @@ final class PooledLane: UpstreamLane {
     let streamID: String?
     let ticket: LeaseTicket
     private let pool: WebSocketPool
-    private let connectionEpoch: LockedBox<Int>
+    private let connectionEpoch: SharedMutex<Int>
     /// Set by the pool when another run took this idle lane over.
-    private let revoked: LockedBox<Bool>
-    private let released = LockedBox(false)
+    private let revoked: SharedMutex<Bool>
+    private let released = SharedMutex(false)
 
     init(
-        ticket: LeaseTicket, streamID: String?, pool: WebSocketPool, connectionEpoch: LockedBox<Int>,
-        revoked: LockedBox<Bool>
+        ticket: LeaseTicket, streamID: String?, pool: WebSocketPool, connectionEpoch: SharedMutex<Int>,
+        revoked: SharedMutex<Bool>
     ) {
         self.ticket = ticket
         self.streamID = streamID

@@ -47,7 +47,7 @@ final class SSEClientHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private enum Phase {
         case awaitingHead
         case streaming
-        case errorBody(status: Int)
+        case errorBody(status: Int, headers: [String: String])
     }
 
     private struct Current {
@@ -93,7 +93,9 @@ final class SSEClientHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .head(let head):
             let status = Int(head.status.code)
             c.keepAlive = head.isKeepAlive
-            c.phase = (200..<300).contains(status) ? .streaming : .errorBody(status: status)
+            c.phase =
+                (200..<300).contains(status)
+                ? .streaming : .errorBody(status: status, headers: HTTPCompactor.waitHeaders(head.headers))
             current = c
             c.exchange.head.succeed(head)
         case .body(let buffer):
@@ -126,8 +128,8 @@ final class SSEClientHandler: ChannelDuplexHandler, RemovableChannelHandler {
                             code: .connectionLost, message: "the event stream ended before its terminal event",
                             framesReceived: c.frames))
                 }
-            case .errorBody(let status):
-                c.exchange.frames.yield(SSEWire.errorFrame(status: status, body: c.errorBody))
+            case .errorBody(let status, let headers):
+                c.exchange.frames.yield(SSEWire.errorFrame(status: status, body: c.errorBody, headers: headers))
                 c.exchange.frames.finish()
             }
             c.timer?.cancel()

@@ -14,16 +14,16 @@ final class SSELane: UpstreamLane {
 
     let streamID: String? = nil
     private let upstream: SSEUpstream
-    private let state = LockedBox(State())
+    private let state = SharedMutex(State())
 
     init(upstream: SSEUpstream) {
         self.upstream = upstream
     }
 
-    var isUsable: Bool { state.withValue { !$0.released && !$0.spent } }
+    var isUsable: Bool { state.withLock { !$0.released && !$0.spent } }
 
     func send(_ frame: String) async throws -> AsyncThrowingStream<String, any Error> {
-        let refusal: UpstreamLaneError? = state.withValue { state in
+        let refusal: UpstreamLaneError? = state.withLock { state in
             if state.released { return UpstreamLaneError(code: .released, message: "send on a released lane") }
             if state.inFlight {
                 return UpstreamLaneError(
@@ -36,16 +36,16 @@ final class SSELane: UpstreamLane {
         if let refusal { throw refusal }
         let state = self.state
         do {
-            return try await upstream.send(frame) { state.withValue { $0.inFlight = false } }
+            return try await upstream.send(frame) { state.withLock { $0.inFlight = false } }
         } catch {
-            state.withValue { $0.inFlight = false }
+            state.withLock { $0.inFlight = false }
             throw error
         }
     }
 
     func release() async {
         guard
-            !state.withValue({ state in
+            !state.withLock({ state in
                 defer { state.released = true }
                 return state.released
             })

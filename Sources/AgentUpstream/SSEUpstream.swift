@@ -146,7 +146,7 @@ public actor SSEUpstream: ResponsesUpstream {
             )
             // Set when this attempt's stream is never handed out (failed or retried before the head): its end then
             // says nothing about the lane. Failures before the head only fail `head`; this actor ends the stream.
-            let abandoned = LockedBox(false)
+            let abandoned = SharedMutex(false)
             continuation.onTermination = { termination in
                 // A consumer that stops listening aborts the request: the connection cannot be reused mid-response.
                 if case .cancelled = termination { channel.close(promise: nil) }
@@ -192,7 +192,7 @@ public actor SSEUpstream: ResponsesUpstream {
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Accept", value: "text/event-stream")
         headers.add(name: "Content-Length", value: "\(contentLength)")
-        headers.add(name: "User-Agent", value: "agentd/\(AgentVersion.current)")
+        headers.add(name: "User-Agent", value: UpstreamConfiguration.userAgent)
         if let apiKey = configuration.apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         if let organization = configuration.organization {
             headers.add(name: "OpenAI-Organization", value: organization)
@@ -209,6 +209,11 @@ public actor SSEUpstream: ResponsesUpstream {
     private static let reservedHeaders: Set<String> = [
         "host", "content-length", "content-type", "transfer-encoding", "connection",
     ]
+
+    /// Posts `body` to `/responses/compact` (see ``ResponsesUpstream/compact(_:)``).
+    public func compact(_ body: String) async throws -> String {
+        try await HTTPCompactor(configuration: configuration, group: group).compact(body)
+    }
 
     // MARK: Status
 

@@ -24,7 +24,9 @@ enum SSEWire {
     /// The `error` object is the body's own `error` object when the body is the API's JSON error shape, otherwise
     /// one made up from the status and up to 200 characters of the body, so the engine's reducer sees a
     /// request-scoped error either way.
-    static func errorFrame(status: Int, body: [UInt8]) -> String {
+    /// - Parameter headers: the answer's wait headers (`retry-after-ms`, …), carried in a top-level `headers` object
+    ///   as the WebSocket error frames of rate limits carry them.
+    static func errorFrame(status: Int, body: [UInt8], headers: [String: String] = [:]) -> String {
         struct ErrorBody: Decodable { var error: JSONValue }
         var error: JSONValue
         if let parsed = try? JSONCoding.decode(ErrorBody.self, from: Data(body)), case .object = parsed.error {
@@ -38,9 +40,11 @@ enum SSEWire {
                 "param": .null,
             ])
         }
-        let frame = JSONValue.object([
+        var members: [String: JSONValue] = [
             "type": .string(UpstreamEventType.error), "status": .number(Double(status)), "error": error,
-        ])
+        ]
+        if !headers.isEmpty { members["headers"] = .object(headers.mapValues { .string($0) }) }
+        let frame = JSONValue.object(members)
         // Encoding a decoded JSONValue cannot fail.
         return (try? JSONCoding.encode(frame)) ?? #"{"type":"error","status":\#(status)}"#
     }

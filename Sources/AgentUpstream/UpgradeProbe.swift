@@ -82,6 +82,7 @@ enum UpgradeProbe {
         let key = (0..<16).map { _ in UInt8.random(in: 0...255) }
         headers.add(name: "Sec-WebSocket-Key", value: Data(key).base64EncodedString())
         headers.add(name: "Sec-WebSocket-Version", value: "13")
+        headers.add(name: "User-Agent", value: UpstreamConfiguration.userAgent)
         if let apiKey = configuration.apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         if let organization = configuration.organization {
             headers.add(name: "OpenAI-Organization", value: organization)

@@ -1,3 +1,4 @@
+import AgentModel
 import Foundation
 
 /// How a ``WebSocketPool`` reaches the Responses API and how it shares, watches and replaces its connections.
@@ -110,6 +111,10 @@ public struct UpstreamConfiguration: Sendable {
         self.transport = transport
         self.fallbackAfterConnectFailures = max(1, fallbackAfterConnectFailures)
     }
+
+    /// The `User-Agent` of every upgrade and HTTP request: `agentd/<version> (<os>)`, so the service can tell
+    /// agentd's traffic apart.
+    public static var userAgent: String { "agentd/\(AgentVersion.current) (Linux)" }
 
     /// Lanes usable per connection: `lanesPerConnection` with named lanes, one without.
     public var effectiveLanesPerConnection: Int { useLanes ? lanesPerConnection : 1 }

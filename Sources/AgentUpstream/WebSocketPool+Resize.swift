@@ -1,3 +1,5 @@
+import AgentModel
+
 extension WebSocketPool {
     /// Changes the number of connections while the pool runs (`upstream.connections` on a reload).
     ///
@@ -16,7 +18,7 @@ extension WebSocketPool {
                 scheduler.addConnection(c)
                 if c >= slots.count {
                     slots.append(Slot())
-                    epochs.append(LockedBox(0))
+                    epochs.append(SharedMutex(0))
                 }
                 // A slot still draining from an earlier shrink keeps its task, which now reconnects it.
                 if running, !maintained.contains(c) { slotStarts?.yield(c) }

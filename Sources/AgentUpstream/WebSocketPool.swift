@@ -1,6 +1,7 @@
 import AgentModel
 import Foundation
 import Logging
+import NIOPosix
 import WSClient
 
 /// A pool of WebSocket connections to the Responses API, shared by runs through leased lanes.
@@ -29,6 +30,9 @@ public actor WebSocketPool: ResponsesUpstream {
         var responsesServed = 0
         var reconnects = 0
         var lastError: String?
+        /// Why reading the connection failed, when agentd knows better than the close that followed (a frame over
+        /// `max_frame_bytes`, a frame that is not JSON): it wins over the generic reason of the connection's end.
+        var readFailure: String?
     }
 
     /// A response streaming on a lane.
@@ -36,6 +40,8 @@ public actor WebSocketPool: ResponsesUpstream {
         var ticketID: UInt64
         var continuation: AsyncThrowingStream<String, any Error>.Continuation
         var frames = 0
+        /// Frames that arrived after the run stopped reading (a cancel, or a response over its limits).
+        var discarded = 0
         /// Steers sent on this response that keep its stream open until answered.
         var steer = SteerHold()
     }
@@ -47,7 +53,7 @@ public actor WebSocketPool: ResponsesUpstream {
     var scheduler: LaneScheduler
     var slots: [Slot]
     /// Current epoch of each slot, read synchronously by lanes' `isUsable`.
-    var epochs: [LockedBox<Int>]
+    var epochs: [SharedMutex<Int>]
     /// Connection slots in use (`0..<targetConnections`); slots beyond it drain and stop (see ``setConnections(_:)``).
     var targetConnections: Int
     /// Slots whose ``maintainConnection(_:)`` task is running.
@@ -58,7 +64,7 @@ public actor WebSocketPool: ResponsesUpstream {
     /// Requests waiting for an active slot, by waiter id.
     var activations: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     /// Set when a lease is taken over, read synchronously by its lane's `isUsable`; by ticket id, until released.
-    var revocations: [UInt64: LockedBox<Bool>] = [:]
+    var revocations: [UInt64: SharedMutex<Bool>] = [:]
     var nextWaiterID: UInt64 = 1
     var running = false
     var shutDown = false
@@ -89,11 +95,18 @@ public actor WebSocketPool: ResponsesUpstream {
         )
         self.slots = Array(repeating: Slot(), count: configuration.connections)
         self.targetConnections = configuration.connections
-        self.epochs = (0..<configuration.connections).map { _ in LockedBox(0) }
+        self.epochs = (0..<configuration.connections).map { _ in SharedMutex(0) }
     }
 
     /// Time on the scheduler's clock.
     var now: Duration { clock.now - origin }
+
+
+    /// Posts `body` to `/responses/compact` over HTTP (WebSocket mode has no compact endpoint; see
+    /// ``ResponsesUpstream/compact(_:)``).
+    public func compact(_ body: String) async throws -> String {
+        try await HTTPCompactor(configuration: configuration, group: MultiThreadedEventLoopGroup.singleton).compact(body)
+    }
 
     // MARK: Running
 
@@ -192,7 +205,7 @@ public actor WebSocketPool: ResponsesUpstream {
     }
 
     private func makeLane(_ ticket: LeaseTicket) -> PooledLane {
-        let revoked = LockedBox(false)
+        let revoked = SharedMutex(false)
         revocations[ticket.id] = revoked
         return PooledLane(
             ticket: ticket,

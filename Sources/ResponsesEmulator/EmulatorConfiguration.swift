@@ -21,6 +21,10 @@ public struct EmulatorConfiguration: Sendable {
     /// Whether `response.steer` is supported; when false every steer gets `steering_not_supported` (so does any
     /// steer of a response whose model name ends in `-nosteer`).
     public var steering: Bool = true
+    /// The model's context window in tokens (estimated as 4 UTF-8 bytes each): a request whose effective context
+    /// (see `Compaction`) is larger is refused with `context_length_exceeded` (HTTP 400), unless it asked for
+    /// compaction (`context_management`) below that size. `nil`: unlimited.
+    public var contextWindow: Int? = nil
 
     /// Creates a configuration; every parameter has the default documented on its property.
     /// - Parameters:

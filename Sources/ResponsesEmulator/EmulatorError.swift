@@ -14,6 +14,8 @@ struct EmulatorError: Error, Sendable, Equatable {
     var message: String
     /// The offending request parameter, or nil.
     var param: String?
+    /// For 429s: the wait the answer's `retry-after-ms`/`retry-after` headers ask for (see ``headers``).
+    var retryAfterMillis: Int? = nil
 
     /// The nested `error` object.
     var errorObject: JSONValue {
@@ -30,7 +32,15 @@ struct EmulatorError: Error, Sendable, Equatable {
         var members: [(String, JSONValue)] = [("type", .string("error")), ("status", .int(status))]
         if let streamID { members.append(("stream_id", .string(streamID))) }
         members.append(("error", errorObject))
+        // WebSocket frames have no HTTP headers: the rate-limit values travel in a top-level `headers` object.
+        if !headers.isEmpty { members.append(("headers", .object(headers.map { ($0.0, .string($0.1)) }))) }
         return .object(members)
+    }
+
+    /// HTTP headers that go with this error (`retry-after-ms` and `retry-after` for a 429), in order.
+    var headers: [(String, String)] {
+        guard let ms = retryAfterMillis else { return [] }
+        return [("retry-after-ms", "\(ms)"), ("retry-after", "\((ms + 999) / 1000)")]
     }
 
     /// The in-stream `error` event (nested shape, as the live API sends it) with a sequence number.

@@ -8,6 +8,9 @@ struct EventFactory {
     private(set) var events: [JSONValue] = []
     private var sequence = 0
     private var sinceUnknown = 0
+    /// Whether the request asked for a reasoning summary (`reasoning.summary` set): reasoning items then stream
+    /// `response.reasoning_summary_*` events and carry the summary.
+    var reasoningSummary = false
 
     init(streamID: String?, unknownEventEvery: Int?) {
         self.streamID = streamID
@@ -51,6 +54,9 @@ struct EventFactory {
     /// Emits the events of one output item at `outputIndex` and returns the finished item.
     mutating func emitItem(_ planned: PlannedItem, outputIndex: Int, includeEncryptedReasoning: Bool) -> JSONValue {
         switch planned {
+        case .reasoning where reasoningSummary:
+            return emitSummarizedReasoning(outputIndex: outputIndex, includeEncrypted: includeEncryptedReasoning)
+
         case .reasoning:
             var members: [(String, JSONValue)] = [
                 ("id", .string(IDGenerator.make("rs"))), ("type", .string("reasoning")), ("summary", .array([])),
@@ -63,9 +69,9 @@ struct EventFactory {
             emit("response.output_item.done", [("output_index", .int(outputIndex)), ("item", item)])
             return item
 
-        case .functionCall(let name, let arguments):
+        case .functionCall(let name, let arguments, let fixedCallID):
             let id = IDGenerator.make("fc")
-            let callID = IDGenerator.make("call", hexCount: 24)
+            let callID = fixedCallID ?? IDGenerator.make("call", hexCount: 24)
             func item(status: String, arguments: String) -> JSONValue {
                 .object([
                     ("id", .string(id)), ("type", .string("function_call")), ("status", .string(status)),
@@ -94,41 +100,10 @@ struct EventFactory {
             return done
 
         case .message(let text):
-            let id = IDGenerator.make("msg")
-            func part(_ text: String) -> JSONValue {
-                .object([
-                    ("type", .string("output_text")), ("annotations", .array([])), ("logprobs", .array([])),
-                    ("text", .string(text)),
-                ])
-            }
-            func item(status: String, content: [JSONValue]) -> JSONValue {
-                .object([
-                    ("id", .string(id)), ("type", .string("message")), ("status", .string(status)),
-                    ("content", .array(content)), ("role", .string("assistant")),
-                ])
-            }
-            let location: [(String, JSONValue)] = [
-                ("item_id", .string(id)), ("output_index", .int(outputIndex)), ("content_index", .int(0)),
-            ]
-            emit(
-                "response.output_item.added",
-                [("output_index", .int(outputIndex)), ("item", item(status: "in_progress", content: []))]
-            )
-            emit("response.content_part.added", location + [("part", part(""))])
-            for chunk in Self.wordChunks(text) {
-                emit(
-                    "response.output_text.delta",
-                    location + [
-                        ("delta", .string(chunk)), ("logprobs", .array([])),
-                        ("obfuscation", .string(IDGenerator.obfuscation())),
-                    ]
-                )
-            }
-            emit("response.output_text.done", location + [("text", .string(text)), ("logprobs", .array([]))])
-            emit("response.content_part.done", location + [("part", part(text))])
-            let done = item(status: "completed", content: [part(text)])
-            emit("response.output_item.done", [("output_index", .int(outputIndex)), ("item", done)])
-            return done
+            return emitMessage(text: text, phase: nil, status: "completed", outputIndex: outputIndex)
+
+        case .phasedMessage(let text, let phase):
+            return emitMessage(text: text, phase: phase, status: "completed", outputIndex: outputIndex)
         }
     }
 

@@ -13,6 +13,7 @@ struct HTTPRoutes {
             if outage.isActive { return Self.error(EmulatorOutage.unavailable) }
             return try await self.create(request, context: context)
         }
+        CompactRoute(engine: engine, outage: outage).register(on: router)
         router.get("/v1/responses/{id}") { request, context in
             if outage.isActive { return Self.error(EmulatorOutage.unavailable) }
             if let failure = self.authorizationFailure(request) { return failure }
@@ -41,6 +42,19 @@ struct HTTPRoutes {
             Self.json(self.recording(), status: 200)
         }
         // Not part of the OpenAI API: starts an outage of `ms` milliseconds (see ``EmulatorOutage``).
+        // Not part of the OpenAI API: the next `count` requests get 429 with `retry-after-ms` (see
+        // ``EmulatorRateLimits``).
+        router.post("/emulator/rate-limit") { request, _ in
+            guard let count = request.uri.queryParameters.get("count", as: Int.self), count > 0,
+                let ms = request.uri.queryParameters.get("retry_after_ms", as: Int.self), ms >= 0
+            else {
+                return Self.json(
+                    .object([("error", .string("give the storm as ?count=N&retry_after_ms=M (N > 0, M >= 0)"))]),
+                    status: 400)
+            }
+            self.engine.rateLimits.begin(count: count, retryAfterMillis: ms)
+            return Self.json(.object([("count", .int(count)), ("retry_after_ms", .int(ms))]), status: 200)
+        }
         router.post("/emulator/outage") { request, _ in
             guard let ms = request.uri.queryParameters.get("ms", as: Int.self), ms > 0 else {
                 return Self.json(.object([("error", .string("give the outage length as ?ms=N (N > 0)"))]), status: 400)
@@ -64,6 +78,7 @@ struct HTTPRoutes {
             ("connections", .array(connections)),
             ("http_requests", .number(Double(recorder.httpRequests().count))),
             ("violations", .array(recorder.violations().map { .string($0) })),
+            ("rate_limited", .int(engine.rateLimits.rejected)),
             ("outage_refused_upgrades_ms", .array(outage.refusedUpgrades().map { .number($0 / .milliseconds(1)) })),
         ])
     }
@@ -152,7 +167,10 @@ struct HTTPRoutes {
     }
 
     static func error(_ error: EmulatorError) -> Response {
-        json(error.httpBody, status: error.status)
+        var response = json(error.httpBody, status: error.status)
+        // The names are fixed lowercase tokens (`retry-after-ms`, `retry-after`), always valid field names.
+        for (name, value) in error.headers { response.headers[.init(name)!] = value }
+        return response
     }
 
     static func json(_ value: JSONValue, status: Int) -> Response {

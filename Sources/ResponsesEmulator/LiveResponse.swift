@@ -14,6 +14,8 @@ struct LiveResponse: Sendable {
     var id: String
     /// The requested model (a model ending in `-nosteer` refuses steering).
     var model: String
+    /// The request asked for automatic compaction (`context_management`), which rules out steering.
+    var compacting = false
     /// Steers received and not yet announced with `response.steer.accepted`.
     var queued: [AcceptedSteer] = []
     /// Steers announced and not yet applied.

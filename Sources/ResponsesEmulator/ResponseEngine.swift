@@ -22,6 +22,10 @@ struct ResponseEngine: Sendable {
     let configuration: EmulatorConfiguration
     let recorder: EmulatorRecorder
     let store: ResponseStore
+    /// What each compaction item stands for (shared by all transports).
+    let compactions = CompactionStore()
+    /// The rate-limit storm switch (see ``EmulatorRateLimits``).
+    var rateLimits = EmulatorRateLimits()
 
     /// Validates `request` against its parent chain and produces the response's events.
     /// - Parameters:
@@ -31,17 +35,34 @@ struct ResponseEngine: Sendable {
     /// - Throws: a request-scoped ``EmulatorError`` (sent before any event of the response).
     func prepare(_ request: CreateRequest, parent: ResolvedParent?) throws(EmulatorError) -> PreparedResponse {
         guard let model = ModelCatalog.model(named: request.model) else { throw .modelNotFound(request.model) }
+        if request.generate, let wait = rateLimits.take() { throw .rateLimited(retryAfterMillis: wait) }
         let history = parent?.record.conversation ?? []
-        if let violation = RequestValidator.checkToolPairing(history: history, input: request.input) {
+        let pairing = Compaction.pairingWindow(history: history, input: request.input)
+        if let violation = RequestValidator.checkToolPairing(history: pairing.history, input: pairing.input) {
             recorder.recordViolation(violation.message)
             throw violation
         }
-        let conversation = history + request.input
-        let plan: ModelPlan = request.generate ? model.plan(conversation: conversation) : .items([])
+        var conversation = history + request.input
+        // The context window counts the effective context (from the latest compaction item on); a request that
+        // asked for compaction is compacted past its threshold instead of refused.
+        let promptTokens = Compaction.promptTokens(conversation, request: request)
+        var compaction: JSONValue? = nil
+        if request.generate, let threshold = Compaction.threshold(of: request), promptTokens > threshold {
+            let item = compactions.makeItem(replacing: Compaction.expanded(conversation, store: compactions))
+            compaction = item
+            conversation.append(item)
+        } else if let window = configuration.contextWindow, promptTokens > window {
+            throw .contextLengthExceeded(window: window)
+        }
+        let known = Compaction.expanded(conversation, store: compactions)
+        let partial = IncompleteRule.partialText(known)
+        let plan: ModelPlan =
+            request.generate ? model.plan(conversation: IncompleteRule.withoutPartial(known)) : .items([])
 
         let now = Int(Date().timeIntervalSince1970)
         var response = ResponseObject(id: IDGenerator.make("resp"), createdAt: now, request: request)
         var factory = EventFactory(streamID: request.streamID, unknownEventEvery: configuration.faults.unknownEventEvery)
+        factory.reasoningSummary = (request.raw["reasoning"]?["summary"]?.stringValue).map { !$0.isEmpty } ?? false
         factory.emit("response.created", [("response", response.json)])
         factory.emit("response.in_progress", [("response", response.json)])
 
@@ -55,26 +76,37 @@ struct ResponseEngine: Sendable {
 
         case .items(let planned):
             let encrypted = request.include.contains("reasoning.encrypted_content")
+            if let compaction { response.output.append(factory.emitCompaction(compaction, outputIndex: 0)) }
+            let planned = IncompleteRule.resuming(planned, after: partial)
+            let cut = IncompleteRule.cut(planned, request: request)
             for (index, item) in planned.enumerated() {
-                response.output.append(factory.emitItem(item, outputIndex: index, includeEncryptedReasoning: encrypted))
+                let outputIndex = response.output.count
+                if let cut, cut.index == index {
+                    response.output.append(
+                        factory.emitMessage(text: cut.text, phase: cut.phase, status: "incomplete", outputIndex: outputIndex))
+                    break
+                }
+                response.output.append(factory.emitItem(item, outputIndex: outputIndex, includeEncryptedReasoning: encrypted))
             }
             let newInputTokens = Conversation.tokenEstimate(request.input)
-            // Estimated prompt: the chain so far, the new input, instructions and tools.
-            let inputTokens =
-                (parent?.record.conversationTokens ?? 0) + newInputTokens
-                + Conversation.tokenEstimate([request.raw["instructions"] ?? .null, request.raw["tools"] ?? .null])
             let reasoningTokens = planned.filter { $0 == .reasoning }.count * 12
             let outputTokens = planned.isEmpty ? 0 : Conversation.tokenEstimate(response.output) + reasoningTokens
-            let cached = parent.map { $0.fromConnectionCache ? min($0.record.conversationTokens, inputTokens) : 0 } ?? 0
+            let cached = parent.map { $0.fromConnectionCache ? min($0.record.conversationTokens, promptTokens) : 0 } ?? 0
             response.usage = .init(
-                inputTokens: inputTokens,
+                inputTokens: promptTokens,
                 cachedTokens: cached,
                 outputTokens: outputTokens,
                 reasoningTokens: reasoningTokens
             )
-            response.status = .completed
             response.completedAt = Int(Date().timeIntervalSince1970)
-            factory.emit("response.completed", [("response", response.json)], terminal: true)
+            if let cut {
+                response.status = .incomplete
+                response.incompleteReason = cut.reason
+                factory.emit("response.incomplete", [("response", response.json)], terminal: true)
+            } else {
+                response.status = .completed
+                factory.emit("response.completed", [("response", response.json)], terminal: true)
+            }
 
             let record = ResponseRecord(
                 id: response.id,

@@ -1,10 +1,11 @@
-/// Builds the `Response` object carried by lifecycle events, with every field the SDK 3.57.0 model knows about.
+/// Builds the `Response` object carried by lifecycle events, with every field the SDK 3.63.0 model knows about.
 struct ResponseObject: Sendable {
     /// `in_progress`, `completed`, `failed`, …
     enum Status: String, Sendable {
         case inProgress = "in_progress"
         case completed
         case failed
+        case incomplete
     }
 
     var id: String
@@ -15,6 +16,8 @@ struct ResponseObject: Sendable {
     var usage: Usage? = nil
     var error: (code: String, message: String)? = nil
     var completedAt: Int? = nil
+    /// `incomplete_details.reason` of an incomplete response (`max_output_tokens`, `content_filter`, …).
+    var incompleteReason: String? = nil
 
     /// Token accounting of a finished response.
     struct Usage: Sendable {
@@ -58,7 +61,10 @@ struct ResponseObject: Sendable {
                 "error",
                 error.map { .object([("code", .string($0.code)), ("message", .string($0.message))]) } ?? .null
             ),
-            ("incomplete_details", .null),
+            (
+                "incomplete_details",
+                incompleteReason.map { .object([("reason", .string($0))]) } ?? .null
+            ),
             ("instructions", Self.echo(raw["instructions"], kinds: [.string, .array], default: .null)),
             ("max_output_tokens", Self.echo(raw["max_output_tokens"], kinds: [.number], default: .null)),
             ("max_tool_calls", Self.echo(raw["max_tool_calls"], kinds: [.number], default: .null)),

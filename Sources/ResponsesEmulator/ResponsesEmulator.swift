@@ -16,6 +16,8 @@ public final class ResponsesEmulator: Sendable {
     public let recorder: EmulatorRecorder
     /// Switch for an upstream outage at run time (connections dropped, upgrades refused and counted).
     public let outage = EmulatorOutage()
+    /// Switch for a rate-limit storm at run time (429s with `retry-after`).
+    public let rateLimits = EmulatorRateLimits()
     private let logger: Logger
     private let ready = ReadySignal()
     private let store = ResponseStore()
@@ -41,7 +43,8 @@ public final class ResponsesEmulator: Sendable {
     /// Runs the server until the calling task is cancelled.
     /// - Throws: if the address cannot be bound or the server fails.
     public func run() async throws {
-        let engine = ResponseEngine(configuration: configuration, recorder: recorder, store: store)
+        var engine = ResponseEngine(configuration: configuration, recorder: recorder, store: store)
+        engine.rateLimits = rateLimits
         let router = Router(context: EmulatorRequestContext.self)
         HTTPRoutes(engine: engine, logger: logger, outage: outage).register(on: router)
 

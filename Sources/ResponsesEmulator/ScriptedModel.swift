@@ -2,10 +2,13 @@
 enum PlannedItem: Sendable, Equatable {
     /// A reasoning item with an empty summary.
     case reasoning
-    /// A function call with complete JSON arguments.
-    case functionCall(name: String, arguments: String)
+    /// A function call with complete JSON arguments; `callID` fixes its `call_id` (hostile models repeat one),
+    /// else a fresh one is made.
+    case functionCall(name: String, arguments: String, callID: String? = nil)
     /// An assistant message with one `output_text` part.
     case message(text: String)
+    /// An assistant message labelled `commentary` or `final_answer` (gpt-5.3-codex and later).
+    case phasedMessage(text: String, phase: String)
 }
 
 /// What a scripted model does with a request.
@@ -32,8 +35,9 @@ extension ScriptedModel {
 
 /// Maps model names to scripted models.
 ///
-/// Names: `emu-text` (and anything starting with `emu-text`), `emu-tools-N` and `emu-tools-N-tool-NAME`,
-/// `emu-journal-N`, `emu-slow-N-MS`, `emu-text-deltas-N-RATE`, `emu-fail`. Anything else is unknown (`model_not_found`).
+/// Names: `emu-text` (and anything starting with `emu-text`), `emu-script` (steps from the last user message),
+/// `emu-tools-N` and `emu-tools-N-tool-NAME`, `emu-journal-N`, `emu-slow-N-MS`, `emu-text-deltas-N-RATE`, `emu-fail`,
+/// `emu-hostile-…` (see ``HostileModel``), `emu-shell-prompt` (runs the prompt as a shell command). Anything else is unknown (`model_not_found`).
 /// Over WebSocket, a name containing `wait-steer` makes the first response of a chain hold its stream after the
 /// first text delta until a `response.steer` arrives (10 s at most), and a name ending in `-nosteer` refuses
 /// steering with `steering_not_supported`.
@@ -41,11 +45,23 @@ enum ModelCatalog {
     static func model(named name: String) -> (any ScriptedModel)? {
         // The steering knobs are session behaviour, not part of the model's script.
         let name = name.replacingOccurrences(of: "-wait-steer", with: "").replacingOccurrences(of: "-nosteer", with: "")
+        if name.hasPrefix("emu-script") { return ScriptModel() }
+        if name.hasSuffix("-commentary") {
+            return model(named: String(name.dropLast("-commentary".count))).map { CommentaryModel(inner: $0) }
+        }
+        if name.hasPrefix("emu-content-filter") { return TextModel() }
         if name.hasPrefix("emu-text-deltas-") { return TextDeltaStreamModel(name: name) }
         if name.hasPrefix("emu-text") { return TextModel() }
         if name == "emu-fail" { return FailingModel() }
+        if name == "emu-shell-prompt" { return PromptCommandModel() }
+        if name.hasPrefix("emu-hostile-") { return HostileModel(name: name) }
         if name.hasPrefix("emu-journal-"), let n = Int(name.dropFirst("emu-journal-".count)), n >= 0 {
             return ToolLoopModel(callCount: n, toolName: "shell", style: .journal)
+        }
+        if name.hasPrefix("emu-big-") {
+            let parts = name.dropFirst("emu-big-".count).split(separator: "-")
+            guard parts.count == 2, let n = Int(parts[0]), let bytes = Int(parts[1]), n >= 0, bytes >= 0 else { return nil }
+            return ToolLoopModel(callCount: n, toolName: "shell", style: .padded(bytes: bytes))
         }
         if name.hasPrefix("emu-slow-") {
             let parts = name.dropFirst("emu-slow-".count).split(separator: "-")

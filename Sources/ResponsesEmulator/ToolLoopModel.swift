@@ -7,13 +7,16 @@
 ///
 /// Variants with the same outputs (so the same digest) and a side effect for crash and cancel tests:
 /// `emu-journal-N` appends each step's line to `journal.log` in the run's directory (`… | tee -a journal.log`),
-/// `emu-slow-N-MS` sleeps MS milliseconds in each call before echoing.
+/// `emu-slow-N-MS` sleeps MS milliseconds in each call before echoing. `emu-big-N-BYTES` (for long contexts) adds
+/// a line of BYTES `x` characters to each call's output: stdout `step-<k> <k*7+3>\n` + `x`×BYTES + `\n`.
 struct ToolLoopModel: ScriptedModel {
     /// How each shell command is dressed around the `echo`.
     enum Style: Equatable {
         case plain
         case journal
         case slow(milliseconds: Int)
+        /// `emu-big-N-BYTES`: each call's standard output also carries a line of BYTES `x` characters.
+        case padded(bytes: Int)
     }
 
     /// N: how many calls before the final answer.
@@ -41,6 +44,7 @@ struct ToolLoopModel: ScriptedModel {
         case .plain: command = echo
         case .journal: command = echo + " | tee -a journal.log"
         case .slow(let milliseconds): command = "sleep \(Double(milliseconds) / 1000); " + echo
+        case .padded(let bytes): command = echo + "; head -c \(bytes) /dev/zero | tr '\\0' x; echo"
         }
         return JSONValue.object([("cmd", .string(command))]).serialized
     }

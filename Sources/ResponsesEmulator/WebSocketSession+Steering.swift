@@ -51,6 +51,10 @@ extension WebSocketSession {
         guard configuration.steering, !response.model.hasSuffix("-nosteer") else {
             return refuse("steering_not_supported", "Steering is not supported for this model.")
         }
+        guard !response.compacting else {
+            // As the real service: automatic compaction and steering do not mix.
+            return refuse("steering_not_supported", "Steering is not supported for responses using automatic compaction.")
+        }
         guard let items = SteerFrames.normalizedInput(input) else {
             return refuse("invalid_input", "Steer input must be non-empty user messages.")
         }
@@ -66,7 +70,8 @@ extension WebSocketSession {
         _ prepared: PreparedResponse, request: CreateRequest, parent: ResolvedParent?, lane: LaneID,
         waitForSteer: Bool
     ) async -> Played {
-        live[lane] = LiveResponse(id: prepared.responseID, model: request.model)
+        live[lane] = LiveResponse(
+            id: prepared.responseID, model: request.model, compacting: Compaction.threshold(of: request) != nil)
         defer { live[lane] = nil }
         var waitForSteer = waitForSteer
         var openItems = 0

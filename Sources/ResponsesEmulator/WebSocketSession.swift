@@ -118,6 +118,9 @@ actor WebSocketSession {
 
     private func stream(_ request: CreateRequest, lane: LaneID) async {
         guard !closed else { return }
+        if let hostile = HostileModel(name: request.model)?.stream {
+            return await playHostile(hostile, request: request, lane: lane)
+        }
         var parent: ResolvedParent? = nil
         var parentIsSameLane = false
         if let previous = request.previousResponseID {
@@ -187,8 +190,12 @@ actor WebSocketSession {
     // MARK: Outbound and lifetime
 
     func send(_ frame: JSONValue) {
+        sendText(frame.serialized)
+    }
+
+    /// Sends `text` as it is (hostile models send text that is not JSON).
+    func sendText(_ text: String) {
         guard !closed else { return }
-        let text = frame.serialized
         framesSent += 1
         recorder.recordOutbound(connection: connectionID, text)
         output.yield(.text(text))

@@ -1,3 +1,4 @@
+import AgentBenchKit
 import AgentEngine
 import AgentLedger
 import AgentModel

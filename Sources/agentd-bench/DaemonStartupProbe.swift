@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// Starts the agentd binary on a prepared state directory and times how long until its control socket answers
 /// `initialize`; then stops it with SIGKILL (a process crash: the next start-up recovers the same unfinished runs

@@ -39,6 +39,7 @@ enum EngineOverEmulator {
     ///   - runs: concurrent runs.
     ///   - model: the emulator model, e.g. `emu-tools-30`.
     ///   - beforeRuns: called once the upstream is up, before the runs start (e.g. to begin an outage).
+    ///   - wrap: wraps the upstream the engine uses (e.g. to count bytes).
     /// - Throws: ``BenchmarkError`` when a run does not complete.
     static func run(
         emulator emulatorConfiguration: EmulatorConfiguration,
@@ -46,7 +47,8 @@ enum EngineOverEmulator {
         engine configureEngine: (inout EngineConfiguration) -> Void = { _ in },
         runs: Int,
         model: String,
-        beforeRuns: @Sendable (ResponsesEmulator) async throws -> Void = { _ in }
+        beforeRuns: @Sendable (ResponsesEmulator) async throws -> Void = { _ in },
+        wrap: (any ResponsesUpstream) -> any ResponsesUpstream = { $0 }
     ) async throws -> Result {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
@@ -82,7 +84,7 @@ enum EngineOverEmulator {
             let kinds = RequestKindCount()
             var engineConfiguration = EngineConfiguration(maxTurnAttempts: 20)
             configureEngine(&engineConfiguration)
-            let timed = LeaseTimingUpstream(inner: upstream, waits: waits, turnWaits: turnWaits, kinds: kinds)
+            let timed = LeaseTimingUpstream(inner: wrap(upstream), waits: waits, turnWaits: turnWaits, kinds: kinds)
             let manager = RunManager(
                 store: ledger, upstream: timed, tools: BuiltinTools(), hub: hub, configuration: engineConfiguration,
                 logger: logger)
@@ -136,6 +138,8 @@ struct LeaseTimingUpstream: ResponsesUpstream {
         waits.append(waited)
         return TurnWaitLane(inner: lane, leaseWait: waited, waits: turnWaits, kinds: kinds)
     }
+
+    func compact(_ body: String) async throws -> String { try await inner.compact(body) }
 }
 
 /// Lease waits, appended from many tasks.

@@ -1,3 +1,4 @@
+import AgentBenchKit
 import AgentControl
 import AgentEngine
 import AgentLedger

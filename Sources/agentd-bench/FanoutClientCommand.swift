@@ -1,13 +1,8 @@
+import AgentBenchKit
 import ArgumentParser
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 extension BenchCommand {
     /// The client side of `fanout`, run by it as a child process: N connections on one thread with `poll`, the

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// One blocking Unix-socket connection of the fan-out client process, read when `poll` says it is readable;
 /// splits what arrives into lines.

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Classifies one control-socket line of the fan-out benchmark's client by scanning bytes for fixed needles,
 /// so the client costs a few `memmem` calls per line instead of a JSON decode.

@@ -1,3 +1,4 @@
+import AgentBenchKit
 import AgentLedger
 import ArgumentParser
 import Foundation

@@ -1,3 +1,4 @@
+import AgentBenchKit
 import AgentMCP
 import AgentModel
 import AgentTools

@@ -1,10 +1,5 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import AgentBenchKit
+import Glibc
 
 /// `CLOCK_MONOTONIC` in nanoseconds: one clock for the whole machine, so an instant taken in the benchmark's
 /// server process and one taken in its client process can be subtracted.

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// CPU time (user + system) from `getrusage`: a cost measure that, unlike latency, hardly depends on what else
 /// the machine is running.

@@ -1,3 +1,4 @@
+import AgentBenchKit
 import ArgumentParser
 import ResponsesEmulator
 

@@ -1,3 +1,4 @@
+import AgentBenchKit
 import AgentUpstream
 import ArgumentParser
 import ResponsesEmulator

@@ -105,7 +105,8 @@ final class ConfigReader {
         return converted
     }
 
-    private func fail(_ key: String, _ message: String) {
+    /// Records an error about `key` with its line (for checks that span several keys).
+    func fail(_ key: String, _ message: String) {
         let name = entry.map { "\(section)[\($0)].\(key)" } ?? "\(section).\(key)"
         errors.append(ConfigError(file: file, line: line(of: key), key: name, message: message))
     }

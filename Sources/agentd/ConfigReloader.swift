@@ -3,9 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// Reloads the configuration file on SIGHUP (`systemctl reload agentd`) without stopping anything.
 ///

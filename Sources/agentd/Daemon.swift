@@ -27,6 +27,12 @@ struct Daemon {
         // Tool processes that escape their group (setsid, double forks) are re-parented here, not to init, so
         // the tool runtime can find, kill and reap them (see EscapeContainment).
         _ = agent_set_child_subreaper()
+        // ...and reaped here once they exit: unreaped, they would pile up as zombies until nothing can fork.
+        do {
+            try ChildReaper.shared.start()
+        } catch {
+            throw DaemonError("\(error)")
+        }
 
         let apiKey = try APIKeySource.resolve(environment: environment, keyFile: configuration.upstream.apiKeyFile)
         let upstreamConfiguration = try makeUpstreamConfiguration(apiKey: apiKey)
@@ -62,15 +68,28 @@ struct Daemon {
         logger.info("ledger opened", metadata: ["path": "\(paths.ledger)", "integrity_check": "\(ledger.openCheck.rawValue)"])
 
         let upstream = AutoUpstream(configuration: upstreamConfiguration, logger: logger)
-        if configuration.tools.sandbox == "bwrap", case .failure(let unavailable) = await BubblewrapSandbox.probe() {
-            throw DaemonError("tools.sandbox = \"bwrap\" cannot be used here: \(unavailable.reason)")
+        // Probed once: `auto` (the default) then runs tools in bubblewrap, whose private pid namespace hides the
+        // daemon from them, wherever it works, and a reload can switch to it without probing again.
+        let sandboxProbe = await BubblewrapSandbox.probe()
+        if case .failure(let unavailable) = sandboxProbe {
+            if configuration.tools.sandbox == SandboxChoice.bwrap.rawValue {
+                throw DaemonError("tools.sandbox = \"bwrap\" cannot be used here: \(unavailable.reason)")
+            }
+            if configuration.tools.sandbox == SandboxChoice.auto.rawValue {
+                logger.warning(
+                    "tools run without the bwrap sandbox: they can see the daemon's processes",
+                    metadata: ["reason": "\(unavailable.reason)"])
+            }
         }
         // Tools and MCP servers get a filtered copy of this; the key is never one of its names.
         let environment = environment.filter { !ProcessHardening.secretVariables.contains($0.key) }
+        // Empty inside the sandbox: the ledger holds every run's prompts and outputs, the socket controls every run.
+        let hidden = [paths.stateDirectory, (paths.socket as NSString).deletingLastPathComponent]
         let mcp = try await startMCPServers(logger: logger)
         let mcpTools: [any Tool] = mcp.tools
         let live = LiveSettings(configuration: configuration, logLevel: logLevel) {
-            ToolSetFactory.make($0, environment: environment, extraTools: mcpTools)
+            ToolSetFactory.make(
+                $0, environment: environment, extraTools: mcpTools, sandboxProbe: sandboxProbe, hiding: hidden)
         }
         let tools = ReloadableTools(live: live)
         let manager = RunManager(
@@ -82,6 +101,7 @@ struct Daemon {
             manager: manager, ledger: ledger, upstream: upstream, stateDirectory: paths.stateDirectory,
             metrics: MetricsSource(exporter: metrics, hub: hub, ledgerPath: paths.ledger))
         backend.live = live
+        if case .failure(let unavailable) = sandboxProbe { backend.sandboxUnavailable = unavailable.reason }
         let server = ControlServer(
             socketPath: paths.socket, backend: backend, configuration: controlConfiguration(), logger: logger,
             inheritedListener: activation?.descriptor)
@@ -123,6 +143,8 @@ struct Daemon {
                 "runs.recovered": "\(recovered.count)", "socket.activated": "\(activation != nil)",
             ])
         notifier.notify("READY=1\nSTATUS=listening on \(paths.socket)")
+        // The per-call cgroups kept for reuse would otherwise outlive the daemon as empty folders.
+        defer { EscapeContainment.removeIdleGroups() }
         try await group.run()
         await mcp.shutdown()
         hub.finishAll()
@@ -200,10 +222,21 @@ struct Daemon {
         engine.maxToolCalls = run.maxToolCalls > 0 ? run.maxToolCalls : nil
         engine.requireApproval += ToolSetFactory.alwaysApproved(configuration) + alsoApproved
         engine.prewarm = configuration.upstream.prewarm
+        RunRequestKeys.apply(run, to: &engine)
+        engine.responseLimits = ResponseLimits(
+            maxBytes: run.maxResponseBytes, maxEvents: run.maxResponseEvents,
+            maxDuration: .milliseconds(run.maxResponseMillis))
         return engine
     }
 
-    static func toolLimits(for configuration: DaemonConfiguration) -> ToolLimits {
+    /// The tool limits of `configuration`; `sandboxProbe` is the start-up probe, which `tools.sandbox = "auto"`
+    /// follows (without one, `auto` runs tools directly).
+    ///
+    /// `hiding` lists directories the sandbox shows empty (the state and socket directories).
+    static func toolLimits(
+        for configuration: DaemonConfiguration, sandboxProbe: Result<BubblewrapSandbox, SandboxUnavailable>? = nil,
+        hiding: [String] = []
+    ) -> ToolLimits {
         let tools = configuration.tools
         var limits = ToolLimits()
         limits.defaultTimeout = .milliseconds(tools.timeoutMillis)
@@ -213,7 +246,8 @@ struct Daemon {
         limits.environment.allowedNames = tools.environment
         limits.confineToWorkspace = tools.confineToWorkspace
         limits.workspaceRoots = tools.workspaceRoots
-        if tools.sandbox == "bwrap" { limits.sandbox = BubblewrapSandbox() }
+        limits.sandbox = (SandboxChoice(rawValue: tools.sandbox) ?? .none).sandbox(probed: sandboxProbe)
+        limits.sandbox?.hidden = hiding
         return limits
     }
 

@@ -38,6 +38,18 @@ struct DaemonConfiguration: Equatable {
         var maxTurnAttempts = 5
         var maxToolCalls = 500
         var includeEncryptedReasoning = true
+        /// `[run]` request settings (see ``RunRequestKeys``).
+        var compactThreshold = 200_000
+        var reasoningEffort: String?
+        var reasoningSummary = "auto"
+        var promptCacheRetention: String?
+        /// 0: send none.
+        var maxOutputTokens = 0
+        var safetyIdentifier: String?
+        var serviceTier: String?
+        var maxResponseBytes = 64 << 20
+        var maxResponseEvents = 250_000
+        var maxResponseMillis = 1_800_000
     }
 
     struct Ledger: Equatable {
@@ -55,8 +67,8 @@ struct DaemonConfiguration: Equatable {
         var workspaceRoots: [String] = []
         /// `[[tools.command]]`: programs exposed as named tools.
         var commands: [CommandToolSpec] = []
-        /// `"none"` or `"bwrap"`: run `shell` inside bubblewrap.
-        var sandbox = "none"
+        /// `"auto"`, `"bwrap"` or `"none"`: run `shell` and command tools inside bubblewrap (see ``SandboxChoice``).
+        var sandbox = "auto"
     }
 
     struct Control: Equatable {
@@ -162,6 +174,17 @@ struct DaemonConfiguration: Equatable {
         config.run.maxTurnAttempts = run.int("max_turn_attempts", default: 5, range: 1...100)
         config.run.maxToolCalls = run.int("max_tool_calls", default: 500, range: 0...1_000_000)
         config.run.includeEncryptedReasoning = run.bool("include_encrypted_reasoning", default: true)
+        RunRequestKeys.read(run, into: &config.run)
+        if !config.run.includeEncryptedReasoning {
+            // agentd always sends `store: false`: without the encrypted reasoning a full-context resend fails with
+            // "Item with id 'rs_…' not found".
+            run.fail(
+                "include_encrypted_reasoning",
+                "must stay true: agentd sends store = false, and a full-context resend needs the encrypted reasoning")
+        }
+        config.run.maxResponseBytes = run.int("max_response_bytes", default: 64 << 20, range: 1024...(1 << 32))
+        config.run.maxResponseEvents = run.int("max_response_events", default: 250_000, range: 10...100_000_000)
+        config.run.maxResponseMillis = run.int("max_response_ms", default: 1_800_000, range: 100...86_400_000)
         errors += run.finish()
 
         let ledger = section("ledger")
@@ -177,7 +200,8 @@ struct DaemonConfiguration: Equatable {
         config.tools.environment = tools.strings("environment", default: config.tools.environment)
         config.tools.confineToWorkspace = tools.bool("confine_to_workspace", default: true)
         config.tools.workspaceRoots = tools.strings("workspace_roots", default: [])
-        config.tools.sandbox = tools.choice("sandbox", default: "none", allowed: ["none", "bwrap"])
+        config.tools.sandbox = tools.choice(
+            "sandbox", default: "auto", allowed: SandboxChoice.allCases.map(\.rawValue))
         let commands = CommandToolConfig.read(tools.tables("command"), file: file, source: source)
         config.tools.commands = commands.0
         errors += commands.1

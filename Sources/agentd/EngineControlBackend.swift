@@ -4,6 +4,7 @@ import AgentEngineControl
 import AgentLedger
 import AgentModel
 import AgentProtocol
+import AgentTools
 import AgentUpstream
 import Foundation
 
@@ -17,6 +18,8 @@ struct EngineControlBackend: ControlBackend {
     var live: LiveSettings? = nil
     /// Where `daemon/metrics` reads from (none: an empty exposition).
     var metrics: MetricsSource? = nil
+    /// Why bubblewrap cannot run here, from the start-up probe (`nil`: it can).
+    var sandboxUnavailable: String? = nil
 
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
         try await mapped { try await manager.start(startRequest(params, client: client)) }
@@ -33,6 +36,8 @@ struct EngineControlBackend: ControlBackend {
             requireApproval: params.requireApproval ?? [])
         request.addTools = params.addTools ?? []
         request.removeTools = params.removeTools ?? []
+        request.effort = params.effort
+        request.maxOutputTokens = params.maxOutputTokens
         return request
     }
 
@@ -126,10 +131,19 @@ struct EngineControlBackend: ControlBackend {
         }
         let queue = await upstream.queueStats()
         let transport = await upstream.transportStatus()
+        // Runs held back by the upstream (rate limits, server errors): what `agentctl status` shows as "retrying".
+        let waits: [JSONValue] = await manager.retryWaits().map { id, wait in
+            [
+                "run_id": .string(id.rawValue), "code": wait.code.map { .string($0) } ?? .null,
+                "delay_ms": .number(Double(wait.delayMillis)), "since_ms": wait.sinceMillis.map { .number(Double($0)) } ?? .null,
+                "server_asked": .bool(wait.serverAsked), "attempt": .number(Double(wait.attempt)),
+            ]
+        }
         let status: JSONValue = [
             "transport": .string(transport.active),
             "transport_reason": transport.reason.map { .string($0) } ?? .null,
             "connections": .array(connections),
+            "retry_waits": .array(waits),
             "queue": [
                 "waiting": .number(Double(queue.waiting)),
                 "leases_granted": .number(Double(queue.leasesGranted)),
@@ -137,8 +151,14 @@ struct EngineControlBackend: ControlBackend {
                 "max_wait_ms": .number(queue.maxWait / .milliseconds(1)),
             ],
         ]
+        let tools = live.map { live in
+            let executor = live.tools
+            return DaemonStatus.Tools(
+                containment: executor.containment.rawValue, sandbox: executor.limits.sandbox == nil ? "none" : "bwrap",
+                sandboxUnavailable: sandboxUnavailable, orphansReaped: ChildReaper.shared.reapedCount)
+        }
         return BackendStatus(
-            stateDir: stateDirectory, runsActive: await manager.activeRunCount, upstream: status)
+            stateDir: stateDirectory, runsActive: await manager.activeRunCount, upstream: status, tools: tools)
     }
 
     func recordCommand(_ record: CommandRecord) async {

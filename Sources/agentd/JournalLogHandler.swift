@@ -2,9 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// Writes one line per log event to stderr: with a syslog priority prefix (`<6>`) and no timestamp when stderr is
 /// the systemd journal, so `journalctl -p warning` filters by level; with a timestamp and the level name otherwise.

@@ -1,8 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// The listening socket systemd passes on socket activation (`LISTEN_PID`, `LISTEN_FDS`, `LISTEN_FDNAMES`; the
 /// `sd_listen_fds(3)` protocol, without libsystemd).

@@ -1,8 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// Sends `sd_notify` datagrams (`READY=1`, `STOPPING=1`, `WATCHDOG=1`, `STATUS=…`) to `$NOTIFY_SOCKET`.
 ///

@@ -12,7 +12,8 @@ struct EmulatorCommand: ParsableCommand {
         commandName: "responses-emulator",
         abstract: "A local emulator of the OpenAI Responses API (WebSocket mode and HTTP/SSE).",
         discussion: """
-            Models: emu-text, emu-tools-N[-tool-NAME], emu-journal-N, emu-slow-N-MS, emu-fail. On start, prints the base URL \
+            Models: emu-text, emu-tools-N[-tool-NAME], emu-journal-N, emu-slow-N-MS, emu-big-N-BYTES, emu-fail, emu-content-filter; \
+            suffix -commentary adds phase-labelled messages. On start, prints the base URL \
             (http://HOST:PORT/v1) as the only line on stdout; logs go to stderr.
             """
     )
@@ -50,6 +51,11 @@ struct EmulatorCommand: ParsableCommand {
     @Flag(name: .customLong("forget-cached"), help: "Fault: every continuation gets previous_response_not_found.")
     var forgetCached = false
 
+    @Option(
+        name: .customLong("context-window"),
+        help: "Context window in tokens (4 bytes each); larger prompts get context_length_exceeded.")
+    var contextWindow: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -76,7 +82,9 @@ struct EmulatorCommand: ParsableCommand {
                 forgetCachedResponses: forgetCached
             )
         )
-        let emulator = ResponsesEmulator(configuration: configuration, logger: logger)
+        var settings = configuration
+        settings.contextWindow = contextWindow
+        let emulator = ResponsesEmulator(configuration: settings, logger: logger)
         let signals = SignalWaiter(signals: [SIGTERM, SIGINT])
 
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -5,9 +5,7 @@ import AgentProtocol
 import Foundation
 import Testing
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 @Suite("Control plane: input, cancel, resume, approvals")
 struct ControlPlaneTests {

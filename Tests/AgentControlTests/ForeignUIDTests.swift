@@ -2,9 +2,7 @@ import AgentModel
 import Foundation
 import Testing
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// A client that really runs as another uid (a child process switched to `nobody` with `setpriv`) is refused:
 /// first by the socket directory's 0700 mode, and, with the file modes opened on purpose, by the SO_PEERCRED check.

@@ -1,11 +1,7 @@
 import AgentModel
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import Glibc
 
 struct TestTimeout: Error, CustomStringConvertible {
     var what: String

@@ -4,9 +4,7 @@ import AgentModel
 import AgentProtocol
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
 
 /// A control server on a real Unix socket in a fresh, short temp directory, with a fake backend.
 struct TestServer: Sendable {

@@ -17,7 +17,20 @@ final class InMemoryEventStore: EventStore {
 
     struct ReadFailure: Error {}
 
-    nonisolated(nonsending) func append(_ new: [LedgerEvent]) async throws { enqueue(new) }
+    /// A second event with a run's seq, refused as the ledger's UNIQUE(run, seq) refuses it.
+    struct DuplicateSeq: Error, Equatable {
+        var runID: RunID
+        var seq: Int64
+    }
+
+    nonisolated(nonsending) func append(_ new: [LedgerEvent]) async throws {
+        try events.withLock { stored in
+            for event in new where stored.contains(where: { $0.runID == event.runID && $0.seq == event.seq }) {
+                throw DuplicateSeq(runID: event.runID, seq: event.seq)
+            }
+        }
+        enqueue(new)
+    }
 
     func enqueue(_ new: [LedgerEvent]) {
         events.withLock { stored in

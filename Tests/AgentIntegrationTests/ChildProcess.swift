@@ -19,7 +19,12 @@ final class ChildProcess: Sendable {
             ?? candidates[1]
     }()
 
-    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], cwd: String? = nil) throws {
+    /// - Parameter readerGone: stdout is a pipe whose reading end is already closed (as after `| head -1`), so
+    ///   every write to it fails with EPIPE.
+    init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], cwd: String? = nil,
+        readerGone: Bool = false
+    ) throws {
         process = Process()
         // A built product by name, or a system tool by absolute path.
         process.executableURL =
@@ -37,9 +42,14 @@ final class ChildProcess: Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
+        if readerGone { try out.fileHandleForReading.close() }
         try process.run()
         LeftoverChildren.track(process)
-        pump(out.fileHandleForReading, isStdout: true)
+        if readerGone {
+            streamsEnded.withLock { $0 += 1 }
+        } else {
+            pump(out.fileHandleForReading, isStdout: true)
+        }
         pump(err.fileHandleForReading, isStdout: false)
     }
 
@@ -114,6 +124,9 @@ final class ChildProcess: Sendable {
 
     private var name: String { process.executableURL!.lastPathComponent }
     private var lastStderr: String { stderr.suffix(20).joined(separator: "\n") }
+
+    /// The process id.
+    var pid: Int32 { process.processIdentifier }
 
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 

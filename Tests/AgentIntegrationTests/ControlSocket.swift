@@ -1,11 +1,7 @@
 import AgentModel
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#endif
+import Glibc
 
 /// A plain blocking client of agentd's control socket speaking JSON lines, for tests that need many independent
 /// clients or one that misbehaves (never reads). Every blocking call is made on a `Thread` of its own

@@ -1,9 +1,7 @@
 import Foundation
 import Synchronization
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import FoundationNetworking
 
 /// A real `responses-emulator` and a real `agentd` on temporary paths, and `agentctl` to drive them.
 final class DaemonHarness: Sendable {

@@ -1,3 +1,4 @@
+import AgentModel
 import Foundation
 import Testing
 
@@ -45,15 +46,33 @@ struct DaemonLifecycleTests {
         #expect(ContinuousClock.now - stopRequested < .seconds(5))
         _ = try await watcher.waitForExit()
 
-        // Back up again: the ledger ends with the interruption, and `agentctl resume` finishes the run with every
-        // output in the digest.
+        // Back up again: the ledger ends with the interruption. The `shell` call the stop killed may have had its
+        // effect, so the resumed run asks a person about it (reason uncertain) instead of running it again.
         try await harness.crashAndRestartDaemon()
         let log = try await harness.agentctl(["log", id])
         #expect(log.stdout.last?.contains(#""type":"run.interrupted""#) == true)
-        let resumed = try await harness.agentctl(["resume", id], timeout: .seconds(120))
+        #expect(!log.stdout.contains { $0.contains("tool.abandoned") })
+        let resumed = try await harness.agentctl(["resume", id, "--detach"])
         #expect(resumed.status == 0, "resume: \(resumed.stderr)")
+        let follower = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
+        let asked = try await follower.waitForLine { $0.contains(#""type":"approval.requested""#) }
+        follower.signal(SIGTERM)
+        _ = try? await follower.waitForExit()
+        let request = try JSONCoding.decode(
+            ApprovalRequested.self, from: try JSONCoding.decode(LedgerEvent.self, from: asked).payload)
+        #expect(request.reason == .uncertain)
+        // The call the stop cut short: the last one the ledger shows started (the watcher's first `tool.started`
+        // may be an earlier call, replayed from history).
+        let killed = try #require(log.stdout.last { $0.contains(#""type":"tool.started""#) })
+        let killedCall = try JSONCoding.decode(ToolStarted.self, from: try JSONCoding.decode(LedgerEvent.self, from: killed).payload)
+        #expect(request.callID == killedCall.callID)
+
+        // Approved, it runs again and the run finishes with every output in the digest.
+        let approved = try await harness.agentctl(["approve", id, request.callID])
+        #expect(approved.status == 0, "approve: \(approved.stderr)")
+        let finished = try await harness.agentctl(["attach", id], timeout: .seconds(120))
         let digest = try sha256sum((0..<30).map { "step-\($0) \($0 * 7 + 3)\n\n" }.joined())
-        #expect(resumed.stdout.contains("digest=\(digest)"), "resume stderr: \(resumed.stderr); daemon: \(harness.daemon.stderr.suffix(8))")
+        #expect(finished.stdout.contains("digest=\(digest)"), "attach stderr: \(finished.stderr); daemon: \(harness.daemon.stderr.suffix(8))")
     }
 
     @Test func badConfigurationIsRefusedWithEveryProblemAndItsLine() async throws {

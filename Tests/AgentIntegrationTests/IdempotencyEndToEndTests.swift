@@ -60,7 +60,8 @@ struct IdempotencyEndToEndTests {
     }
 
     @Test func anInputRetriedAfterACrashIsAnsweredFromTheLedgerAndReachesTheModelOnce() async throws {
-        let harness = try await DaemonHarness()
+        // Steering needs automatic compaction off (the service does not steer compacting responses).
+        let harness = try await DaemonHarness(daemonConfig: SteeringEndToEndTests.steeringConfig)
         defer { Task { await harness.stop() } }
         let run = try await harness.startDetached(["--model", "emu-text-wait-steer", "first words"])
         let follower = try harness.follow(run)

@@ -6,6 +6,9 @@ import Testing
 /// queued after `steering_not_supported`; in every case the model receives the words exactly once.
 @Suite(.serialized)
 struct SteeringEndToEndTests {
+    /// The service refuses `response.steer` for responses using automatic compaction, so these runs turn it off.
+    static let steeringConfig = "[run]\ncompact_threshold = 0\n"
+
     /// Every frame agentd sent upstream, parsed.
     private func inboundFrames(_ harness: DaemonHarness) async throws -> [JSONValue] {
         let recording = try await harness.emulatorRecording()
@@ -26,7 +29,7 @@ struct SteeringEndToEndTests {
     }
 
     @Test func inputWhileAResponseStreamsIsSteeredIntoItOnce() async throws {
-        let harness = try await DaemonHarness()
+        let harness = try await DaemonHarness(daemonConfig: Self.steeringConfig)
         defer { Task { await harness.stop() } }
         let run = try await harness.startDetached(["--model", "emu-text-wait-steer", "first words"])
         let follower = try harness.follow(run)
@@ -58,7 +61,7 @@ struct SteeringEndToEndTests {
     }
 
     @Test func inputWhileAToolRunsGoesIntoTheNextRequestOnce() async throws {
-        let harness = try await DaemonHarness()
+        let harness = try await DaemonHarness(daemonConfig: Self.steeringConfig)
         defer { Task { await harness.stop() } }
         // The call sleeps 4 s: ample time for `agentctl input` to land while it runs, even on a loaded machine.
         let run = try await harness.startDetached(["--model", "emu-slow-1-4000", "one slow step"])
@@ -83,7 +86,7 @@ struct SteeringEndToEndTests {
     }
 
     @Test func steeringNotSupportedFallsBackToTheNextRequestOnce() async throws {
-        let harness = try await DaemonHarness()
+        let harness = try await DaemonHarness(daemonConfig: Self.steeringConfig)
         defer { Task { await harness.stop() } }
         let run = try await harness.startDetached(["--model", "emu-text-wait-steer-nosteer", "first words"])
         let follower = try harness.follow(run)

@@ -2,9 +2,7 @@ import AgentModel
 import Foundation
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import FoundationNetworking
 
 /// The upstream pool's fault handling with real processes: agentd against a `responses-emulator` process that is
 /// frozen, forgets every cached response, or goes down for a while.

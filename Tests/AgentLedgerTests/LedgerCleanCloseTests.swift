@@ -1,3 +1,4 @@
+import TestSupport
 import AgentModel
 import Foundation
 import Testing

@@ -1,23 +1,8 @@
 import AgentModel
 import Foundation
+import TestSupport
 
 @testable import AgentLedger
-
-/// A fresh directory under the system temp directory, removed when the value is released.
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("agentd-ledger-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        path = url.path
-    }
-
-    /// A path for a file named `name` inside the directory.
-    func file(_ name: String = "ledger.sqlite") -> String { path + "/" + name }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// Collects what the observer sees, and checks each event is readable when it is delivered.
 final class ObserverLog: @unchecked Sendable {

@@ -66,6 +66,7 @@ struct PayloadDecodingTests {
         #"{"client":"agentd-bench","cwd":"/work","model":"m","prompt":"p","tools":["shell"]}"#,
         #"{"cwd":"/","instructions":"be brief","model":"m","prompt":"p","require_approval":["shell"],"tools":[]}"#,
         #"{"cwd":"/","instructions":null,"model":"m","prompt":"p","require_approval":null,"tools":[],"client":null}"#,
+        #"{"cwd":"/","model":"m","prompt":"p","tools":[],"effort":"high","max_output_tokens":4096}"#,
         #"{"cwd":"/","model":"m","prompt":"p","tools":[1]}"#,
         #"{"cwd":"/","model":"m","prompt":"p"}"#,
         #"{"cwd":"/","model":"m","prompt":"p","tools":["a"],"max_tool_calls":3}"#,

@@ -74,9 +74,10 @@ struct RunReducerTests {
                 payload: #"{"type":"error","status":400,"error":{"type":"invalid_request_error","code":"previous_response_not_found","message":"gone","param":"previous_response_id"}}"#
             ))
         let state = RunReducer.replay(EventScenarios.run, events)
-        let error = UpstreamError(
+        var error = UpstreamError(
             type: "invalid_request_error", code: "previous_response_not_found", message: "gone",
             param: "previous_response_id")
+        error.status = 400
         #expect(state.nextStep == .failed(error))
     }
 

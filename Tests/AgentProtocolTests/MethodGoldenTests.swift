@@ -37,6 +37,13 @@ struct MethodGoldenTests {
         )
     }
 
+    @Test func runStartParamsWithReasoningEffortAndOutputLimit() throws {
+        var params = RunStart.Params(prompt: "hi")
+        params.effort = "high"
+        params.maxOutputTokens = 4096
+        try checkCoding(params, json: #"{"effort":"high","max_output_tokens":4096,"prompt":"hi"}"#)
+    }
+
     @Test func runStartParamsMinimal() throws {
         try checkCoding(RunStart.Params(prompt: "hi"), json: #"{"prompt":"hi"}"#)
     }
@@ -104,6 +111,20 @@ struct MethodGoldenTests {
             result,
             json: #"{"clients":2,"pid":42,"runs_active":1,"socket_path":"/run/agentd/s.sock","started_at_ms":1000,"#
                 + #""state_dir":"/var/lib/agentd","upstream":[{"in_flight":0,"state":"open"}],"version":"0.1.0"}"#)
+    }
+
+    @Test func daemonStatusReportsHowToolsAreContained() throws {
+        let result = DaemonStatus.Result(
+            version: "0.1.0", pid: 42, socketPath: "/run/agentd/s.sock", stateDir: "/var/lib/agentd",
+            startedAtMillis: 1000, runsActive: 0, clients: 1, upstream: [],
+            tools: DaemonStatus.Tools(
+                containment: "cgroup", sandbox: "none", sandboxUnavailable: "/usr/bin/bwrap is not installed",
+                orphansReaped: 3))
+        try checkCoding(
+            result,
+            json: #"{"clients":1,"pid":42,"runs_active":0,"socket_path":"/run/agentd/s.sock","started_at_ms":1000,"#
+                + #""state_dir":"/var/lib/agentd","tools":{"containment":"cgroup","orphans_reaped":3,"sandbox":"none","#
+                + #""sandbox_unavailable":"/usr/bin/bwrap is not installed"},"upstream":[],"version":"0.1.0"}"#)
     }
 
     @Test func registryListsEveryMethodOnce() {

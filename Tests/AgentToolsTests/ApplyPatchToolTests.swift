@@ -186,8 +186,13 @@ struct ApplyPatchToolTests {
         ("just some text", "no file headers found; a unified diff starts each file with '--- a/path' and '+++ b/path'"),
         ("@@ -1 +1 @@\n-a\n+b\n", "line 1: a hunk with no '--- a/path' and '+++ b/path' lines before it"),
         (
+            // A V4A envelope is read as V4A (see V4APatchTests), and this one is cut short.
             "*** Begin Patch\n*** Update File: a\n",
-            "this is not a unified diff; use '--- a/path', '+++ b/path' and '@@ -l,s +l,s @@' hunks"
+            "the patch does not end with '*** End Patch'"
+        ),
+        (
+            "*** Begin Patch\n*** Update File: a\n*** End Patch\n",
+            "the diff for 'a' has no hunks"
         ),
         (
             "--- a/x\n+++ b/y\n@@ -1 +1 @@\n-a\n+b\n",

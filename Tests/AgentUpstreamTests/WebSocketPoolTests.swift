@@ -81,6 +81,68 @@ import Testing
         }
     }
 
+    @Test func anErrorWithoutStreamIDFailsOnlyTheRequestNotYetStartedAndSparesStreamingLanes() async throws {
+        let emulator = EmulatorConfiguration(interEventDelay: .milliseconds(15))
+        try await withEmulatorAndPool(emulator: emulator) { pool, host in
+            let streaming = try await pool.lease(for: RunID(rawValue: "run_a"))
+            let other = try await pool.lease(for: RunID(rawValue: "run_b"))
+            var frames = try await streaming.send(
+                createFrame(model: "emu-text", lane: streaming.streamID, input: #""one two three four five six""#)
+            ).makeAsyncIterator()
+            let first = try await frames.next()
+            #expect(first?.contains("response.created") == true)
+            // A stream_id the server cannot echo: its error frame names no lane.
+            let refused = try await collect(
+                try await other.send(#"{"type":"response.create","model":"emu-text","stream_id":"bad id","input":"x"}"#))
+            #expect(refused.count == 1)
+            #expect(try json(refused[0])["error"]?["code"]?.stringValue == "invalid_stream_id")
+            // The streaming lane finishes on the same connection.
+            var last = first ?? ""
+            while let frame = try await frames.next() { last = frame }
+            #expect(try json(last)["type"]?.stringValue == "response.completed")
+            #expect(host.recorder.connections().count == 1)
+            #expect(streaming.isUsable && other.isUsable)
+        }
+    }
+
+    /// `agentctl cancel --now` stops reading a response mid-stream and releases the lane: the server cannot be told
+    /// to stop, so the lane stays out of use until the abandoned response's terminal event has arrived (or the
+    /// connection is replaced); the other lane of the connection streams on undisturbed.
+    @Test func aCancelledResponseKeepsItsLaneUntilItEndsAndOtherLanesAreUndisturbed() async throws {
+        let emulator = EmulatorConfiguration(interEventDelay: .milliseconds(10))
+        try await withEmulatorAndPool(emulator: emulator, configure: { $0.lanesPerConnection = 2 }) { pool, host in
+            let cancelled = try await pool.lease(for: RunID(rawValue: "run_a"))
+            let other = try await pool.lease(for: RunID(rawValue: "run_b"))
+            #expect([cancelled.streamID, other.streamID] == ["l0", "l1"])
+            let words = #""a b c d e f g h i j k l m n o p q r s t u v w x y z""#
+            let otherFrames = try await other.send(createFrame(model: "emu-text", lane: "l1", input: words))
+            let abandoned = try await cancelled.send(createFrame(model: "emu-text", lane: "l0", input: words))
+            let reader = Task {
+                var frames = abandoned.makeAsyncIterator()
+                _ = try await frames.next()
+                // The run is cancelled while it waits for the next frame.
+                try await Task.sleep(for: .seconds(60))
+            }
+            reader.cancel()
+            _ = await reader.result
+            await cancelled.release()
+
+            // The next lease must wait: l0's response is still streaming, l1 is held.
+            let next = try await pool.lease(for: RunID(rawValue: "run_c"))
+            #expect(next.streamID == "l0")
+            let l0Terminals = host.recorder.connections()[0].outboundFrames.filter {
+                $0.contains(#""stream_id":"l0""#) && $0.contains(#""type":"response.completed""#)
+            }
+            #expect(l0Terminals.count == 1)
+            // The other lane was never disturbed, and the connection was not replaced.
+            let frames = try await collect(otherFrames)
+            #expect(try frames.types().last == "response.completed")
+            #expect(host.recorder.connections().count == 1)
+            let fresh = try await collect(try await next.send(createFrame(model: "emu-text", lane: "l0", input: #""again""#)))
+            #expect(try fresh.types().last == "response.completed")
+        }
+    }
+
     @Test func aDropMidResponseFailsTheStreamAndThePoolReconnects() async throws {
         let emulator = EmulatorConfiguration(faults: .init(dropAfterEvents: 5))
         try await withEmulatorAndPool(emulator: emulator) { pool, host in

@@ -1,8 +1,6 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
 import FoundationNetworking
-#endif
 
 /// One HTTP request with URLSession; returns the body text and status code.
 func httpRequest(

@@ -63,6 +63,8 @@ KNOWN = [
           ["--clients", "32", "--rate", "5000", "--deltas", "10000"]),
     Bench("mcp-roundtrip", "MCP tool call (test server's echo) through the AgentMCP tool over stdio pipes",
           ["--calls", "5000"], ["--calls", "500"]),
+    Bench("long-context", "A 300-call run with 8 KB tool outputs: bytes sent upstream and p50 turn latency, compaction off vs "
+          "`compact_threshold = 32000`, WebSocket and HTTP+SSE", [], ["--tool-calls", "60"], reps=1),
     Bench("cancel-latency", "`cancel --now` of a run whose `sleep 60` tool is running: request → tool.finished committed",
           ["--repeats", "20"], ["--repeats", "5"]),
 ]
@@ -79,6 +81,7 @@ TOPICS = [
     ("tool spawn", ["tool-spawn", "spawn"]),
     ("MCP round trip", ["mcp"]),
     ("cancel --now kills a running tool", ["cancel"]),
+    ("a 300-call run with and without compaction", ["long-context", "compaction"]),
 ]
 
 METRIC = re.compile(r"^metric\s+(\S+)\s+(\S+)\s+(.+?)\s*$")

@@ -2,6 +2,20 @@
 public protocol ResponsesUpstream: Sendable {
     /// Reserves a lane for `run` (waiting fairly if all are busy). The run keeps it between turns.
     func lease(for run: RunID) async throws -> any UpstreamLane
+
+    /// Posts `body` to `POST /responses/compact` and returns the answer as one frame: the `response.compaction`
+    /// object, or a WebSocket-shaped `error` frame (`{"type":"error","status":N,"error":{…},"headers"?:{…}}`) for
+    /// a non-2xx answer.
+    ///
+    /// - Throws: ``UpstreamFailure`` when the server cannot be reached or the answer is cut short.
+    func compact(_ body: String) async throws -> String
+}
+
+extension ResponsesUpstream {
+    /// Upstreams without an HTTP endpoint cannot compact.
+    public func compact(_ body: String) async throws -> String {
+        throw UpstreamFailure(code: .connectFailed, message: "this upstream has no /responses/compact endpoint")
+    }
 }
 
 /// One place on one upstream connection where a run's responses are streamed, one at a time.
@@ -51,6 +65,9 @@ public struct UpstreamFailure: Error, Hashable, Sendable, CustomStringConvertibl
         case idleTimeout = "idle_timeout"
         /// The pool is shutting down.
         case shutdown
+        /// The server broke the protocol (a frame that is not a JSON event, or one over the frame size limit): the
+        /// connection was closed at once instead of waiting for a terminal frame that may never come.
+        case protocolViolation = "protocol_violation"
     }
 
     public var code: Code

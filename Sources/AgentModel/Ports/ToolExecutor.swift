@@ -26,12 +26,16 @@ public struct ToolInvocation: Hashable, Sendable {
     public var arguments: String
     /// Working directory of the run.
     public var cwd: String
+    /// The item type the call came as: for `shell_call` and `apply_patch_call`, ``arguments`` is the item's
+    /// `action` or `operation` object as JSON text.
+    public var kind: ToolCallKind
 
-    public init(callID: String, name: String, arguments: String, cwd: String) {
+    public init(callID: String, name: String, arguments: String, cwd: String, kind: ToolCallKind = .function) {
         self.callID = callID
         self.name = name
         self.arguments = arguments
         self.cwd = cwd
+        self.kind = kind
     }
 }
 

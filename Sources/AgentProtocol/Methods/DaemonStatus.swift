@@ -17,10 +17,12 @@ public enum DaemonStatus: ControlMethod {
         public var clients: Int
         /// The upstream connection pool's status objects; an open shape so the pool can evolve.
         public var upstream: JSONValue
+        /// How tool processes are contained; absent from daemons that predate it.
+        public var tools: Tools?
 
         public init(
             version: String, pid: Int32, socketPath: String, stateDir: String, startedAtMillis: Int64,
-            runsActive: Int, clients: Int, upstream: JSONValue
+            runsActive: Int, clients: Int, upstream: JSONValue, tools: Tools? = nil
         ) {
             self.version = version
             self.pid = pid
@@ -30,6 +32,7 @@ public enum DaemonStatus: ControlMethod {
             self.runsActive = runsActive
             self.clients = clients
             self.upstream = upstream
+            self.tools = tools
         }
 
         enum CodingKeys: String, CodingKey {
@@ -38,7 +41,7 @@ public enum DaemonStatus: ControlMethod {
             case stateDir = "state_dir"
             case startedAtMillis = "started_at_ms"
             case runsActive = "runs_active"
-            case clients, upstream
+            case clients, upstream, tools
         }
     }
 }

@@ -21,6 +21,12 @@ public enum RunStart: ControlMethod {
         public var requireApproval: [String]?
         /// A client-chosen idempotency key: the same key twice returns the same run.
         public var requestID: String?
+        /// Reasoning effort for this run (`none`, `minimal`, `low`, `medium`, `high`, `xhigh`); the daemon's
+        /// `[run] reasoning_effort` when absent.
+        public var effort: String? = nil
+        /// `max_output_tokens` of every response of this run (> 0); the daemon's `[run] max_output_tokens` when
+        /// absent.
+        public var maxOutputTokens: Int? = nil
 
         public init(
             prompt: String, model: String? = nil, cwd: String? = nil, instructions: String? = nil,
@@ -44,6 +50,8 @@ public enum RunStart: ControlMethod {
             case requestID = "request_id"
             case addTools = "add_tools"
             case removeTools = "remove_tools"
+            case effort
+            case maxOutputTokens = "max_output_tokens"
         }
     }
 

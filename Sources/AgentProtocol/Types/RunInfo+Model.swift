@@ -22,6 +22,13 @@ extension RunInfo {
             error: state.lastError.map { RunErrorInfo(code: $0.code ?? $0.type, message: $0.message) },
             endReason: state.endReason
         )
+        contextTokens = ConversationCompaction.estimatedTokens(state.conversation + state.pendingInput)
+        compactions = state.compactions
+        retry = state.retryWait.map {
+            RunRetryInfo(
+                code: $0.code, message: $0.message, delayMillis: $0.delayMillis, sinceMillis: $0.sinceMillis,
+                serverAsked: $0.serverAsked, attempt: $0.attempt)
+        }
     }
 }
 

@@ -18,6 +18,12 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
     public var outputTokens: Int
     public var error: RunErrorInfo?
     public var endReason: String?
+    /// The conversation's estimated size in tokens (4 bytes each): what a full-context rebuild would send.
+    public var contextTokens: Int? = nil
+    /// Compaction items the run received (inline or through `/responses/compact`).
+    public var compactions: Int? = nil
+    /// The wait before the run's next attempt at a request, while it lasts (a 429, a 5xx, …).
+    public var retry: RunRetryInfo? = nil
 
     public init(
         id: RunID, status: RunStatus, model: String, prompt: String, cwd: String, outputText: String,
@@ -54,6 +60,37 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
         case outputTokens = "output_tokens"
         case error
         case endReason = "end_reason"
+        case contextTokens = "context_tokens"
+        case compactions, retry
+    }
+}
+
+/// Why a run waits before trying a request again, and until when.
+public struct RunRetryInfo: Codable, Sendable, Equatable, Hashable {
+    /// The upstream's error code (`rate_limit_exceeded`, `server_error`, …).
+    public var code: String?
+    public var message: String
+    /// The wait in milliseconds, and when it began (ms since 1970).
+    public var delayMillis: Int
+    public var sinceMillis: Int64?
+    /// Whether the server asked for this wait (`retry-after`) rather than agentd's backoff.
+    public var serverAsked: Bool
+    public var attempt: Int
+
+    public init(code: String?, message: String, delayMillis: Int, sinceMillis: Int64?, serverAsked: Bool, attempt: Int) {
+        self.code = code
+        self.message = message
+        self.delayMillis = delayMillis
+        self.sinceMillis = sinceMillis
+        self.serverAsked = serverAsked
+        self.attempt = attempt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case code, message, attempt
+        case delayMillis = "delay_ms"
+        case sinceMillis = "since_ms"
+        case serverAsked = "server_asked"
     }
 }
 

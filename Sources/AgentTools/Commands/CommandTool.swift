@@ -47,6 +47,12 @@ public struct CommandTool: Tool {
         )
         request.argv = argv
         do {
+            if let sandbox = context.limits.sandbox {
+                // Resolved here, in the child's PATH, so a missing program is still `programNotFound`.
+                let program = try ExecutableLookup.program(for: request)
+                request.argv = sandbox.argv(
+                    program: [program] + argv.dropFirst(), writable: context.limits.writableDirectories(cwd: context.cwd))
+            }
             return ShellTool.outcome(of: try await context.runner.run(request))
         } catch {
             return ToolOutput.error(error.message)

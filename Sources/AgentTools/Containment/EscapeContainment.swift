@@ -16,6 +16,11 @@ public enum EscapeContainment: Sendable, Hashable {
         }
     }
 
+    /// Removes the empty per-call cgroups kept for reuse (call at exit: nothing else removes them).
+    public static func removeIdleGroups() {
+        ToolCgroupPool.shared.removeIdle()
+    }
+
     /// Sets up the containment of one call.
     func prepareCall() -> CallContainment {
         let marker = "\(getpid())-\(CallContainment.nextNumber())-\(UInt32.random(in: .min ... .max))"

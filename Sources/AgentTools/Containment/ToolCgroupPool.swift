@@ -37,6 +37,16 @@ final class ToolCgroupPool: Sendable {
         if !kept { group.remove() }
     }
 
+    /// Removes every idle group; groups in use are removed when handed back (the pool keeps none after this
+    /// only if no call is running).
+    func removeIdle() {
+        let groups = idle.withLock { idle in
+            defer { idle.removeAll() }
+            return idle.values.flatMap { $0 }
+        }
+        for group in groups { group.remove() }
+    }
+
     /// Removes the empty groups a previous daemon (a pid that no longer runs) left under `base`.
     private func sweepOnce(_ base: String) {
         guard sweptBases.withLock({ $0.insert(base).inserted }) else { return }

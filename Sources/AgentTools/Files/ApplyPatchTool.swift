@@ -1,9 +1,10 @@
 import AgentModel
 import Glibc
 
-/// The built-in `apply_patch` tool: applies a unified diff to files in the workspace, all files or none.
+/// The built-in `apply_patch` tool: applies a V4A patch (see ``V4APatch``) or a unified diff to files in the
+/// workspace, all files or none; as a native `apply_patch_call`, one V4A operation (see ``runNative(_:kind:context:)``).
 ///
-/// See ``UnifiedDiff`` for the accepted format and ``TextFile/apply(_:path:)`` for where hunks go (exact line
+/// See ``UnifiedDiff`` for the accepted unified format and ``TextFile/apply(_:path:)`` for where hunks go (exact line
 /// matches, nearest to the header's line numbers; no fuzz). Every file is patched in memory first; only when all
 /// apply are the new contents staged in temp files and renamed over the targets, and deleted files removed. The
 /// output lists the changed files, `M path`, `A path` or `D path`, one a line.
@@ -19,19 +20,21 @@ public struct ApplyPatchTool: Tool {
             "type": "function",
             "name": "apply_patch",
             "description": .string(
-                "Apply a unified diff to files in the workspace. Each file starts with '--- a/path' and '+++ b/path' "
-                    + "lines (use /dev/null as the old path to create a file, as the new path to delete one), then "
-                    + "'@@ -l,s +l,s @@' hunks whose ' ' context and '-' lines must match the file exactly. Either "
-                    + "every file is changed or, if any hunk does not apply, none is and the reason is returned."),
+                "Apply a patch to files in the workspace: a V4A patch ('*** Begin Patch', then '*** Add File: path' "
+                    + "with '+' lines, '*** Update File: path' with '@@ anchor' hunks of ' ', '-' and '+' lines, or "
+                    + "'*** Delete File: path', then '*** End Patch'), or a unified diff ('--- a/path', '+++ b/path', "
+                    + "'@@ -l,s +l,s @@' hunks whose ' ' context and '-' lines must match the file exactly; /dev/null "
+                    + "as the old path creates a file, as the new path deletes one). Either every file is changed or, "
+                    + "if any hunk does not apply, none is and the reason is returned."),
             "parameters": [
                 "type": "object",
                 "properties": [
                     "patch": [
                         "type": "string",
                         "description": .string(
-                            "The unified diff, e.g. '--- a/src/main.c\\n+++ b/src/main.c\\n@@ -3,3 +3,3 @@\\n int x;\\n"
-                                + "-int y;\\n+long y;\\n int z;\\n'. Paths are relative to the run's working "
-                                + "directory."),
+                            "The patch, e.g. '*** Begin Patch\\n*** Update File: src/main.c\\n@@\\n int x;\\n"
+                                + "-int y;\\n+long y;\\n int z;\\n*** End Patch\\n'. Paths are relative to the "
+                                + "run's working directory."),
                     ]
                 ],
                 "required": ["patch"],
@@ -42,15 +45,18 @@ public struct ApplyPatchTool: Tool {
     }
 
     public func run(arguments: String, context: ToolContext) async -> ToolOutcome {
-        FileToolRun.outcome {
+        await FileToolRun.outcome(timeout: context.limits.defaultTimeout) { _ in
             let arguments = try ToolArguments(parsing: arguments, allowed: ["patch"])
             let patch = try arguments.string("patch")
             guard !patch.isEmpty else { throw ArgumentError("'patch' must not be empty") }
             do {
-                let diff = try UnifiedDiff.parse(patch)
                 let workspace = try Workspace(context: context)
                 var plan = PatchPlan(workspace: workspace, maxFileBytes: context.limits.files.patchFileBytes)
-                for file in diff.files { try plan.add(file) }
+                if V4APatch.isEnvelope(patch) {
+                    for operation in try V4APatch.parse(envelope: patch).operations { try plan.add(operation) }
+                } else {
+                    for file in try UnifiedDiff.parse(patch).files { try plan.add(file) }
+                }
                 return FileToolResult(text: try plan.commit())
             } catch let error as FileToolError {
                 throw FileToolError("patch not applied: \(error.message); no files were changed")
@@ -109,12 +115,23 @@ struct PatchPlan {
         targets[resolved] = target
     }
 
+    /// Replaces the planned content of `shown` by what `change` makes of it (`nil`: no file), for patch formats
+    /// other than unified diffs.
+    mutating func change(_ shown: String, _ change: (TextFile?) throws -> TextFile?) throws {
+        let resolved = try workspace.resolve(shown)
+        var target = try targets[resolved] ?? load(resolved, shown: shown)
+        target.content = try change(target.content)
+        if targets[resolved] == nil { order.append(resolved) }
+        targets[resolved] = target
+    }
+
     /// Writes every planned file and returns the summary (`M path`, `A path`, `D path`).
     ///
     /// New contents are staged next to their targets first; if staging fails, the staged files and created
     /// directories are removed and nothing has changed. The renames and removals that follow rarely fail; if one
     /// does, the error lists the files already changed.
     func commit() throws -> String {
+        let paths = workspace.paths
         var staged: [(temp: String, path: String)] = []
         var createdDirectories: [String] = []
         do {
@@ -122,20 +139,24 @@ struct PatchPlan {
                 guard let target = targets[path], let content = target.content else { continue }
                 if target.originalMode == nil {
                     let parent = "/" + path.split(separator: "/").dropLast().joined(separator: "/")
-                    createdDirectories += try FileIO.createDirectories(parent, shown: target.shown)
+                    createdDirectories += try FileIO.createDirectories(parent, shown: target.shown, paths: paths)
                 }
                 staged.append(
-                    (try FileIO.stage(content.bytes, for: path, shown: target.shown, mode: target.originalMode), path))
+                    (
+                        try FileIO.stage(
+                            content.bytes, for: path, shown: target.shown, mode: target.originalMode, paths: paths),
+                        path
+                    ))
             }
         } catch {
-            for entry in staged { unlink(entry.temp) }
-            FileIO.removeDirectories(createdDirectories)
+            for entry in staged { FileIO.remove(entry.temp, paths: paths) }
+            FileIO.removeDirectories(createdDirectories, paths: paths)
             throw error
         }
         var summary: [String] = []
         var done: [String] = []
         func fail(_ error: Error) -> Error {
-            for entry in staged { unlink(entry.temp) }
+            for entry in staged { FileIO.remove(entry.temp, paths: paths) }
             let message = (error as? FileToolError)?.message ?? "\(error)"
             // Not a FileToolError: the caller must not add "no files were changed".
             return PartialPatchError(message: message, changed: done)
@@ -155,7 +176,7 @@ struct PatchPlan {
         }
         for (temp, path) in staged {
             do {
-                try FileIO.commit(temp, to: path, shown: targets[path]?.shown ?? path)
+                try FileIO.commit(temp, to: path, shown: targets[path]?.shown ?? path, paths: paths)
             } catch {
                 throw fail(error)
             }
@@ -163,7 +184,8 @@ struct PatchPlan {
         }
         for path in order where targets[path]?.content == nil && targets[path]?.originalMode != nil {
             let shown = targets[path]?.shown ?? path
-            guard unlink(path) == 0 else { throw fail(FileToolError("delete", shown, errno: errno)) }
+            let code = FileIO.remove(path, paths: paths)
+            guard code == 0 else { throw fail(FileToolError("delete", shown, errno: code)) }
             done.append(shown)
         }
         return "applied patch:\n" + summary.joined(separator: "\n")
@@ -171,7 +193,7 @@ struct PatchPlan {
 
     private func load(_ path: String, shown: String) throws -> Target {
         guard let info = FileIO.kind(of: path) else { return Target(shown: shown, originalMode: nil, content: nil) }
-        let bytes = try FileIO.readAll(path, shown: shown, maxBytes: maxFileBytes)
+        let bytes = try FileIO.readAll(path, shown: shown, maxBytes: maxFileBytes, paths: workspace.paths)
         guard !FileIO.looksBinary(bytes), let content = TextFile(bytes: bytes) else {
             throw FileToolError("'\(shown)' is not a UTF-8 text file")
         }

@@ -53,7 +53,7 @@ public struct SearchTool: Tool {
     }
 
     public func run(arguments: String, context: ToolContext) async -> ToolOutcome {
-        FileToolRun.outcome {
+        await FileToolRun.outcome(timeout: context.limits.defaultTimeout) { deadline in
             let arguments = try ToolArguments(parsing: arguments, allowed: ["pattern", "path"])
             let pattern = try arguments.string("pattern")
             guard !pattern.isEmpty else { throw ArgumentError("'pattern' must not be empty") }
@@ -68,7 +68,7 @@ public struct SearchTool: Tool {
             let resolved = try workspace.resolve(path)
             var search = Search(
                 regex: regex, workspace: workspace, limits: context.limits.files,
-                ignore: GitignoreRules.load(root: workspace.cwd))
+                ignore: GitignoreRules.load(root: workspace.cwd), deadline: deadline)
             return try search.run(resolved, shown: path)
         }
     }
@@ -80,24 +80,31 @@ struct Search {
     let workspace: Workspace
     let limits: FileToolLimits
     let ignore: GitignoreRules?
+    /// Checked between files and, through ICU's progress callback, during a match: a pattern that backtracks
+    /// catastrophically (`(.*a){20}x`) stops at the call's timeout instead of running on.
+    let deadline: FileToolDeadline
     private(set) var lines: [String] = []
     private var filesRead = 0
     private var skippedLarge = 0
     private var stopped: String?
 
-    init(regex: NSRegularExpression, workspace: Workspace, limits: FileToolLimits, ignore: GitignoreRules?) {
+    init(
+        regex: NSRegularExpression, workspace: Workspace, limits: FileToolLimits, ignore: GitignoreRules?,
+        deadline: FileToolDeadline
+    ) {
         self.regex = regex
         self.workspace = workspace
         self.limits = limits
         self.ignore = ignore
+        self.deadline = deadline
     }
 
     /// Searches the file or directory at the resolved `path` and renders the output.
     mutating func run(_ path: String, shown: String) throws -> FileToolResult {
         guard let info = FileIO.kind(of: path) else { throw FileToolError("'\(shown)' does not exist") }
         switch info.kind {
-        case .directory: walk(path)
-        case .regular: searchFile(path, size: info.size)
+        case .directory: try walk(path)
+        case .regular: try searchFile(path, size: info.size)
         default: throw FileToolError("'\(shown)' is not a file or directory")
         }
         var output = lines.isEmpty ? ["[no matches]"] : lines
@@ -108,26 +115,27 @@ struct Search {
         return FileToolResult(text: output.joined(separator: "\n"))
     }
 
-    private mutating func walk(_ directory: String) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+    private mutating func walk(_ directory: String) throws {
+        guard let names = try? FileIO.directoryNames(directory, shown: directory, paths: workspace.paths) else { return }
         for name in names.sorted() {
-            guard stopped == nil, !Task.isCancelled else { return }
+            try deadline.check()
+            guard stopped == nil else { return }
             let path = directory == "/" ? "/" + name : directory + "/" + name
             guard let info = FileIO.kind(of: path) else { continue }
             switch info.kind {
             case .directory:
                 guard name != ".git", ignore?.isIgnored(path, isDirectory: true) != true else { continue }
-                walk(path)
+                try walk(path)
             case .regular:
                 guard ignore?.isIgnored(path, isDirectory: false) != true else { continue }
-                searchFile(path, size: info.size)
+                try searchFile(path, size: info.size)
             default:
                 continue  // Symlinks are not followed: they may leave the workspace or loop.
             }
         }
     }
 
-    private mutating func searchFile(_ path: String, size: Int) {
+    private mutating func searchFile(_ path: String, size: Int) throws {
         guard size <= limits.searchFileBytes else {
             skippedLarge += 1
             return
@@ -137,7 +145,8 @@ struct Search {
             return
         }
         filesRead += 1
-        guard let bytes = try? FileIO.readAll(path, shown: path, maxBytes: limits.searchFileBytes),
+        guard let bytes = try? FileIO.readAll(
+            path, shown: path, maxBytes: limits.searchFileBytes, paths: workspace.paths),
             !FileIO.looksBinary(bytes)
         else { return }
         let text = String(decoding: bytes, as: UTF8.self)
@@ -150,7 +159,19 @@ struct Search {
         var found: [String] = []
         let room = limits.searchMatches - lines.count
         let lineCap = limits.searchLineCharacters
-        regex.enumerateMatches(in: text, range: NSRange(location: 0, length: utf16.count)) { match, _, stop in
+        let deadline = deadline
+        var interrupted: FileToolStop?
+        var failed = false
+        let options: NSRegularExpression.MatchingOptions = [.reportProgress, .reportCompletion]
+        regex.enumerateMatches(in: text, options: options, range: NSRange(location: 0, length: utf16.count)) {
+            match, flags, stop in
+            if flags.contains(.progress) {
+                interrupted = deadline.stop
+                if interrupted != nil { stop.pointee = true }
+                return
+            }
+            // ICU gave up (its backtracking stack is full): the matches so far are not the answer.
+            if flags.contains(.internalError) { failed = true }
             guard let match else { return }
             var low = 0
             var high = lineStarts.count - 1
@@ -170,6 +191,12 @@ struct Search {
             }
             found.append("\(shown):\(low + 1):\(line)")
             if found.count > room { stop.pointee = true }
+        }
+        if let interrupted { throw interrupted }
+        if failed {
+            throw FileToolError(
+                "the pattern needs too much backtracking to match '\(shown)'; nothing is reported because the result "
+                    + "would be incomplete: simplify the pattern (avoid nested or repeated '.*')")
         }
         if found.count > room {
             lines += found.prefix(room)

@@ -220,6 +220,7 @@ final class ChildSupervisor: @unchecked Sendable {
         var rc: pid_t
         repeat { rc = waitpid(pid, &status, 0) } while rc < 0 && errno == EINTR
         reaped = true
+        ChildReaper.shared.release(pid)
         return rc == pid ? Termination(waitStatus: status) : .unknown
     }
 }

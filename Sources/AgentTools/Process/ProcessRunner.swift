@@ -19,7 +19,9 @@ import Glibc
 ///   for through pidfds before the result is reported, and reaped when they were re-parented to this process
 ///   (the daemon is a child subreaper, `PR_SET_CHILD_SUBREAPER`).
 /// - only the runner's own children are waited for, each by pid (`waitid`/`waitpid`), never `waitpid(-1)`, which
-///   could steal a shell's status from its supervisor (``Termination/unknown``).
+///   could steal a shell's status from its supervisor (``Termination/unknown``); the shell is owned in
+///   ``ChildReaper`` from before its `clone` until its supervisor reaped it, so the daemon's orphan reaper leaves
+///   it alone.
 public struct ProcessRunner: Sendable {
     /// The shell every command runs under.
     public static let shellPath = "/bin/sh"
@@ -125,7 +127,8 @@ public struct ProcessRunner: Sendable {
 
         let startedAt = LinuxCalls.monotonicNanos()
         var spawn = agent_spawn_request()
-        let pid = executable.withCString { path in
+        // Registered with the reaper before it can exit, so its status stays its supervisor's.
+        let pid = ChildReaper.shared.spawnOwned { executable.withCString { path in
             request.workingDirectory.withCString { cwd in
                 resources.withUnsafeBufferPointer { resources in
                     values.withUnsafeBufferPointer { values in
@@ -148,7 +151,7 @@ public struct ProcessRunner: Sendable {
                     }
                 }
             }
-        }
+        } }
         for fd in [out.write, err.write, devNull] { close(fd) }
         guard pid > 0 else {
             for fd in [out.read, err.read, wake.read, wake.write] { close(fd) }

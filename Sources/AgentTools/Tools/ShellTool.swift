@@ -58,20 +58,7 @@ public struct ShellTool: Tool {
         case .success(let value): parsed = value
         case .failure(let error): return error.outcome
         }
-        var request = ProcessRequest(
-            command: parsed.cmd,
-            workingDirectory: context.cwd,
-            environment: context.environment,
-            timeout: parsed.timeout ?? context.limits.defaultTimeout,
-            killGrace: context.limits.killGrace,
-            drainGrace: context.limits.drainGrace,
-            capture: context.limits.capture,
-            resourceLimits: context.limits.resourceLimits
-        )
-        if let sandbox = context.limits.sandbox {
-            let roots = context.limits.workspaceRoots.map { $0.hasPrefix("/") ? $0 : context.cwd + "/" + $0 }
-            request.argv = sandbox.argv(command: parsed.cmd, writable: [context.cwd] + roots)
-        }
+        let request = Self.request(command: parsed.cmd, timeout: parsed.timeout, context: context)
         let result: ProcessResult
         do {
             result = try await context.runner.run(request)
@@ -79,6 +66,24 @@ public struct ShellTool: Tool {
             return ToolOutput.error(error.message)
         }
         return Self.outcome(of: result)
+    }
+
+    /// The process that runs `command` for a call: `/bin/sh -c` in the run's directory, in the sandbox if any.
+    static func request(command: String, timeout: Duration?, context: ToolContext) -> ProcessRequest {
+        var request = ProcessRequest(
+            command: command,
+            workingDirectory: context.cwd,
+            environment: context.environment,
+            timeout: timeout ?? context.limits.defaultTimeout,
+            killGrace: context.limits.killGrace,
+            drainGrace: context.limits.drainGrace,
+            capture: context.limits.capture,
+            resourceLimits: context.limits.resourceLimits
+        )
+        if let sandbox = context.limits.sandbox {
+            request.argv = sandbox.argv(command: command, writable: context.limits.writableDirectories(cwd: context.cwd))
+        }
+        return request
     }
 
     /// The outcome the model sees for a finished process.

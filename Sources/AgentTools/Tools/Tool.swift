@@ -14,6 +14,20 @@ public protocol Tool: Sendable {
     ///   - arguments: the model's arguments, as JSON text.
     ///   - context: the call's working directory, environment and limits.
     func run(arguments: String, context: ToolContext) async -> ToolOutcome
+    /// Runs one call the model made with the tool's built-in Responses type (`shell_call`, `apply_patch_call`).
+    ///
+    /// - Parameters:
+    ///   - input: the item's `action` or `operation` object, as JSON text.
+    ///   - kind: the item type; the outcome's output is what ``AgentModel/Items`` puts in the matching output item.
+    ///   - context: as for ``run(arguments:context:)``.
+    func runNative(_ input: String, kind: ToolCallKind, context: ToolContext) async -> ToolOutcome
+}
+
+extension Tool {
+    /// Tools without a built-in Responses type refuse native calls.
+    public func runNative(_ input: String, kind: ToolCallKind, context: ToolContext) async -> ToolOutcome {
+        ToolOutput.error("the tool '\(name)' cannot be called as a \(kind.rawValue)")
+    }
 }
 
 /// What a tool call runs with.

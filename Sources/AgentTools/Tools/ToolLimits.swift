@@ -20,7 +20,7 @@ public struct ToolLimits: Sendable, Hashable {
     public var confineToWorkspace: Bool
     /// Output and size caps for the file tools.
     public var files: FileToolLimits
-    /// When set, `shell` runs inside this sandbox (`tools.sandbox = "bwrap"`).
+    /// When set, `shell` and command tools run inside this sandbox (`tools.sandbox`, see ``SandboxChoice``).
     public var sandbox: BubblewrapSandbox? = nil
 
     /// Creates limits; the defaults are the daemon's defaults.
@@ -46,5 +46,13 @@ public struct ToolLimits: Sendable, Hashable {
         self.workspaceRoots = workspaceRoots
         self.confineToWorkspace = confineToWorkspace
         self.files = files
+    }
+}
+
+extension ToolLimits {
+    /// The directories a sandboxed call may write: the working directory first, then the workspace roots
+    /// (relative ones taken from it).
+    func writableDirectories(cwd: String) -> [String] {
+        [cwd] + workspaceRoots.map { $0.hasPrefix("/") ? $0 : cwd + "/" + $0 }
     }
 }

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 #include "AgentSpawn.h"
+#include "AgentChildSignals.h"
 
 /// Peer credentials of a connected Unix socket (SO_PEERCRED). Returns 0 on success, -1 with errno set.
 int agent_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);

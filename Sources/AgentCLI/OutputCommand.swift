@@ -1,0 +1,51 @@
+import AgentModel
+import AgentProtocol
+import ArgumentParser
+import Foundation
+
+/// `agentctl output`: the whole output of one tool call as the ledger keeps it (the model may have seen only a
+/// head+tail excerpt).
+struct OutputCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "output",
+        abstract: "Print a finished tool call's full output as the ledger keeps it (the model may have seen an excerpt).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Print standard error instead of standard output.")
+    var stderr = false
+
+    @Flag(help: "Print one JSON object: run_id, call_id, stream, source, total_bytes, data_base64.")
+    var json = false
+
+    @Argument(help: "The run id.")
+    var run: String
+
+    @Argument(help: "The tool call's id (see `agentctl log RUN`).")
+    var call: String
+
+    func run() async throws {
+        let id = try Session.runID(run)
+        let session = try await Session.open(global)
+        let stream: ToolOutput.Stream = stderr ? .stderr : .stdout
+        var bytes: [UInt8] = []
+        var last: ToolOutput.Result
+        repeat {
+            let params = ToolOutput.Params(runID: id, callID: call, stream: stream, offset: bytes.count)
+            last = try await session.perform { try await $0.call(ToolOutput.self, params) }
+            // An empty slice before the end would loop for ever: agentd sent something it should not have.
+            guard let slice = Data(base64Encoded: last.dataBase64), slice.count > 0 || last.totalBytes == 0 else {
+                Console.err("agentctl: agentd sent an unreadable slice of \(call)'s output at byte \(bytes.count)\n")
+                throw ExitCodes.failed
+            }
+            bytes += slice
+        } while bytes.count < last.totalBytes
+        if json {
+            last.offset = 0
+            last.dataBase64 = Data(bytes).base64EncodedString()
+            Console.out(try JSONCoding.encode(last) + "\n")
+        } else {
+            Console.out(bytes: bytes)
+        }
+    }
+}

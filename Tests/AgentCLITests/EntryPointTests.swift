@@ -1,0 +1,20 @@
+import AgentCLI
+import AgentModel
+import Testing
+
+/// `AgentCtl.run` as the executable calls it: exit codes and where help and errors go.
+struct EntryPointTests {
+    @Test func versionGoesToStdoutWithExitZero() async {
+        let result = await CLIResult.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout == AgentVersion.current + "\n")
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func aMalformedRunIDIsAUsageErrorOnStderr() async {
+        let result = await CLIResult.run(["show", "not-a-run", "--socket", "/nonexistent/agentd.sock"])
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("'not-a-run' is not a run id"))
+    }
+}

@@ -1,0 +1,57 @@
+import AgentEngine
+import Testing
+
+@testable import agentd
+
+/// `[run]` request settings: read into the engine's configuration; contradictions refused with file:line.
+struct RunRequestSettingsTests {
+    @Test func requestSettingsReachTheEngine() throws {
+        let config = try DaemonConfiguration.parse(
+            """
+            [run]
+            compact_threshold = 50000
+            reasoning_effort = "high"
+            reasoning_summary = "detailed"
+            prompt_cache_retention = "24h"
+            max_output_tokens = 8192
+            safety_identifier = "user-hash-1"
+            service_tier = "flex"
+            """, file: "agentd.toml")
+        var engine = EngineConfiguration()
+        RunRequestKeys.apply(config.run, to: &engine)
+        #expect(engine.compactThreshold == 50_000)
+        #expect(engine.reasoningEffort == "high")
+        #expect(engine.reasoningSummary == "detailed")
+        #expect(engine.promptCacheRetention == "24h")
+        #expect(engine.maxOutputTokens == 8_192)
+        #expect(engine.safetyIdentifier == "user-hash-1")
+        #expect(engine.serviceTier == "flex")
+    }
+
+    @Test func defaultsCompactBelowTodaysWindowsAndSummarizeReasoning() throws {
+        let config = try DaemonConfiguration.parse("", file: "agentd.toml")
+        var engine = EngineConfiguration()
+        RunRequestKeys.apply(config.run, to: &engine)
+        #expect(engine.compactThreshold == EngineConfiguration.defaultCompactThreshold)
+        #expect(engine.reasoningSummary == "auto")
+        #expect(engine.reasoningEffort == nil && engine.maxOutputTokens == nil)
+    }
+
+    @Test func turningEncryptedReasoningOffWithStoreFalseIsRefusedWithItsLine() {
+        let source = """
+            [run]
+            model = "gpt-5.2"
+            include_encrypted_reasoning = false
+            reasoning_effort = "extreme"
+            """
+        let error = #expect(throws: ConfigErrors.self) {
+            try DaemonConfiguration.parse(source, file: "agentd.toml")
+        }
+        #expect(
+            error?.errors.map(\.description) == [
+                #"agentd.toml:4: run.reasoning_effort: must be one of "none", "minimal", "low", "medium", "high", "xhigh", got "extreme""#,
+                "agentd.toml:3: run.include_encrypted_reasoning: must stay true: agentd sends store = false, and a "
+                    + "full-context resend needs the encrypted reasoning",
+            ])
+    }
+}
