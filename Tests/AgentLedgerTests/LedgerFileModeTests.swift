@@ -1,4 +1,5 @@
 import AgentModel
+import TestSupport
 import Foundation
 import Testing
 
