@@ -63,6 +63,18 @@ struct HeaderParsingTests {
         }
     }
 
+    @Test func aFractionWhereAnIntegerBelongsNamesTheField() {
+        // Foundation reports this only as "The given data was not valid JSON." with no coding path.
+        let line = Data(#"{"jsonrpc":"2.0","id":1,"method":"run/list","params":{"cursor":"run_1","limit":1.5}}"#.utf8)
+        #expect {
+            _ = try ParamsEnvelope<RunList.Params>.decode(from: line)
+        } throws: { error in
+            guard let error = error as? ControlError else { return false }
+            return error.code == .invalidParams && error.data == ["field": "limit"]
+                && error.message == "invalid params: limit: expected an integer, got 1.5"
+        }
+    }
+
     @Test func missingParamNamesTheField() {
         let line = Data(#"{"jsonrpc":"2.0","id":1,"method":"run/get"}"#.utf8)
         #expect {

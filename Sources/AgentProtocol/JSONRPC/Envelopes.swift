@@ -23,7 +23,8 @@ public struct ParamsEnvelope<P: Decodable>: Decodable {
         do {
             return try JSONDecoder().decode(ParamsEnvelope<P>.self, from: line).params
         } catch {
-            let (field, detail) = DecodingErrorDescription.describe(error)
+            var (field, detail) = DecodingErrorDescription.describe(error)
+            if field.isEmpty, let located = ParamsNumberLocator.locate(P.self, in: line) { (field, detail) = located }
             throw ControlError.invalidParams(field: field, detail)
         }
     }
