@@ -25,7 +25,7 @@ config=$XDG_CONFIG_HOME/agentd/agentd.toml
 out=$(scripts/install.sh --user --prefix "$prefix" --from-build "$bin" --no-enable)
 echo "$out" | grep -q "not enabling (--no-enable)" || fail "no --no-enable message: $out"; pass
 for file in bin/agentd bin/agentctl share/doc/agentd/agentd.toml share/bash-completion/completions/agentctl \
-    share/zsh/site-functions/_agentctl share/fish/vendor_completions.d/agentctl.fish; do
+    share/zsh/site-functions/_agentctl share/fish/vendor_completions.d/agentctl.fish share/man/man1/agentctl.1; do
     [ -f "$prefix/$file" ] || fail "$prefix/$file missing"; pass
 done
 [ -x "$prefix/bin/agentd" ] && [ -x "$prefix/bin/agentctl" ] || fail "binaries not executable"; pass
@@ -46,6 +46,9 @@ out=$(scripts/install.sh --user --prefix "$prefix" --from-build "$bin" --no-enab
 echo "$out" | grep -q "keeping the existing" || fail "install did not say it kept the config: $out"; pass
 [ "$(sha256sum < "$config")" = "$edited" ] || fail "install overwrote an edited config"; pass
 
+help=$(scripts/uninstall.sh --help) || fail "uninstall.sh --help exited $?"; pass
+echo "$help" | grep -q "^  --purge" || fail "uninstall.sh --help does not list its options: $help"; pass
+echo "$help" | grep -q "set -euo" && fail "uninstall.sh --help prints its code: $help"; pass
 scripts/uninstall.sh --user --prefix "$prefix" --no-enable >/dev/null
 left=$(find "$prefix" "$units" -type f | wc -l)
 [ "$left" = 0 ] || fail "uninstall left files: $(find "$prefix" "$units" -type f)"; pass

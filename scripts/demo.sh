@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for product in responses-emulator agentd agentctl; do
-    swift build --product "$product" >&2
-done
+# One build for the three products (agentd, agentctl, responses-emulator): separate `--product` builds compile the
+# shared dependencies (swift-crypto, NIO) once per product.
+swift build >&2
 bin=$(swift build --show-bin-path)
 work=$(mktemp -d /tmp/agentd-demo.XXXXXX)
 export AGENTD_SOCKET="$work/agentd.sock"

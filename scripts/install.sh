@@ -96,7 +96,7 @@ put 0755 "$bin/agentctl" "$prefix/bin/agentctl"
 for doc in README.md docs/operations.md config/agentd.toml; do
     if [ -f "$doc" ]; then put 0644 "$doc" "$prefix/share/doc/agentd/$(basename "$doc")"; fi
 done
-for page in docs/man/*.1; do
+for page in docs/*.1; do
     if [ -f "$page" ]; then put 0644 "$page" "$prefix/share/man/man1/$(basename "$page")"; fi
 done
 

@@ -12,10 +12,14 @@ DATE = "November 26, 2026"
 EXIT_CODES = [
     ("0", "The command succeeded; for start, attach and resume: the run completed."),
     ("1", "The run failed."),
-    ("2", "The run was cancelled or interrupted (resume it with agentctl resume RUN)."),
-    ("3", "agentd is not reachable: not running, or the socket is not accessible."),
+    ("2", "The run was cancelled or interrupted (resume it with agentctl resume RUN); also when agentd stops "
+     "(SIGTERM) while start, attach or resume follows a run: the run is recorded as interrupted."),
+    ("3", "agentd is not reachable: not running, or the socket is not accessible; or agentd went away (killed, "
+     "crashed) while a run was followed: the run goes on when agentd starts again (agentctl attach RUN)."),
     ("4", "The daemon refused the request, or another decision on an approval came first."),
     ("64", "Usage error."),
+    ("130", "Ctrl-C while start, attach or resume follows a run: agentctl detached and the run continues "
+     "(agentctl attach RUN). A second Ctrl-C within a second asks whether to cancel the run."),
 ]
 ENVIRONMENT = [
     ("AGENTD_SOCKET", "The control socket when --socket is not given."),
@@ -133,7 +137,8 @@ def main():
     for code, what in EXIT_CODES:
         out += [".It " + code, text(what)]
     out.append(".El")
-    out += [".Sh SEE ALSO", ".Xr agentd 8", ".Pp", "docs/cli.md and docs/protocol.md in the agentd sources."]
+    # No agentd man page exists: point at the documents that do.
+    out += [".Sh SEE ALSO", "docs/cli.md, docs/operations.md and docs/protocol.md in the agentd sources."]
     sys.stdout.write("\n".join(out) + "\n")
 
 

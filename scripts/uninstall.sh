@@ -22,7 +22,8 @@ while [ $# -gt 0 ]; do
         --no-enable) use_systemctl=no ;;
         --purge) purge=yes ;;
         --config-dir) config_dir=${2:?--config-dir needs a directory}; shift ;;
-        -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        # The comment block at the top of this file, and nothing after it.
+        -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "uninstall.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
     esac
     shift

@@ -6,9 +6,16 @@ import Foundation
 public enum ToolBenchmark {
     /// End-to-end latency of `shell` with `cmd: "true"` through ``BuiltinTools/execute(_:)``, in milliseconds.
     ///
-    /// - Parameter iterations: calls to time (at least 1), run one after another after one warm-up call.
-    public static func spawnOverhead(iterations: Int) async -> (p50Millis: Double, p99Millis: Double) {
-        let tools = BuiltinTools()
+    /// - Parameters:
+    ///   - iterations: calls to time (at least 1), run one after another after one warm-up call.
+    ///   - sandbox: when set, each call runs inside it (bubblewrap's namespaces and mounts), as with
+    ///     `tools.sandbox = "auto"` where bwrap works.
+    public static func spawnOverhead(
+        iterations: Int, sandbox: BubblewrapSandbox? = nil
+    ) async -> (p50Millis: Double, p99Millis: Double) {
+        var limits = ToolLimits()
+        limits.sandbox = sandbox
+        let tools = BuiltinTools(limits: limits)
         let cwd = FileManager.default.temporaryDirectory.path
         let call = ToolInvocation(callID: "bench", name: "shell", arguments: #"{"cmd":"true"}"#, cwd: cwd)
         _ = await tools.execute(call)

@@ -7,8 +7,11 @@ public struct AgentCtl: AsyncParsableCommand {
         abstract: "Start, watch and inspect agent runs of the local agentd daemon.",
         discussion: """
             Exit codes: 0 the run completed (or the command succeeded), 1 the run failed, 2 the run was \
-            cancelled or interrupted, 3 agentd is not reachable, 4 the daemon refused the request (or \
-            another decision on an approval came first), 64 usage error.
+            cancelled or interrupted (also when agentd stops with SIGTERM during start/attach), 3 agentd is not \
+            reachable or went away while a run was followed (the run goes on when it is back: agentctl attach \
+            RUN), 4 the daemon refused the request (or another decision on an approval came first), 64 usage \
+            error, 130 Ctrl-C during start/attach/resume: agentctl detached and the run continues (a second \
+            Ctrl-C within a second offers to cancel it).
             """,
         version: AgentVersionString.value,
         subcommands: [

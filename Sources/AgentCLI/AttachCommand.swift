@@ -23,7 +23,6 @@ struct AttachCommand: AsyncParsableCommand {
     func run() async throws {
         let id = try Session.runID(run)
         let session = try await Session.open(global)
-        let final = try await session.follow(id, fromSeq: fromSeq, json: json, prompts: !noPrompt)
-        throw final.status.isTerminal ? ExitCodes.forRun(final.status) : .success
+        throw try await session.followAndReport(id, fromSeq: fromSeq, json: json, prompts: !noPrompt)
     }
 }

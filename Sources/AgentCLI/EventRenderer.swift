@@ -3,6 +3,9 @@ import Foundation
 
 /// Turns a run's events into what a person reads: streamed text, one line per tool call, the outcome.
 ///
+/// Everything that comes from the model, a tool or another client goes through ``VisibleText``: control
+/// characters are shown, never obeyed by the terminal.
+///
 /// Pure: the same events always render to the same text, so a replay from the ledger (`attach --from 0`)
 /// shows exactly what the live run showed.
 struct EventRenderer {
@@ -12,6 +15,8 @@ struct EventRenderer {
         var diagnostics = ""
         /// For `tool.finished`: the call's label (`shell: echo hi`), for a terminal's own tool line.
         var toolLabel: String?
+        /// For a run-ending event (`run.failed`, …): the line that says so (a follower replaces it with its summary).
+        var ending: String?
     }
 
     private var atLineStart = true
@@ -29,10 +34,10 @@ struct EventRenderer {
             guard let json = try? JSONValue.parse(event.payload), let delta = json["delta"]?.stringValue, !delta.isEmpty
             else { break }
             if let item = json["item_id"]?.stringValue, commentaryItems.contains(item) {
-                rendered.diagnostics = delta
+                rendered.diagnostics = VisibleText.escaped(delta)
                 break
             }
-            rendered.output = delta
+            rendered.output = VisibleText.escaped(delta)
             atLineStart = delta.hasSuffix("\n")
         case (.upstreamIn, UpstreamEventType.outputItemAdded):
             guard let item = (try? JSONValue.parse(event.payload))?["item"],
@@ -51,7 +56,7 @@ struct EventRenderer {
             guard let delta = Self.field("delta", of: event.payload)?.replacingOccurrences(of: "\n", with: " "),
                 !delta.isEmpty
             else { break }
-            rendered.diagnostics = (thinking ? "" : "[thinking] ") + delta
+            rendered.diagnostics = (thinking ? "" : "[thinking] ") + VisibleText.escaped(delta)
             thinking = true
         case (.upstreamIn, UpstreamEventType.reasoningSummaryPartDone):
             guard thinking else { break }
@@ -91,7 +96,7 @@ struct EventRenderer {
             rendered.output = lineBreak()
             atLineStart = true
             let what = event.type.replacingOccurrences(of: "run.", with: "run ")
-            rendered.diagnostics = "\(what): \(ended?.reason ?? "no reason given")\n"
+            rendered.ending = "\(what): \(ended?.reason.map { VisibleText.escaped($0) } ?? "no reason given")\n"
         case (.control, ControlEventType.approvalRequested):
             guard let requested = try? JSONCoding.decode(ApprovalRequested.self, from: event.payload) else { break }
             let why = requested.reason == .uncertain ? "its outcome is unknown after a restart" : "it needs approval"
@@ -100,16 +105,16 @@ struct EventRenderer {
                 + "approve with: agentctl approve \(event.runID) \(requested.callID) [--deny]\n"
         case (.control, ControlEventType.approvalResolved):
             guard let resolved = try? JSONCoding.decode(ApprovalResolved.self, from: event.payload) else { break }
-            let who = [resolved.client, resolved.uid.map { "uid \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            let who = [resolved.client.map { VisibleText.escaped($0) }, resolved.uid.map { "uid \($0)" }].compactMap { $0 }.joined(separator: ", ")
             rendered.diagnostics =
                 "[approval] \(resolved.callID) \(resolved.approved ? "approved" : "denied")"
-                + (who.isEmpty ? "" : " by \(who)") + (resolved.reason.map { ": \($0)" } ?? "") + "\n"
+                + (who.isEmpty ? "" : " by \(who)") + (resolved.reason.map { ": \(VisibleText.escaped($0))" } ?? "") + "\n"
         case (.control, ControlEventType.inputAdded):
             guard let input = try? JSONCoding.decode(InputAdded.self, from: event.payload) else { break }
-            rendered.diagnostics = "[input] \(input.text)\n"
+            rendered.diagnostics = "[input] \(VisibleText.escaped(input.text))\n"
         case (.run, RunEventType.chainReset):
             let reset = try? JSONCoding.decode(ChainReset.self, from: event.payload)
-            rendered.diagnostics = "(upstream: continuing with the full conversation: \(reset?.reason ?? "?"))\n"
+            rendered.diagnostics = "(upstream: continuing with the full conversation: \((reset?.reason).map { VisibleText.escaped($0) } ?? "?"))\n"
         default:
             break
         }
@@ -118,10 +123,11 @@ struct EventRenderer {
 
     private func lineBreak() -> String { atLineStart ? "" : "\n" }
 
-    /// `shell: echo hi` for shell calls, else the tool name and its raw arguments.
+    /// `shell: echo hi` for shell calls, else the tool name and its raw arguments; on one line, with control
+    /// characters (a newline too) shown visibly, so what a person approves is exactly what runs.
     static func summary(name: String, arguments: String) -> String {
-        if let cmd = field("cmd", of: arguments) { return "\(name): \(cmd)" }
-        return "\(name) \(arguments)"
+        let text = field("cmd", of: arguments).map { "\(name): \($0)" } ?? "\(name) \(arguments)"
+        return VisibleText.escaped(text, keepingNewlines: false)
     }
 
     static func duration(_ millis: Double) -> String {

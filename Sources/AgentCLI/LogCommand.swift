@@ -22,8 +22,7 @@ struct LogCommand: AsyncParsableCommand {
         let id = try Session.runID(run)
         let session = try await Session.open(global)
         if follow {
-            _ = try await session.follow(id, fromSeq: fromSeq, json: true)
-            return
+            throw try await session.followAndReport(id, fromSeq: fromSeq, json: true)
         }
         try await session.printCommittedEvents(of: id, fromSeq: fromSeq)
     }

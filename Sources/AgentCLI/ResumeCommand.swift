@@ -31,11 +31,6 @@ struct ResumeCommand: AsyncParsableCommand {
         }
         Console.err("run \(info.id) resumed (model \(info.model))\n")
         // From the last event the resume saw (normally `run.resumed`): nothing after it is missed.
-        let final = try await session.follow(info.id, fromSeq: max(0, info.lastSeq), json: json, prompts: !noPrompt)
-        let code = ExitCodes.forRun(final.status)
-        if code != .success {
-            Console.err("agentctl: run \(final.id) \(final.status.rawValue): \(final.endReason ?? "no reason given")\n")
-        }
-        throw code
+        throw try await session.followAndReport(info.id, fromSeq: max(0, info.lastSeq), json: json, prompts: !noPrompt)
     }
 }

@@ -49,68 +49,6 @@ struct Session {
         }
     }
 
-    /// Follows a run from `fromSeq` until it ends, rendering events; reattaches when cut off as a slow client.
-    ///
-    /// On a terminal (and without `json`) it draws live: spinners, and approval prompts when `prompts` is set
-    /// and stdin is a terminal too.
-    ///
-    /// - Returns: the run's state after the feed ended.
-    func follow(_ runID: RunID, fromSeq: Int64, json: Bool, prompts: Bool = false) async throws -> RunInfo {
-        let style = TerminalStyle.detect()
-        let live =
-            json || !style.live
-            ? nil : LiveView(session: self, runID: runID, style: style, prompts: prompts && KeyReader.stdinIsTerminal)
-        do {
-            try await stream(runID, fromSeq: fromSeq, json: json, live: live)
-        } catch {
-            await live?.finish()
-            throw error
-        }
-        await live?.finish()
-        return try await perform { try await $0.call(RunGet.self, RunGet.Params(runID: runID)).run }
-    }
-
-    private func stream(_ runID: RunID, fromSeq: Int64, json: Bool, live: LiveView?) async throws {
-        var renderer = EventRenderer()
-        var next = fromSeq
-        while true {
-            let subscription = try await perform { try await $0.attach(RunAttach.Params(runID: runID, fromSeq: next)) }
-            var endReason: AttachEndReason?
-            for try await item in subscription.events {
-                switch item {
-                case .event(let event):
-                    next = event.seq + 1
-                    if json {
-                        Console.out(try JSONCoding.encode(event) + "\n")
-                    } else if let live {
-                        await live.show(event, renderer.render(event))
-                    } else {
-                        let rendered = renderer.render(event)
-                        Console.out(rendered.output)
-                        Console.err(rendered.diagnostics)
-                    }
-                case .ended(let reason, let nextSeq):
-                    endReason = reason
-                    next = nextSeq
-                }
-            }
-            if endReason == .ledgerUnreadable {
-                Console.err(
-                    "agentctl: agentd could not read \(runID)'s events from seq \(next) (see its log); "
-                        + "continue with `agentctl attach \(runID) --from \(next)`\n")
-                throw ExitCodes.failed
-            }
-            guard endReason == .slowConsumer else {
-                if endReason != .runEnded && endReason != .detached {
-                    // The run may still be going: say why following stopped, never stop silently.
-                    let why = endReason.map { "\($0.rawValue)" } ?? "the connection closed"
-                    Console.err("agentctl: stopped following \(runID) at seq \(next): \(why)\n")
-                }
-                break
-            }
-        }
-    }
-
     /// Prints the events committed so far, from `fromSeq`, as JSON lines, and returns (no live events).
     ///
     /// Cut off as a slow client (the output is read slower than the daemon sends), it reattaches where it stopped;

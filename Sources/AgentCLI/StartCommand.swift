@@ -70,11 +70,6 @@ struct StartCommand: AsyncParsableCommand {
             return
         }
         Console.err("run \(run.id) started (model \(run.model))\n")
-        let final = try await session.follow(run.id, fromSeq: 0, json: json, prompts: !noPrompt)
-        let code = ExitCodes.forRun(final.status)
-        if code != .success {
-            Console.err("agentctl: run \(final.id) \(final.status.rawValue): \(final.endReason ?? "no reason given")\n")
-        }
-        throw code
+        throw try await session.followAndReport(run.id, fromSeq: 0, json: json, prompts: !noPrompt)
     }
 }

@@ -11,7 +11,12 @@ public struct ControlConfiguration: Sendable {
     /// Run events queued per connection before the subscription that overflows is cut off (`slow_consumer`).
     public var outboundQueueLimit: Int = 4096
     /// Concurrent connections; beyond it a new connection gets `overloaded` and is closed.
-    public var maxConnections: Int = 1024
+    public var maxConnections: Int = 256
+    /// Unsent response bytes per connection past which the connection stops reading requests until the client
+    /// reads (backpressure: a client that never reads cannot grow the daemon's memory).
+    public var maxUnsentResponseBytes: Int = 1 << 20
+    /// How long a new connection may go without `initialize` before it is closed.
+    public var initializeTimeout: Duration = .seconds(10)
     /// Peer uids allowed to connect (default: the daemon's own uid).
     public var allowedUIDs: Set<UInt32> = [UInt32(getuid())]
     /// Requests processed at once per connection; beyond it a request gets `overloaded`.

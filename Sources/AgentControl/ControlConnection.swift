@@ -48,7 +48,8 @@ final class ControlConnection: Sendable {
         self.backend = backend
         self.configuration = configuration
         self.context = context
-        self.queue = OutboundQueue(eventLimit: configuration.outboundQueueLimit)
+        self.queue = OutboundQueue(
+            eventLimit: configuration.outboundQueueLimit, responseByteLimit: configuration.maxUnsentResponseBytes)
         self.state = Mutex(State(logger: logger))
     }
 
@@ -58,11 +59,18 @@ final class ControlConnection: Sendable {
     func run(inbound: NIOAsyncChannelInboundStream<ByteBuffer>, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>)
         async
     {
+        let handshakeDeadline = channel.eventLoop.scheduleTask(in: TimeAmount(configuration.initializeTimeout)) {
+            self.closeIfNotInitialized()
+        }
+        defer { handshakeDeadline.cancel() }
         await withDiscardingTaskGroup { group in
             group.addTask { await self.writeLoop(outbound) }
             do {
                 for try await buffer in inbound {
                     self.handleLine(buffer, group: &group)
+                    // Backpressure: with too many answers unsent (the client does not read), read no more
+                    // requests until it does; the kernel's socket buffer then stops the client's writes.
+                    await self.queue.waitForResponseRoom()
                 }
             } catch is ByteToMessageDecoderError.PayloadTooLargeError {
                 // The decoder cannot find the next line boundary reliably: answer once and close.
@@ -97,6 +105,29 @@ final class ControlConnection: Sendable {
         _ = queue.endAll(reason: .daemonShutdown)
         _ = stopPumps()
         queue.finish()
+        let channel = self.channel
+        channel.eventLoop.scheduleTask(in: TimeAmount(configuration.shutdownDrainTimeout)) {
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Closes a connection that has not sent `initialize` within the timeout: an idle connection holds one of the
+    /// `maxConnections` slots.
+    private func closeIfNotInitialized() {
+        let idle = state.withLock { state -> Bool in
+            guard state.identity == nil, !state.closed else { return false }
+            state.closed = true
+            return true
+        }
+        guard idle else { return }
+        let millis = Int(configuration.initializeTimeout / .milliseconds(1))
+        logger.info("closing a connection that sent no initialize", metadata: ["timeout_ms": "\(millis)"])
+        queue.enqueue(
+            WireEncoding.errorLine(
+                id: nil, .invalidRequest("no initialize within \(millis) ms; closing the connection")))
+        queue.finish()
+        // The writer closes the channel once the line is written; a client that does not read either is closed
+        // after the drain timeout.
         let channel = self.channel
         channel.eventLoop.scheduleTask(in: TimeAmount(configuration.shutdownDrainTimeout)) {
             channel.close(promise: nil)

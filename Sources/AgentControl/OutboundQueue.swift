@@ -11,6 +11,10 @@ import NIOCore
 /// whose `next_seq` is the first seq the client did not get; enqueueing live events never waits, so the run is
 /// never slowed by a client. Events read from the ledger (history) instead wait for the writer to make room, and
 /// fill at most half the queue so live events of the connection's other subscriptions still fit.
+///
+/// Responses are bounded another way: once more than `responseByteLimit` bytes of them are unsent, the connection
+/// stops reading requests (``waitForResponseRoom()``) until the client reads; the kernel's socket buffer then
+/// stops the client's writes. A client that pipelines requests without reading answers cannot grow memory.
 final class OutboundQueue: Sendable {
     /// One line waiting for the writer.
     enum Item {
@@ -34,6 +38,10 @@ final class OutboundQueue: Sendable {
     private struct State {
         var items = CircularBuffer<Item>()
         var eventCount = 0
+        /// Bytes of queued lines that are not run events (responses, ends, errors).
+        var responseBytes = 0
+        /// The connection's reader, waiting for unsent responses to drop below the limit.
+        var readerWaiter: CheckedContinuation<Void, Never>?
         var subscriptions: [String: Subscription] = [:]
         var finished = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -45,18 +53,21 @@ final class OutboundQueue: Sendable {
     private let eventLimit: Int
     /// Queued events past which ledger events wait for the writer.
     private let ledgerLimit: Int
+    /// Unsent response bytes past which the connection stops reading requests.
+    private let responseByteLimit: Int
     private let state = Mutex(State())
 
-    init(eventLimit: Int) {
+    init(eventLimit: Int, responseByteLimit: Int = 1 << 20) {
         self.eventLimit = max(1, eventLimit)
         self.ledgerLimit = max(1, eventLimit / 2)
+        self.responseByteLimit = max(1, responseByteLimit)
     }
 
     /// Queues a response or other control line. Ignored once finished.
     func enqueue(_ line: ByteBuffer) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard !state.finished else { return nil }
-            state.items.append(.line(.bytes(line)))
+            Self.append(line, to: &state)
             return Self.takeWaiter(&state)
         }
         waiter?.resume()
@@ -169,7 +180,7 @@ final class OutboundQueue: Sendable {
         state.subscriptions[subscription] = nil
         let ended = endedLine(
             subscription: subscription, runID: runID, reason: .slowConsumer, nextSeq: firstDropped ?? seq)
-        state.items.append(.line(.bytes(ended)))
+        append(ended, to: &state)
     }
 
     /// Ends `subscription` with `reason`: queues `run/attach_ended` after its queued events.
@@ -184,7 +195,7 @@ final class OutboundQueue: Sendable {
             guard !state.finished else { return (true, nil) }
             let line = Self.endedLine(
                 subscription: subscription, runID: sub.runID, reason: reason, nextSeq: sub.nextSeq)
-            state.items.append(.line(.bytes(line)))
+            Self.append(line, to: &state)
             return (true, Self.takeWaiter(&state))
         }
         waiter?.resume()
@@ -201,34 +212,59 @@ final class OutboundQueue: Sendable {
     /// Accepts nothing more; the writer gets what is queued, then `nil`.
     func finish() {
         var roomWaiters: [CheckedContinuation<Void, Never>] = []
+        var reader: CheckedContinuation<Void, Never>?
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.finished = true
             state.subscriptions.removeAll()
             roomWaiters = Self.takeRoomWaiters(&state)
+            reader = state.readerWaiter
+            state.readerWaiter = nil
             let waiter = state.waiter
             state.waiter = nil
             return waiter
         }
         waiter?.resume()
+        reader?.resume()
         for roomWaiter in roomWaiters { roomWaiter.resume() }
     }
 
     /// Drops everything queued and finishes (the connection is gone).
     func discard() {
         var roomWaiters: [CheckedContinuation<Void, Never>] = []
+        var reader: CheckedContinuation<Void, Never>?
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.finished = true
             state.subscriptions.removeAll()
             state.items.removeAll()
             state.eventCount = 0
+            state.responseBytes = 0
             roomWaiters = Self.takeRoomWaiters(&state)
+            reader = state.readerWaiter
+            state.readerWaiter = nil
             let waiter = state.waiter
             state.waiter = nil
             return waiter
         }
         waiter?.resume()
+        reader?.resume()
         for roomWaiter in roomWaiters { roomWaiter.resume() }
     }
+
+    /// Returns once the unsent responses fit under the limit again (at once when they do), or the queue finished.
+    /// The connection's reader calls it after each request, so a client that does not read stops being read.
+    func waitForResponseRoom() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.responseBytes <= responseByteLimit || state.finished { return true }
+                state.readerWaiter = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    /// Bytes of unsent responses (for tests and status).
+    var queuedResponseBytes: Int { state.withLock { $0.responseBytes } }
 
     /// Waits for the next lines and returns them as one buffer (about `maxBytes`, at least one line), so the
     /// writer makes one write and one flush for everything queued meanwhile; `nil` when finished and drained.
@@ -236,16 +272,22 @@ final class OutboundQueue: Sendable {
     func nextChunk(maxBytes: Int = OutboundQueue.chunkBytes) async -> ByteBuffer? {
         while true {
             var roomWaiters: [CheckedContinuation<Void, Never>] = []
+            var reader: CheckedContinuation<Void, Never>?
             let ready: [OutboundLine]?? = state.withLock { state in
                 if !state.items.isEmpty {
                     let lines = Self.take(&state, maxBytes: maxBytes)
                     if state.eventCount < ledgerLimit { roomWaiters = Self.takeRoomWaiters(&state) }
+                    if state.responseBytes <= responseByteLimit {
+                        reader = state.readerWaiter
+                        state.readerWaiter = nil
+                    }
                     return .some(lines)
                 }
                 if state.finished { return .some(nil) }
                 return .none
             }
             for roomWaiter in roomWaiters { roomWaiter.resume() }
+            reader?.resume()
             if let ready {
                 guard let lines = ready else { return nil }
                 // Assembled outside the lock: the producers (one per subscription) never wait for the copy.
@@ -275,6 +317,11 @@ final class OutboundQueue: Sendable {
         return waiter
     }
 
+    private static func append(_ line: ByteBuffer, to state: inout State) {
+        state.items.append(.line(.bytes(line)))
+        state.responseBytes += line.readableBytes
+    }
+
     private static func takeRoomWaiters(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
         defer { state.roomWaiters.removeAll() }
         return Array(state.roomWaiters.values)
@@ -286,8 +333,11 @@ final class OutboundQueue: Sendable {
         var lines: [OutboundLine] = []
         var bytes = 0
         while bytes < maxBytes, let item = state.items.popFirst() {
-            if case .event = item { state.eventCount -= 1 }
             let line = item.line
+            switch item {
+            case .event: state.eventCount -= 1
+            case .line: state.responseBytes -= line.count
+            }
             bytes += line.count
             lines.append(line)
         }

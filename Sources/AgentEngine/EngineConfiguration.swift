@@ -44,6 +44,8 @@ public struct EngineConfiguration: Sendable {
     public var safetyIdentifier: String? = nil
     /// `[run] service_tier` (`auto`, `default`, `flex`, `priority`); nil sends none.
     public var serviceTier: String? = nil
+    /// Bounds on each upstream response (bytes, frames, wall time).
+    public var responseLimits = ResponseLimits()
     /// Where the engine's measurements go (by default the process-wide swift-metrics backend).
     public var metrics = EngineMetrics()
 

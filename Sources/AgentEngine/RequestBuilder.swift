@@ -13,8 +13,8 @@ enum RequestBuilder {
             "store": false,
         ]
         // Tool outputs first: they answer the calls of the previous response; injected user input follows.
-        let outputs = state.pendingInput.filter { $0["type"]?.stringValue == "function_call_output" }
-        let others = state.pendingInput.filter { $0["type"]?.stringValue != "function_call_output" }
+        let outputs = state.pendingInput.filter { ToolCallKind.outputTypes.contains($0["type"]?.stringValue ?? "") }
+        let others = state.pendingInput.filter { !ToolCallKind.outputTypes.contains($0["type"]?.stringValue ?? "") }
         if state.chainIntact, let parent = state.lastResponseID {
             frame["previous_response_id"] = .string(parent)
             frame["input"] = .array(outputs + others)

@@ -25,11 +25,21 @@ extension RunDriver {
             let sentAt = clock.now
             // `send` waits for one of the connection's active slots when it has its maximum of responses in flight.
             upstreamWait += sentAt - sendStart
+            var budget = ResponseBudget(limits: configuration.responseLimits)
             while true {
                 let waitStart = clock.now
                 guard let text = try await frames.next() else { break }
                 let arrived = clock.now
                 upstreamWait += arrived - waitStart
+                // A cancel stops recording at once; dropping `frames` tells the upstream the response is abandoned.
+                if cancellation != nil { return }
+                if let exceeded = budget.admit(frameBytes: text.utf8.count, elapsed: arrived - sentAt) {
+                    logger.warning(
+                        "upstream response over its limit; the run fails",
+                        metadata: ["upstream.limit": "\(exceeded.code)", "upstream.frames": "\(received)"])
+                    try await record(.run, RunEventType.failed, RunEnded(reason: exceeded.reason, code: exceeded.code))
+                    return
+                }
                 if received == 0 { configuration.metrics.firstEventArrived(after: arrived - sentAt) }
                 received += 1
                 // Parsed once, here; the reducer reads the same value.
@@ -115,11 +125,14 @@ extension RunDriver {
     /// Runs one tool call between its two journal entries.
     func runTool(_ call: ToolCallRecord) async throws {
         if cancellation != nil { return }
-        let started = ToolStarted(callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd)
+        let started = ToolStarted(
+            callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd,
+            kind: call.kind == .function ? nil : call.kind)
         try await record(.tool, ToolEventType.started, started)
         let toolStart = ContinuousClock.now
         let outcome = await tools.execute(
-            ToolInvocation(callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd))
+            ToolInvocation(
+                callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd, kind: call.kind))
         configuration.metrics.toolCall(call.name, ContinuousClock.now - toolStart)
         if Task.isCancelled && cancellation == nil {
             // The daemon is stopping, not the user. Killed before it finished is not the same as never started: a

@@ -141,14 +141,22 @@ extension GroupCommitWriter {
         }
     }
 
-    /// Fails, without writing, each `append` whose run has `enqueue`d events that failed (the protocol promises
-    /// the next `append` reports it); returns the writes still to commit.
+    /// Fails, without writing, each write whose run has `enqueue`d events that failed; returns the writes still to
+    /// commit.
+    ///
+    /// An `append` fails with the earlier failure (the protocol promises the next `append` reports it). A later
+    /// `enqueue` of that run is dropped too, and the failure stays for the `append`: committing it would leave a
+    /// hole in the run's sequence numbers (a full disk that frees a few pages between batches), which a reader, a
+    /// client and `agentd --replay` of an export would all see. The run rebuilds from what was committed.
     private func failAppendsAfterUnreportedFailures(_ writes: [PendingWrite]) -> [PendingWrite] {
         guard !unreported.isEmpty else { return writes }
         return writes.filter { write in
-            guard write.waiter != nil else { return true }
             let runs = write.runs
             guard let failure = runs.lazy.compactMap({ self.unreported[$0] }).first else { return true }
+            guard write.waiter != nil else {
+                for run in runs where unreported[run] == nil { unreported[run] = failure }
+                return false
+            }
             for run in runs { unreported[run] = nil }
             write.fail(failure)
             return false

@@ -34,6 +34,13 @@ struct LedgerOpener {
             )
         }
         let isNew = !FileManager.default.fileExists(atPath: path)
+        // Private from the start: SQLite would create it 0644, and its -wal and -shm files copy its mode.
+        if isNew, let code = LedgerFileMode.createPrivate(path) {
+            throw LedgerOpenError(
+                code: .cannotOpen, path: path,
+                message: "cannot create the ledger file (errno \(code)); check the permissions of \(directoryPath)")
+        }
+        LedgerFileMode.tighten(path)
         let marker = CleanShutdownMarker(ledgerPath: path)
         // Both markers are read before anything opens the database.
         let integrityCheck: LedgerIntegrityCheck =

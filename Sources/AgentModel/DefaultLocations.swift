@@ -15,4 +15,17 @@ public enum DefaultLocations {
         if let home = environment["HOME"], !home.isEmpty { return home + "/.local/state/agentd" }
         return "/tmp/agentd-\(uid)/state"
     }
+
+    /// The configuration file agentd reads without `--config`: the first of `$XDG_CONFIG_HOME/agentd/agentd.toml`
+    /// (`$HOME/.config/agentd/agentd.toml` when XDG_CONFIG_HOME is unset, as the XDG spec says) and
+    /// `/etc/agentd/agentd.toml` for which `exists` holds, else nil (built-in defaults).
+    public static func configFile(environment: [String: String], exists: (String) -> Bool) -> String? {
+        var candidates: [String] = []
+        if let config = environment["XDG_CONFIG_HOME"], !config.isEmpty {
+            candidates.append(config + "/agentd/agentd.toml")
+        }
+        if let home = environment["HOME"], !home.isEmpty { candidates.append(home + "/.config/agentd/agentd.toml") }
+        candidates.append("/etc/agentd/agentd.toml")
+        return candidates.first(where: exists)
+    }
 }

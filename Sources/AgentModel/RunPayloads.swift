@@ -58,17 +58,21 @@ public struct ToolStarted: Codable, Hashable, Sendable {
     public var name: String
     public var arguments: String
     public var cwd: String
+    /// The item type of a native call (`shell_call`, `apply_patch_call`; then ``arguments`` is its `action` or
+    /// `operation`); absent for a `function_call`.
+    public var kind: ToolCallKind?
 
-    public init(callID: String, name: String, arguments: String, cwd: String) {
+    public init(callID: String, name: String, arguments: String, cwd: String, kind: ToolCallKind? = nil) {
         self.callID = callID
         self.name = name
         self.arguments = arguments
         self.cwd = cwd
+        self.kind = kind
     }
 
     enum CodingKeys: String, CodingKey {
         case callID = "call_id"
-        case name, arguments, cwd
+        case name, arguments, cwd, kind
     }
 }
 

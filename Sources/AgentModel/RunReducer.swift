@@ -169,21 +169,42 @@ public enum RunReducer {
             state.conversation = ConversationCompaction.pruned(state.conversation)
             state.compactions += output.filter { $0["type"]?.stringValue == ConversationCompaction.itemType }.count
         }
-        for item in output where item["type"]?.stringValue == "function_call" {
-            guard let callID = item["call_id"]?.stringValue else { continue }
-            state.admit(
-                ToolCallRecord(
-                    callID: callID,
-                    name: item["name"]?.stringValue ?? "",
-                    arguments: item["arguments"]?.stringValue ?? "",
-                    status: .requested
-                )
-            )
+        var unhandled: [String] = []
+        for item in output {
+            let type = item["type"]?.stringValue ?? "(no type)"
+            if let call = toolCall(in: item, type: type) {
+                state.admit(call)
+            } else if !Items.passiveOutputTypes.contains(type) {
+                unhandled.append(type)
+            }
+        }
+        if let type = unhandled.first {
+            // Ending as "completed" would hide a call the model is waiting on: the turn fails, naming the item.
+            state.lastError = UpstreamError(
+                type: "agentd_error", code: "unsupported_output_item",
+                message: "the response has an output item of type '\(type)', which agentd cannot handle")
         }
         if let usage = response.usage {
             state.inputTokens += usage["input_tokens"]?.intValue ?? 0
             state.outputTokens += usage["output_tokens"]?.intValue ?? 0
         }
+    }
+
+    /// The call a `function_call`, `shell_call` or `apply_patch_call` item asks for; `nil` for other items.
+    private static func toolCall(in item: JSONValue, type: String) -> ToolCallRecord? {
+        guard let kind = ToolCallKind(rawValue: type), let callID = item["call_id"]?.stringValue else { return nil }
+        var call: ToolCallRecord
+        if let tool = kind.toolName {
+            let input = item[kind.inputMember].flatMap { try? JSONCoding.encode($0) } ?? "{}"
+            call = ToolCallRecord(callID: callID, name: tool, arguments: input, status: .requested)
+        } else {
+            call = ToolCallRecord(
+                callID: callID, name: item["name"]?.stringValue ?? "", arguments: item["arguments"]?.stringValue ?? "",
+                status: .requested)
+        }
+        call.kind = kind
+        call.caller = item["caller"].flatMap { $0 == .null ? nil : $0 }
+        return call
     }
 
     private static func applyControl(_ state: inout RunState, _ event: LedgerEvent) {
@@ -208,7 +229,7 @@ public enum RunReducer {
                 state.toolCalls[index].approval = .denied
                 state.toolCalls[index].status = .finished
                 let output = Items.denialOutput(uncertain: uncertain, reason: decision.reason)
-                state.pendingInput.append(Items.functionCallOutput(callID: decision.callID, output: output))
+                state.pendingInput.append(Items.toolOutput(for: state.toolCalls[index], output: output, exitCode: nil))
             }
             if state.pendingApprovals.isEmpty && state.status == .awaitingApproval { state.status = .running }
         case ControlEventType.inputAdded:
@@ -245,7 +266,7 @@ public enum RunReducer {
             else { return }
             state.toolCalls[index].status = .finished
             if let output = refused.output {
-                state.pendingInput.append(Items.functionCallOutput(callID: refused.callID, output: output))
+                state.pendingInput.append(Items.toolOutput(for: state.toolCalls[index], output: output, exitCode: nil))
             }
         case ToolEventType.finished:
             guard let finished = try? ToolFinished(json: event.payload),
@@ -254,7 +275,8 @@ public enum RunReducer {
             state.toolCalls[index].status = .finished
             state.toolCalls[index].exitCode = finished.exitCode
             state.toolCalls[index].durationMillis = finished.durationMillis
-            state.pendingInput.append(Items.functionCallOutput(callID: finished.callID, output: finished.output))
+            state.pendingInput.append(
+                Items.toolOutput(for: state.toolCalls[index], output: finished.output, exitCode: finished.exitCode))
         default:
             break
         }

@@ -1,4 +1,5 @@
-/// One function call the model asked for, and what became of it.
+/// One tool call the model asked for (a `function_call`, `shell_call` or `apply_patch_call` item), and what became
+/// of it.
 public struct ToolCallRecord: Codable, Hashable, Sendable {
     /// Progress of a call through the effect journal.
     public enum Status: String, Codable, Sendable {
@@ -20,6 +21,11 @@ public struct ToolCallRecord: Codable, Hashable, Sendable {
     public var approvalReason: ApprovalRequested.Reason?
     public var exitCode: Int32?
     public var durationMillis: Double?
+    /// The item type the call came as; the answer is an item of ``ToolCallKind/outputType``. For native kinds
+    /// ``name`` is the agentd tool (`shell`, `apply_patch`) and ``arguments`` the item's `action` or `operation`.
+    public var kind: ToolCallKind = .function
+    /// The call item's `caller` (`{"type": "direct"}` or `{"type": "program", "caller_id"}`), sent back unchanged.
+    public var caller: JSONValue?
     /// Why the call must never run, when the reducer decided so as the response completed (see
     /// ``RunState/admit(_:)``); the engine records `tool.refused` for it instead of running it.
     public var refusal: ToolRefusal?
@@ -50,6 +56,22 @@ public struct ToolCallRecord: Codable, Hashable, Sendable {
         case approvalReason = "approval_reason"
         case exitCode = "exit_code"
         case durationMillis = "duration_ms"
-        case refusal
+        case kind, caller, refusal
+    }
+
+    /// Decodes a record; `kind` is absent from records written before native tool items (it is `function_call`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        callID = try container.decode(String.self, forKey: .callID)
+        name = try container.decode(String.self, forKey: .name)
+        arguments = try container.decode(String.self, forKey: .arguments)
+        status = try container.decode(Status.self, forKey: .status)
+        approval = try container.decodeIfPresent(Approval.self, forKey: .approval)
+        approvalReason = try container.decodeIfPresent(ApprovalRequested.Reason.self, forKey: .approvalReason)
+        exitCode = try container.decodeIfPresent(Int32.self, forKey: .exitCode)
+        durationMillis = try container.decodeIfPresent(Double.self, forKey: .durationMillis)
+        kind = try container.decodeIfPresent(ToolCallKind.self, forKey: .kind) ?? .function
+        caller = try container.decodeIfPresent(JSONValue.self, forKey: .caller)
+        refusal = try container.decodeIfPresent(ToolRefusal.self, forKey: .refusal)
     }
 }

@@ -11,12 +11,14 @@ extension ToolStarted {
         var name: String?
         var arguments: String?
         var cwd: String?
+        var kind: String?
         try JSONByteParser.readObject(text) { (key, parser: inout JSONByteParser) throws(JSONParseError) in
             switch key {
             case "call_id": callID = try parser.readString()
             case "name": name = try parser.readString()
             case "arguments": arguments = try parser.readString()
             case "cwd": cwd = try parser.readString()
+            case "kind": kind = try parser.readString()
             default: try parser.skipValue()
             }
         }
@@ -24,7 +26,7 @@ extension ToolStarted {
         guard let name else { throw .missing("name") }
         guard let arguments else { throw .missing("arguments") }
         guard let cwd else { throw .missing("cwd") }
-        self.init(callID: callID, name: name, arguments: arguments, cwd: cwd)
+        self.init(callID: callID, name: name, arguments: arguments, cwd: cwd, kind: kind.flatMap(ToolCallKind.init))
     }
 }
 

@@ -144,8 +144,32 @@ public struct UpstreamConfiguration: Sendable {
         return components.url
     }
 
-    /// The URL without user info, query or fragment: safe to put in logs and error messages.
-    var redactedURL: String {
+    /// Why `text` cannot be the upstream base URL, in words safe to log (never the URL's user info), or nil.
+    ///
+    /// User info (`http://user:secret@host/v1`) is refused rather than used: the key goes in `OPENAI_API_KEY` or
+    /// `upstream.api_key_file`, and a password in a URL ends up in logs, `ps` output and shell history.
+    public static func baseURLProblem(_ text: String) -> String? {
+        guard let base = URL(string: text), let components = URLComponents(url: base, resolvingAgainstBaseURL: false)
+        else {
+            return "the upstream base URL is not a valid URL"
+        }
+        if components.user != nil || components.password != nil {
+            var safe = components
+            safe.user = nil
+            safe.password = nil
+            safe.query = nil
+            safe.fragment = nil
+            return "the upstream base URL \(safe.string ?? "") contains user info (user:password@); agentd does not "
+                + "send credentials in the URL: remove them and put the key in OPENAI_API_KEY or upstream.api_key_file"
+        }
+        guard responsesURL(fromBaseURL: base) != nil else {
+            return "the upstream base URL '\(redacted(base))' is not an http(s):// or ws(s):// URL with a host"
+        }
+        return nil
+    }
+
+    /// `url` without user info, query or fragment: safe to put in logs and error messages.
+    public static func redacted(_ url: URL) -> String {
         guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return "<invalid url>" }
         components.user = nil
         components.password = nil
@@ -153,6 +177,9 @@ public struct UpstreamConfiguration: Sendable {
         components.fragment = nil
         return components.string ?? "<invalid url>"
     }
+
+    /// The URL without user info, query or fragment: safe to put in logs and error messages.
+    public var redactedURL: String { Self.redacted(url) }
 
     /// Whether `name` is a valid HTTP field name (an RFC 9110 token).
     static func isHeaderName(_ name: String) -> Bool {

@@ -64,7 +64,31 @@ extension WebSocketPool {
         }
     }
 
+    /// Reading attempt `attempt` of slot `c` failed: remembers why in words, and fails its responses at once as a
+    /// protocol violation (the close that follows would only say the connection ended).
+    func readFailed(_ c: Int, attempt: UInt64, reason: String) {
+        guard slots[c].attempt == attempt, slots[c].readFailure == nil else { return }
+        protocolViolation(on: c, reason)
+    }
+
+    /// What a connection that received a message over `max_frame_bytes` reports.
+    nonisolated static func tooLarge(_ configuration: UpstreamConfiguration) -> String {
+        "the server sent a message larger than upstream.max_frame_bytes (\(configuration.maxFrameSize) bytes)"
+    }
+
+    /// Fails every response of connection `c` with `reason` as a protocol violation and replaces the connection.
+    func protocolViolation(on c: Int, _ reason: String) {
+        slots[c].readFailure = reason
+        slots[c].lastError = reason
+        logger.warning("upstream protocol violation; replacing the connection", metadata: meta(c, ["upstream.error": "\(reason)"]))
+        failActive(on: c) { frames in
+            UpstreamFailure(code: .protocolViolation, message: reason, framesReceived: frames)
+        }
+        perform(scheduler.retire(c, reason: .connectionError, now: now))
+    }
+
     private func beginAttempt(_ c: Int, kill: AsyncStream<Void>.Continuation) -> UInt64 {
+        slots[c].readFailure = nil
         slots[c].attempt += 1
         slots[c].kill = kill
         slots[c].plannedClose = false
@@ -82,10 +106,25 @@ extension WebSocketPool {
         let wsLogger = quietLogger
         let handler: WebSocketDataHandler<WebSocketClient.Context> = { inbound, outbound, _ in
             guard await self.connectionOpened(c, attempt: attempt, writer: outbound) else { return }
-            for try await message in inbound.messages(maxSize: configuration.maxFrameSize) {
-                guard case .text(let text) = message else { continue }
-                let header = FrameHeader(parsing: text)
-                await self.received(text, header: header, connection: c, attempt: attempt)
+            do {
+                for try await message in inbound.messages(maxSize: configuration.maxFrameSize) {
+                    guard case .text(let text) = message else { continue }
+                    // The library checks a single frame against its own limit only (twice ours, see
+                    // `clientConfiguration`); over ours is a protocol violation agentd can name.
+                    guard text.utf8.count <= configuration.maxFrameSize else {
+                        await self.readFailed(c, attempt: attempt, reason: Self.tooLarge(configuration))
+                        return
+                    }
+                    let header = FrameHeader(parsing: text)
+                    await self.received(text, header: header, connection: c, attempt: attempt)
+                }
+            } catch {
+                // The library's error for an oversized fragmented message is package-internal; its description
+                // names the close code. Other errors (a cancel, a closed channel) are the connection's end as usual.
+                if String(describing: error).contains("messageTooLarge") {
+                    await self.readFailed(c, attempt: attempt, reason: Self.tooLarge(configuration))
+                }
+                throw error
             }
         }
         do {
@@ -123,7 +162,10 @@ extension WebSocketPool {
 
     static func clientConfiguration(_ configuration: UpstreamConfiguration) -> WebSocketClientConfiguration {
         var ws = WebSocketClientConfiguration(
-            maxFrameSize: configuration.maxFrameSize,
+            // The library closes the connection without a word on a frame over its own limit (it reads as a dropped
+            // connection), so it gets twice ours: a message over `max_frame_bytes` then fails in `messages(maxSize:)`,
+            // where agentd can say so. A frame over twice the limit still ends the connection unexplained.
+            maxFrameSize: min(configuration.maxFrameSize * 2, 1 << 31),
             autoPing: configuration.pingInterval.map { .enabled(timePeriod: $0) } ?? .disabled
         )
         ws.additionalHeaders[.userAgent] = UpstreamConfiguration.userAgent
@@ -173,7 +215,19 @@ extension WebSocketPool {
         slots[c].writer = nil
         slots[c].kill = nil
         slots[c].connectedAt = nil
-        if let error, !(error is AttemptEnd && planned) {
+        if slots[c].readFailure == nil, let error = error as? WebSocketClientError {
+            // The library ends the connection itself for these; without this they read as a dropped connection.
+            if error == .serverSentMessageTooLarge {
+                slots[c].readFailure = Self.tooLarge(configuration)
+            } else if error == .serverSentDataInconsistentWithMessage {
+                slots[c].readFailure = "the server sent a text frame that is not valid UTF-8"
+            } else if error == .serverProtocolError {
+                slots[c].readFailure = "the server broke the WebSocket protocol"
+            }
+        }
+        if let failure = slots[c].readFailure {
+            slots[c].lastError = failure
+        } else if let error, !(error is AttemptEnd && planned) {
             switch error {
             case AttemptEnd.connectTimeout:
                 slots[c].lastError = "connect timed out after \(configuration.connectTimeout)"
@@ -181,7 +235,8 @@ extension WebSocketPool {
                 break
             case AttemptEnd.endedWithoutCloseFrame:
                 slots[c].lastError =
-                    "the connection ended without a close frame (no pong within the ping interval, or a dropped TCP connection)"
+                    "the connection ended without a close frame (no pong within the ping interval, a dropped TCP connection, "
+                    + "or a frame over twice upstream.max_frame_bytes)"
                     + (configuration.pingInterval.map { "; ping interval \($0)" } ?? "")
             case _ where refusal != nil:
                 slots[c].lastError = refusal?.description
@@ -193,11 +248,14 @@ extension WebSocketPool {
         }
         // Leases go stale before their streams fail, so a consumer that sees the failure also sees `isUsable` false.
         perform(scheduler.connectionDown(c, now: now))
-        let code: UpstreamFailure.Code = cancelled || shutDown ? .shutdown : .connectionLost
+        let violation = cancelled || shutDown ? nil : slots[c].readFailure
+        let code: UpstreamFailure.Code =
+            cancelled || shutDown ? .shutdown : violation != nil ? .protocolViolation : .connectionLost
         failActive(on: c) { frames in
             UpstreamFailure(
                 code: code,
-                message: code == .shutdown ? "the upstream pool stopped" : "the connection dropped mid-response",
+                message: violation
+                    ?? (code == .shutdown ? "the upstream pool stopped" : "the connection dropped mid-response"),
                 framesReceived: frames
             )
         }

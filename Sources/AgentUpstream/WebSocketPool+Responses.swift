@@ -79,6 +79,16 @@ extension WebSocketPool {
     /// Routes one inbound text frame of connection `c` to the response streaming on its lane.
     func received(_ text: String, header: FrameHeader, connection c: Int, attempt: UInt64) {
         guard slots[c].attempt == attempt, slots[c].writer != nil else { return }
+        guard header.type != nil else {
+            // Not a JSON event: whichever response it belonged to may now wait for ever for a terminal frame lost in
+            // it, so the connection is failed at once (a lying or broken server, or a proxy that cut a frame).
+            let excerpt = String(text.prefix(60).unicodeScalars.map { $0.value < 0x20 ? "?" : Character($0) })
+            protocolViolation(
+                on: c,
+                "the server sent a frame that is not a JSON event (\(text.utf8.count) bytes, starting \(excerpt.debugDescription))"
+            )
+            return
+        }
         let lane: Int
         if let streamID = header.streamID {
             guard let index = laneIndex(streamID) else {
@@ -123,7 +133,20 @@ extension WebSocketPool {
             return
         }
         response.frames += 1
-        response.continuation.yield(text)
+        if case .terminated = response.continuation.yield(text), !header.isTerminal {
+            // The run stopped reading (a cancel, or a response over its limits): nothing buffers its frames. Closing
+            // the connection is the only way to stop a response, and it costs the other lanes their chains, so a
+            // short tail is let through; a response that goes on (a flood, a trickle) takes the connection down.
+            response.discarded += 1
+            if response.discarded > Self.abandonedResponseFrameBudget {
+                slots[c].lastError = "a response its run abandoned kept streaming (\(response.discarded) frames discarded)"
+                logger.warning(
+                    "abandoned response still streaming; replacing the connection",
+                    metadata: meta(c, ["upstream.lane": "\(lane)"]))
+                perform(scheduler.retire(c, reason: .connectionError, now: now))
+                return
+            }
+        }
         let steered = header.type == UpstreamEventType.incomplete && Self.isSteeredIncomplete(text)
         let hardEnd = header.isInStreamError || header.type == UpstreamEventType.failed
         if response.steer.observe(header.type, steeredIncomplete: steered, endsResponseHard: hardEnd) {
@@ -147,6 +170,9 @@ extension WebSocketPool {
         slots[c].responsesServed += 1
         perform(scheduler.endResponse(connection: c, lane: lane, now: now))
     }
+
+    /// Frames of a response its run no longer reads that are discarded before the connection is replaced.
+    static let abandonedResponseFrameBudget = 256
 
     private func laneIndex(_ streamID: String) -> Int? {
         guard configuration.useLanes, streamID.first == "l", let index = Int(streamID.dropFirst()),

@@ -30,6 +30,9 @@ public actor WebSocketPool: ResponsesUpstream {
         var responsesServed = 0
         var reconnects = 0
         var lastError: String?
+        /// Why reading the connection failed, when agentd knows better than the close that followed (a frame over
+        /// `max_frame_bytes`, a frame that is not JSON): it wins over the generic reason of the connection's end.
+        var readFailure: String?
     }
 
     /// A response streaming on a lane.
@@ -37,6 +40,8 @@ public actor WebSocketPool: ResponsesUpstream {
         var ticketID: UInt64
         var continuation: AsyncThrowingStream<String, any Error>.Continuation
         var frames = 0
+        /// Frames that arrived after the run stopped reading (a cancel, or a response over its limits).
+        var discarded = 0
         /// Steers sent on this response that keep its stream open until answered.
         var steer = SteerHold()
     }

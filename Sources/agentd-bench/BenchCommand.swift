@@ -63,7 +63,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     struct ToolSpawn: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "tool-spawn", abstract: "Per-call overhead of the shell tool running `true`.")
+            commandName: "tool-spawn",
+            abstract: "Per-call overhead of the shell tool running `true`, directly and in the bwrap sandbox.")
 
         @Option var iterations = 500
 
@@ -72,6 +73,15 @@ struct BenchCommand: AsyncParsableCommand {
             print("tool-spawn n=\(iterations): p50=\(result.p50Millis) ms p99=\(result.p99Millis) ms")
             MetricLine.emit("tool_spawn_p50", result.p50Millis, "ms")
             MetricLine.emit("tool_spawn_p99", result.p99Millis, "ms")
+            switch await BubblewrapSandbox.probe() {
+            case .success(let sandbox):
+                let boxed = await ToolBenchmark.spawnOverhead(iterations: iterations, sandbox: sandbox)
+                print("tool-spawn bwrap n=\(iterations): p50=\(boxed.p50Millis) ms p99=\(boxed.p99Millis) ms")
+                MetricLine.emit("tool_spawn_bwrap_p50", boxed.p50Millis, "ms")
+                MetricLine.emit("tool_spawn_bwrap_p99", boxed.p99Millis, "ms")
+            case .failure(let unavailable):
+                print("tool-spawn bwrap: skipped, \(unavailable.reason)")
+            }
         }
     }
 }

@@ -15,7 +15,11 @@ struct AgentDaemonCommand: AsyncParsableCommand {
         version: AgentVersion.current
     )
 
-    @Option(help: "Configuration file (TOML). Default: none (built-in defaults).")
+    @Option(
+        help: """
+            Configuration file (TOML). Default: the first of $XDG_CONFIG_HOME/agentd/agentd.toml, \
+            ~/.config/agentd/agentd.toml and /etc/agentd/agentd.toml that exists, else built-in defaults.
+            """)
     var config: String?
 
     @Option(help: "Control socket path (overrides $AGENTD_SOCKET and daemon.socket).")
@@ -24,28 +28,47 @@ struct AgentDaemonCommand: AsyncParsableCommand {
     @Option(name: .customLong("state-dir"), help: "Directory of the ledger (overrides daemon.state_dir).")
     var stateDir: String?
 
-    @Flag(name: .customLong("check-config"), help: "Validate the configuration file and exit.")
+    @Flag(
+        name: .customLong("check-config"),
+        help: "Validate the configuration file (`--check-config FILE`, or the --config / default file) and exit.")
     var checkConfig = false
+
+    @Argument(help: "With --check-config: the file to validate.")
+    var checkedFile: String?
 
     @Option(
         name: .customLong("replay"),
         help: "Rebuild a run's state offline from an export (`agentctl export RUN > run.jsonl`), print it as JSON and exit.")
     var replay: String?
 
+    func validate() throws {
+        if checkedFile != nil && !checkConfig {
+            throw ValidationError("a file argument is only taken by --check-config; give the daemon's file with --config")
+        }
+        if let checkedFile, let config, checkedFile != config {
+            throw ValidationError("--check-config \(checkedFile) and --config \(config) name different files")
+        }
+    }
+
     func run() async throws {
         if let replay {
             try OfflineReplay.run(path: replay)
             return
         }
+        let configPath =
+            checkedFile ?? config
+            ?? DefaultLocations.configFile(environment: ProcessInfo.processInfo.environment) {
+                FileManager.default.fileExists(atPath: $0)
+            }
         let configuration: DaemonConfiguration
         do {
-            configuration = try config.map(DaemonConfiguration.load(path:)) ?? DaemonConfiguration()
+            configuration = try configPath.map(DaemonConfiguration.load(path:)) ?? DaemonConfiguration()
         } catch let errors as ConfigErrors {
             FileHandle.standardError.write(Data("agentd: invalid configuration:\n\(errors)\n".utf8))
             throw ExitCode(78)
         }
         if checkConfig {
-            print("configuration ok\(config.map { ": \($0)" } ?? " (defaults)")")
+            print("configuration ok\(configPath.map { ": \($0)" } ?? " (defaults)")")
             return
         }
         var environment = ProcessInfo.processInfo.environment
@@ -67,7 +90,7 @@ struct AgentDaemonCommand: AsyncParsableCommand {
                 ?? DefaultLocations.stateDirectory(environment: environment, uid: uid))
         do {
             try await Daemon(
-                configuration: configuration, paths: paths, environment: environment, configPath: config,
+                configuration: configuration, paths: paths, environment: environment, configPath: configPath,
                 activation: activation
             ).run()
         } catch let error as DaemonError {

@@ -16,4 +16,12 @@ struct ConfigErrors: Error, CustomStringConvertible {
     var errors: [ConfigError]
 
     var description: String { errors.map(\.description).joined(separator: "\n") }
+
+    /// `errors` by line, so the file can be fixed top to bottom; those without a line last, in their order.
+    static func inLineOrder(_ errors: [ConfigError]) -> [ConfigError] {
+        errors.enumerated().sorted { first, second in
+            let (a, b) = (first.element.line ?? .max, second.element.line ?? .max)
+            return a != b ? a < b : first.offset < second.offset
+        }.map(\.element)
+    }
 }

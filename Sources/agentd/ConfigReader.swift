@@ -87,7 +87,8 @@ final class ConfigReader {
     /// Reports the keys of this table that no reader asked for.
     func finish() -> [ConfigError] {
         for key in table?.keys ?? [] where !seen.contains(key) {
-            fail(key, "unknown key (see config/agentd.toml for the keys of [\(section)])")
+            let suggestion = ConfigSuggestion.closest(to: key, among: seen.sorted()).map { "; did you mean \"\($0)\"?" }
+            fail(key, "unknown key\(suggestion ?? "") (see config/agentd.toml for the keys of [\(section)])")
         }
         return errors
     }
@@ -128,6 +129,23 @@ final class ConfigReader {
             guard inSection, line.hasPrefix(key) else { continue }
             let rest = line.dropFirst(key.count).drop { $0 == " " || $0 == "\t" }
             if rest.hasPrefix("=") { return index + 1 }
+        }
+        return nil
+    }
+}
+
+extension ConfigReader {
+    /// The 1-based line of the first header of table `name` (`[name]`, `[name.…]`, `[[name…]]`) in `source`.
+    static func line(ofSection name: String, in source: String) -> Int? {
+        for (index, raw) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            let header = line.drop { $0 == "[" }.prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
+            guard line.hasPrefix("[") else {
+                // A dotted key at the top level (`name.key = 1`) also makes a table.
+                if line.hasPrefix(name + "."), line.contains("=") { return index + 1 }
+                continue
+            }
+            if header == Substring(name) || header.hasPrefix(name + ".") { return index + 1 }
         }
         return nil
     }

@@ -36,7 +36,7 @@ struct Daemon {
 
         let apiKey = try APIKeySource.resolve(environment: environment, keyFile: configuration.upstream.apiKeyFile)
         let upstreamConfiguration = try makeUpstreamConfiguration(apiKey: apiKey)
-        try prepareStateDirectory()
+        try prepareStateDirectory(logger: logger)
         // Before the ledger opens: recovery must never touch runs another live daemon drives.
         try StateDirectoryLock.acquire(stateDirectory: paths.stateDirectory, socketPath: paths.socket)
 
@@ -83,10 +83,13 @@ struct Daemon {
         }
         // Tools and MCP servers get a filtered copy of this; the key is never one of its names.
         let environment = environment.filter { !ProcessHardening.secretVariables.contains($0.key) }
+        // Empty inside the sandbox: the ledger holds every run's prompts and outputs, the socket controls every run.
+        let hidden = [paths.stateDirectory, (paths.socket as NSString).deletingLastPathComponent]
         let mcp = try await startMCPServers(logger: logger)
         let mcpTools: [any Tool] = mcp.tools
         let live = LiveSettings(configuration: configuration, logLevel: logLevel) {
-            ToolSetFactory.make($0, environment: environment, extraTools: mcpTools, sandboxProbe: sandboxProbe)
+            ToolSetFactory.make(
+                $0, environment: environment, extraTools: mcpTools, sandboxProbe: sandboxProbe, hiding: hidden)
         }
         let tools = ReloadableTools(live: live)
         let manager = RunManager(
@@ -136,7 +139,7 @@ struct Daemon {
         logger.info(
             "agentd ready",
             metadata: [
-                "socket": "\(paths.socket)", "ledger": "\(paths.ledger)", "upstream.url": "\(upstreamConfiguration.url)",
+                "socket": "\(paths.socket)", "ledger": "\(paths.ledger)", "upstream.url": "\(upstreamConfiguration.redactedURL)",
                 "runs.recovered": "\(recovered.count)", "socket.activated": "\(activation != nil)",
             ])
         notifier.notify("READY=1\nSTATUS=listening on \(paths.socket)")
@@ -160,7 +163,7 @@ struct Daemon {
         }
     }
 
-    private func prepareStateDirectory() throws {
+    private func prepareStateDirectory(logger: Logger) throws {
         do {
             try FileManager.default.createDirectory(
                 atPath: paths.stateDirectory, withIntermediateDirectories: true,
@@ -168,12 +171,23 @@ struct Daemon {
         } catch {
             throw DaemonError("cannot create the state directory \(paths.stateDirectory): \(error.localizedDescription)")
         }
+        // The ledger's files are 0600 whatever the directory, but a directory others can list or enter shows
+        // which files exist and lets them read any file a tool or an operator creates there with a looser mode.
+        var info = stat()
+        if stat(paths.stateDirectory, &info) == 0, info.st_mode & 0o077 != 0 {
+            logger.warning(
+                "state directory is open to group or others; the ledger files are 0600, run chmod 700 on it",
+                metadata: [
+                    "state.dir": "\(paths.stateDirectory)", "state.dir_mode": "\(String(info.st_mode & 0o7777, radix: 8))",
+                ])
+        }
     }
 
     private func makeUpstreamConfiguration(apiKey: String?) throws -> UpstreamConfiguration {
         let base = environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? configuration.upstream.baseURL
+        if let problem = UpstreamConfiguration.baseURLProblem(base) { throw DaemonError(problem) }
         guard let baseURL = URL(string: base), let url = UpstreamConfiguration.responsesURL(fromBaseURL: baseURL) else {
-            throw DaemonError("the upstream base URL '\(base)' is not an http(s):// or ws(s):// URL")
+            throw DaemonError("the upstream base URL is not an http(s):// or ws(s):// URL")
         }
         let upstream = configuration.upstream
         return UpstreamConfiguration(
@@ -209,13 +223,19 @@ struct Daemon {
         engine.requireApproval += ToolSetFactory.alwaysApproved(configuration) + alsoApproved
         engine.prewarm = configuration.upstream.prewarm
         RunRequestKeys.apply(run, to: &engine)
+        engine.responseLimits = ResponseLimits(
+            maxBytes: run.maxResponseBytes, maxEvents: run.maxResponseEvents,
+            maxDuration: .milliseconds(run.maxResponseMillis))
         return engine
     }
 
     /// The tool limits of `configuration`; `sandboxProbe` is the start-up probe, which `tools.sandbox = "auto"`
     /// follows (without one, `auto` runs tools directly).
+    ///
+    /// `hiding` lists directories the sandbox shows empty (the state and socket directories).
     static func toolLimits(
-        for configuration: DaemonConfiguration, sandboxProbe: Result<BubblewrapSandbox, SandboxUnavailable>? = nil
+        for configuration: DaemonConfiguration, sandboxProbe: Result<BubblewrapSandbox, SandboxUnavailable>? = nil,
+        hiding: [String] = []
     ) -> ToolLimits {
         let tools = configuration.tools
         var limits = ToolLimits()
@@ -227,6 +247,7 @@ struct Daemon {
         limits.confineToWorkspace = tools.confineToWorkspace
         limits.workspaceRoots = tools.workspaceRoots
         limits.sandbox = (SandboxChoice(rawValue: tools.sandbox) ?? .none).sandbox(probed: sandboxProbe)
+        limits.sandbox?.hidden = hiding
         return limits
     }
 
@@ -235,6 +256,8 @@ struct Daemon {
         control.maxLineBytes = configuration.control.maxLineBytes
         control.outboundQueueLimit = configuration.control.outboundQueueLimit
         control.maxConnections = configuration.control.maxConnections
+        control.maxUnsentResponseBytes = configuration.control.maxUnsentResponseBytes
+        control.initializeTimeout = .milliseconds(configuration.control.initializeTimeoutMillis)
         control.allowedUIDs.formUnion(configuration.control.allowedUIDs.map { UInt32($0) })
         control.daemonVersion = AgentVersion.current
         return control

@@ -1,5 +1,6 @@
 import AgentMCP
 import AgentTools
+import AgentUpstream
 import Foundation
 import TOMLKit
 
@@ -46,6 +47,9 @@ struct DaemonConfiguration: Equatable {
         var maxOutputTokens = 0
         var safetyIdentifier: String?
         var serviceTier: String?
+        var maxResponseBytes = 64 << 20
+        var maxResponseEvents = 250_000
+        var maxResponseMillis = 1_800_000
     }
 
     struct Ledger: Equatable {
@@ -71,6 +75,8 @@ struct DaemonConfiguration: Equatable {
         var maxLineBytes = 1 << 20
         var outboundQueueLimit = 4096
         var maxConnections = 256
+        var maxUnsentResponseBytes = 1 << 20
+        var initializeTimeoutMillis = 10_000
         var allowedUIDs: [Int] = []
     }
 
@@ -118,8 +124,12 @@ struct DaemonConfiguration: Equatable {
         }
         var config = DaemonConfiguration()
         let known = ["daemon", "upstream", "run", "ledger", "tools", "control", "mcp"]
-        for key in root.keys where !known.contains(key) {
-            errors.append(ConfigError(file: file, line: nil, key: key, message: "unknown section"))
+        for key in root.keys.sorted() where !known.contains(key) {
+            let suggestion = ConfigSuggestion.closest(to: key, among: known).map { "; did you mean [\($0)]?" }
+            errors.append(
+                ConfigError(
+                    file: file, line: ConfigReader.line(ofSection: key, in: source), key: key,
+                    message: "unknown section\(suggestion ?? "") (the sections are \(known.map { "[\($0)]" }.joined(separator: ", ")))"))
         }
 
         let daemon = section("daemon")
@@ -131,6 +141,9 @@ struct DaemonConfiguration: Equatable {
 
         let upstream = section("upstream")
         config.upstream.baseURL = upstream.string("base_url", default: config.upstream.baseURL)
+        if let problem = UpstreamConfiguration.baseURLProblem(config.upstream.baseURL) {
+            upstream.problem("base_url", problem)
+        }
         config.upstream.apiKeyFile = upstream.optionalString("api_key_file")
         config.upstream.transport = upstream.choice(
             "transport", default: "websocket", allowed: ["websocket", "sse", "auto"])
@@ -169,6 +182,9 @@ struct DaemonConfiguration: Equatable {
                 "include_encrypted_reasoning",
                 "must stay true: agentd sends store = false, and a full-context resend needs the encrypted reasoning")
         }
+        config.run.maxResponseBytes = run.int("max_response_bytes", default: 64 << 20, range: 1024...(1 << 32))
+        config.run.maxResponseEvents = run.int("max_response_events", default: 250_000, range: 10...100_000_000)
+        config.run.maxResponseMillis = run.int("max_response_ms", default: 1_800_000, range: 100...86_400_000)
         errors += run.finish()
 
         let ledger = section("ledger")
@@ -195,6 +211,10 @@ struct DaemonConfiguration: Equatable {
         config.control.maxLineBytes = control.int("max_line_bytes", default: 1 << 20, range: 1024...(64 << 20))
         config.control.outboundQueueLimit = control.int("outbound_queue_limit", default: 4096, range: 16...1_000_000)
         config.control.maxConnections = control.int("max_connections", default: 256, range: 1...65_536)
+        config.control.maxUnsentResponseBytes = control.int(
+            "max_unsent_response_bytes", default: 1 << 20, range: 4096...(1 << 30))
+        config.control.initializeTimeoutMillis = control.int(
+            "initialize_timeout_ms", default: 10_000, range: 100...3_600_000)
         config.control.allowedUIDs = control.ints("allowed_uids", default: [])
         errors += control.finish()
 
@@ -204,7 +224,7 @@ struct DaemonConfiguration: Equatable {
         errors += servers.1
         errors += mcp.finish()
 
-        if !errors.isEmpty { throw ConfigErrors(errors: errors) }
+        if !errors.isEmpty { throw ConfigErrors(errors: ConfigErrors.inLineOrder(errors)) }
         return config
     }
 }

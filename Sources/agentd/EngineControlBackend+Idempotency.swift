@@ -13,6 +13,7 @@ extension EngineControlBackend {
         -> RunState
     {
         let request = startRequest(params, client: client)
+        try WorkingDirectoryCheck.check(request.cwd)
         guard let recorder else { return try await mapped { try await manager.start(request) } }
         return try await mapped {
             try await manager.start(request) { state in try recorder.record(for: state) }

@@ -22,7 +22,9 @@ struct EngineControlBackend: ControlBackend {
     var sandboxUnavailable: String? = nil
 
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
-        try await mapped { try await manager.start(startRequest(params, client: client)) }
+        let request = startRequest(params, client: client)
+        try WorkingDirectoryCheck.check(request.cwd)
+        return try await mapped { try await manager.start(request) }
     }
 
     /// The engine's request for `params`; unset fields take the live defaults.

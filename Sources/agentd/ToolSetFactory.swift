@@ -4,12 +4,12 @@ import AgentTools
 enum ToolSetFactory {
     /// The executor for `configuration` (rebuilt on reload); child environments are filtered from `environment`.
     /// `extraTools` (the MCP servers' tools, listed once at start-up) follow the command tools; `sandboxProbe` is
-    /// the start-up probe of bubblewrap (see ``Daemon/toolLimits(for:sandboxProbe:)``).
+    /// the start-up probe of bubblewrap and `hiding` what it shows empty (see ``Daemon/toolLimits(for:sandboxProbe:hiding:)``).
     static func make(
         _ configuration: DaemonConfiguration, environment: [String: String], extraTools: [any Tool] = [],
-        sandboxProbe: Result<BubblewrapSandbox, SandboxUnavailable>? = nil
+        sandboxProbe: Result<BubblewrapSandbox, SandboxUnavailable>? = nil, hiding: [String] = []
     ) -> BuiltinTools {
-        let limits = Daemon.toolLimits(for: configuration, sandboxProbe: sandboxProbe)
+        let limits = Daemon.toolLimits(for: configuration, sandboxProbe: sandboxProbe, hiding: hiding)
         let commands: [any Tool] = configuration.tools.commands.map { CommandTool(spec: $0) }
         return BuiltinTools(
             limits: limits, tools: BuiltinTools.standardTools(limits: limits) + commands + extraTools,

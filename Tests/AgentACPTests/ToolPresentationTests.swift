@@ -26,6 +26,8 @@ struct ToolPresentationTests {
             ("search", #"{"pattern":"TODO"}"#, .search, "Search . for TODO"),
             ("list_dir", #"{"path":"src"}"#, .read, "List src"),
             ("github__create_issue", "{}", .other, "github: create_issue"),
+            ("shell", #"{"commands":["ls","pwd"],"timeout_ms":1000}"#, .execute, "ls && pwd"),
+            ("apply_patch", #"{"type":"update_file","path":"a.c","diff":"@@\n-x\n+y"}"#, .edit, "Patch a.c"),
         ]
         for (name, arguments, kind, title) in cases {
             let presentation = ToolPresentation(name: name, arguments: arguments, cwd: "/w")

@@ -125,6 +125,9 @@ final class ChildProcess: Sendable {
     private var name: String { process.executableURL!.lastPathComponent }
     private var lastStderr: String { stderr.suffix(20).joined(separator: "\n") }
 
+    /// The process id.
+    var pid: Int32 { process.processIdentifier }
+
     func signal(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
     private func wake() {

@@ -39,7 +39,7 @@ struct DaemonLifecycleTests {
 
         // Wait until the run is inside a tool call, then stop the daemon.
         let watcher = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
-        let killed = try await watcher.waitForLine { $0.contains(#""type":"tool.started""#) }
+        _ = try await watcher.waitForLine { $0.contains(#""type":"tool.started""#) }
         let stopRequested = ContinuousClock.now
         harness.daemon.signal(SIGTERM)
         #expect(try await harness.daemon.waitForExit(timeout: .seconds(10)) == 0)
@@ -61,6 +61,9 @@ struct DaemonLifecycleTests {
         let request = try JSONCoding.decode(
             ApprovalRequested.self, from: try JSONCoding.decode(LedgerEvent.self, from: asked).payload)
         #expect(request.reason == .uncertain)
+        // The call the stop cut short: the last one the ledger shows started (the watcher's first `tool.started`
+        // may be an earlier call, replayed from history).
+        let killed = try #require(log.stdout.last { $0.contains(#""type":"tool.started""#) })
         let killedCall = try JSONCoding.decode(ToolStarted.self, from: try JSONCoding.decode(LedgerEvent.self, from: killed).payload)
         #expect(request.callID == killedCall.callID)
 
@@ -77,17 +80,35 @@ struct DaemonLifecycleTests {
         try "[tools]\nconfine_to_workspace = \"yes\"\nbogus = 1\n[upstream]\nconnections = 0\n"
             .write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let check = try ChildProcess("agentd", ["--check-config", "--config", path])
-        #expect(try await check.waitForExit() == 78)
+        // As the README writes it, and with --config: the same problems, in the file's line order.
         let expected = [
-            "\(path):5: upstream.connections: must be between 1 and 64, got 0",
             "\(path):2: tools.confine_to_workspace: must be true or false, got a string",
             "\(path):3: tools.bogus: unknown key (see config/agentd.toml for the keys of [tools])",
+            "\(path):5: upstream.connections: must be between 1 and 64, got 0",
         ]
-        #expect(Array(check.stderr.dropFirst()) == expected)
+        for arguments in [["--check-config", path], ["--check-config", "--config", path]] {
+            let check = try ChildProcess("agentd", arguments)
+            #expect(try await check.waitForExit() == 78)
+            #expect(Array(check.stderr.dropFirst()) == expected, "\(arguments)")
+        }
 
-        let reference = try ChildProcess("agentd", ["--check-config", "--config", Self.referenceConfig])
+        let reference = try ChildProcess("agentd", ["--check-config", Self.referenceConfig])
         #expect(try await reference.waitForExit() == 0)
+    }
+
+    @Test func withoutConfigAgentdReadsTheFileUnderXDGConfigHome() async throws {
+        let directory = "/tmp/agentd-xdg-" + String(UInt32.random(in: .min ... .max), radix: 36)
+        try FileManager.default.createDirectory(atPath: directory + "/agentd", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/agentd/agentd.toml"
+        try "[daemon]\nlog_levle = \"debug\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let check = try ChildProcess("agentd", ["--check-config"], environment: ["XDG_CONFIG_HOME": directory])
+        #expect(try await check.waitForExit() == 78)
+        #expect(
+            Array(check.stderr.dropFirst()) == [
+                "\(path):2: daemon.log_levle: unknown key; did you mean \"log_level\"? (see config/agentd.toml for the "
+                    + "keys of [daemon])"
+            ])
     }
 
     /// The shipped, commented reference configuration.

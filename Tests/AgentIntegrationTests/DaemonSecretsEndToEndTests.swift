@@ -22,7 +22,8 @@ struct DaemonSecretsEndToEndTests {
     @Test(.enabled(if: NobodySwitch.available, "needs root and setpriv to run the daemon and a reader as nobody"))
     func anotherProcessOfTheDaemonsUserCannotReadItsMemoryOrEnvironment() async throws {
         let directory = "/tmp/agentd-nd-" + String(UInt32.random(in: .min ... .max), radix: 36)
-        #expect(mkdir(directory, 0o700) == 0 && chown(directory, 65534, 65534) == 0)
+        // chmod: mkdir applies the umask, which an in-process control server test may hold at 0177 for a moment.
+        #expect(mkdir(directory, 0o700) == 0 && chmod(directory, 0o700) == 0 && chown(directory, 65534, 65534) == 0)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let emulator = try ChildProcess("responses-emulator", ["--port", "0"])
         let url = try await emulator.waitForLine { $0.hasPrefix("http://") }

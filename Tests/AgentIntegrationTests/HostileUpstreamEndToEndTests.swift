@@ -57,4 +57,88 @@ struct HostileUpstreamEndToEndTests {
         #expect(events.last?.type == RunEventType.completed)
         #expect(try await harness.emulatorRecording().violations.isEmpty)
     }
+
+    /// Starts a run with `model` and returns what `agentctl start` printed once it ended.
+    func run(_ harness: DaemonHarness, _ model: String) async throws -> (CommandResult, [LedgerEvent]) {
+        let result = try await harness.agentctl(["start", "--model", model, "go"], timeout: .seconds(90))
+        return (result, try await events(harness, try runID(result)))
+    }
+
+    func ended(_ events: [LedgerEvent]) throws -> RunEnded {
+        let last = try #require(events.last)
+        return try JSONCoding.decode(RunEnded.self, from: last.payload)
+    }
+
+    @Test func anEndlessStreamOfDeltasEndsTheRunAtTheByteLimitAndTheLedgerStopsGrowing() async throws {
+        let harness = try await DaemonHarness(daemonConfig: "[run]\nmax_response_bytes = 200000\n")
+        defer { Task { await harness.stop() } }
+        // 1 KiB deltas at 2,000 a second, for ever.
+        let (result, events) = try await run(harness, "emu-hostile-flood-1024-2000")
+        #expect(result.status != 0)
+        #expect(events.last?.type == RunEventType.failed)
+        #expect(try ended(events).code == "response_too_large")
+        let recorded = events.filter { $0.kind == .upstreamIn }.reduce(0) { $0 + $1.payload.utf8.count }
+        #expect(recorded <= 200_000)
+        #expect(result.stderr.contains { $0.contains("run.max_response_bytes") })
+
+        // The connection that carried the abandoned response is replaced; the next run is served normally, and
+        // the failed run's ledger did not grow meanwhile.
+        let next = try await harness.agentctl(["start", "--model", "emu-text", "hello"], timeout: .seconds(30))
+        #expect(next.status == 0, "stderr: \(next.stderr)")
+        let later = try await self.events(harness, try runID(result))
+        #expect(later.count == events.count)
+    }
+
+    @Test func aTrickleOfFramesEndsTheRunAtTheTimeLimit() async throws {
+        let harness = try await DaemonHarness(daemonConfig: "[run]\nmax_response_ms = 1500\n")
+        defer { Task { await harness.stop() } }
+        // One frame every 100 ms: always inside the idle timeout, never done.
+        let (result, events) = try await run(harness, "emu-hostile-trickle-100")
+        #expect(result.status != 0)
+        #expect(try ended(events).code == "response_too_long")
+        #expect(result.stderr.contains { $0.contains("run.max_response_ms (1500 ms)") })
+    }
+
+    @Test func aCancelStopsRecordingTheStreamAtOnce() async throws {
+        let harness = try await DaemonHarness()
+        defer { Task { await harness.stop() } }
+        let started = try await harness.agentctl(
+            ["start", "--detach", "--json", "--model", "emu-hostile-flood-256-1000", "go"])
+        let fields = try JSONDecoder().decode([String: String].self, from: Data(started.stdout.joined().utf8))
+        let id = try #require(fields["id"])
+        let watcher = try ChildProcess("agentctl", ["attach", id, "--json"], environment: ["AGENTD_SOCKET": harness.socket])
+        _ = try await watcher.waitForLine { $0.contains(#""type":"response.output_text.delta""#) }
+        // The default cancel: "after the running tool"; a streaming response has no tool to wait for.
+        let cancel = try await harness.agentctl(["cancel", id], timeout: .seconds(20))
+        #expect(cancel.status == 0, "stderr: \(cancel.stderr)")
+        _ = try await watcher.waitForExit(timeout: .seconds(20))
+        let events = try await events(harness, id)
+        #expect(events.last?.type == RunEventType.cancelled)
+        // Another run's whole life later, nothing more was recorded for the cancelled one.
+        let next = try await harness.agentctl(["start", "--model", "emu-text", "hello"], timeout: .seconds(30))
+        #expect(next.status == 0, "stderr: \(next.stderr)")
+        #expect(try await self.events(harness, id).count == events.count)
+    }
+
+    @Test func aMalformedFrameFailsTheTurnAtOnceAndSaysWhat() async throws {
+        // The idle-stream timeout stays at its default (300 s): only the fast path can end this run in time.
+        let harness = try await DaemonHarness(daemonConfig: "[run]\nmax_turn_attempts = 2\n")
+        defer { Task { await harness.stop() } }
+        let (result, events) = try await run(harness, "emu-hostile-malformed")
+        #expect(result.status != 0)
+        let end = try ended(events)
+        #expect(end.code == "protocol_violation")
+        #expect(end.reason?.contains("not a JSON event") == true, "\(end)")
+    }
+
+    @Test func aFrameOverTheSizeLimitIsReportedAsSuch() async throws {
+        let harness = try await DaemonHarness(
+            daemonConfig: "[upstream]\nmax_frame_bytes = 65536\n[run]\nmax_turn_attempts = 2\n")
+        defer { Task { await harness.stop() } }
+        let (result, events) = try await run(harness, "emu-hostile-bigframe-100000")
+        #expect(result.status != 0)
+        let end = try ended(events)
+        #expect(end.code == "protocol_violation")
+        #expect(end.reason?.contains("larger than upstream.max_frame_bytes (65536 bytes)") == true, "\(end)")
+    }
 }

@@ -17,4 +17,22 @@ struct SandboxEndToEndTests {
         let digest = try sha256sum(expected.map { $0 + "\n" }.joined())
         #expect(live.stdout.contains("digest=\(digest)"))
     }
+
+    /// `tools.sandbox` defaults to `auto`: where bwrap works, `agentctl status` reports the sandbox as the
+    /// containment; with `none` it reports the cgroup or best-effort containment instead.
+    @Test(.enabled(if: bwrapInstalled, "skipped: /usr/bin/bwrap is not installed (apt-get install bubblewrap)"))
+    func statusReportsTheContainmentInForce() async throws {
+        var reported: [String] = []
+        for config in [nil, "[tools]\nsandbox = \"none\"\n"] {
+            let harness = try await DaemonHarness(daemonConfig: config)
+            let status = try await harness.agentctl(["status", "--json"])
+            await harness.stop()
+            #expect(status.status == 0, "stderr: \(status.stderr)")
+            let tools = try JSONValue.parse(status.stdout.joined(separator: "\n"))["tools"]
+            reported.append(
+                [tools?["containment"]?.stringValue, tools?["sandbox"]?.stringValue].map { $0 ?? "-" }.joined(separator: " "))
+        }
+        #expect(reported.first == "sandbox bwrap")
+        #expect(reported.last == "cgroup none" || reported.last == "best-effort none")
+    }
 }

@@ -29,7 +29,7 @@ struct ServiceRealitiesEndToEndTests {
             let status = try await run.waitForExit(timeout: .seconds(120))
             #expect(status == 0, "stderr: \(run.stderr.suffix(3))")
             #expect(run.stdout.contains("digest=\(try toolLoopDigest(steps: 3))"))
-            ids += run.stderr.compactMap { $0.hasPrefix("run run_") ? String($0.split(separator: " ")[1]) : nil }
+            ids += run.stderr.first { $0.hasPrefix("run run_") }.map { [String($0.split(separator: " ")[1])] } ?? []
         }
 
         var waits: [(retry: LedgerEvent, next: LedgerEvent)] = []

@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized)
 struct TerminalSnapshotTests {
     /// Runs `body` with a daemon and a terminal whose shell talks to it; stops both however `body` ends.
-    private func withTerminal(_ body: (DaemonHarness, TmuxTerminal) async throws -> Void) async throws {
+    func withTerminal(_ body: (DaemonHarness, TmuxTerminal) async throws -> Void) async throws {
         let harness = try await DaemonHarness()
         do {
             let terminal = try await TmuxTerminal(
@@ -55,6 +55,7 @@ struct TerminalSnapshotTests {
                 ✓ shell: echo step-1 $((1 * 7 + 3))  exit 0  DURATION
                 Completed 2 tool calls.
                 digest=ce24705a5529f41baa82eda28c679d658aa4444621eddab72c3fdee0122ec327
+                run RUN completed: 2 tool calls, TOKENS, DURATION
                 $
                 """)
         }
@@ -85,6 +86,7 @@ struct TerminalSnapshotTests {
                 ✓ shell: sleep 1.5; echo step-0 $((0 * 7 + 3))  exit 0  DURATION
                 Completed 1 tool calls.
                 digest=6082404024ea9bf20980ade702b83be30f179160792c14a84292c7d14c0b13c8
+                run RUN completed: 1 tool call, TOKENS, DURATION
                 $
                 """)
         }
@@ -99,7 +101,7 @@ struct TerminalSnapshotTests {
     static func normalized(_ screen: String) -> String {
         let rules: [(String, String)] = [
             (#"run_[0-9a-z]+"#, "RUN"), (#"call_[0-9a-zA-Z]+"#, "CALL"), (#"uid \d+"#, "uid UID"),
-            (#"\d+(\.\d+)? (ms|s)$"#, "DURATION"),
+            (#"\d+(\.\d+)? (ms|s)$"#, "DURATION"), (#"\d+ tokens \(\d+ in, \d+ out\)"#, "TOKENS"),
         ]
         return screen.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             rules.reduce(String(line)) { text, rule in

@@ -71,7 +71,8 @@ struct BubblewrapSandboxTests {
 
     /// The same check as an ordinary user, where the kernel's same-uid rule would let a tool read the daemon's
     /// `/proc/<pid>/environ`: a process of `nobody` holding a secret stands for the daemon, and the tool runs as
-    /// `nobody` too, once directly (it reads the secret: the check is real) and once in the sandbox.
+    /// `nobody` too, once directly (it reads the secret and can signal the process: the check is real) and once in
+    /// the sandbox. (bubblewrap's user namespace alone already refuses the read; the pid namespace hides the pid.)
     @Test(
         .enabled("skipped: bubblewrap is not usable here") { await usable() },
         .enabled(if: canDropToNobody, "skipped: needs root and setpriv to drop to nobody"))
@@ -92,7 +93,10 @@ struct BubblewrapSandboxTests {
         defer { standIn.cancel() }
         let pid = try #require(await readLine(fromFIFO: fifo).flatMap { Int32($0) })
 
-        let read = "tr '\\0' '\\n' < /proc/\(pid)/environ 2>/dev/null | grep AGENTD_TEST_SECRET || echo refused"
+        let read = """
+            tr '\\0' '\\n' < /proc/\(pid)/environ 2>/dev/null | grep AGENTD_TEST_SECRET || echo refused
+            kill -0 \(pid) 2>/dev/null && echo pid-seen || echo pid-unseen
+            """
         var direct = request("", cwd: dir)
         direct.argv = asNobody + ["/bin/sh", "-c", read]
         var sandboxed = request("", cwd: dir)
@@ -100,6 +104,51 @@ struct BubblewrapSandboxTests {
         let outputs = try await [runner.run(direct), runner.run(sandboxed)].map {
             String(decoding: $0.stdout.head, as: UTF8.self)
         }
-        #expect(outputs == ["AGENTD_TEST_SECRET=s3cret\n", "refused\n"])
+        #expect(outputs == ["AGENTD_TEST_SECRET=s3cret\npid-seen\n", "refused\npid-unseen\n"])
+    }
+
+    /// Host pids whose command line is exactly `argv`.
+    static func processes(running argv: [String]) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        let wanted = Array(argv.joined(separator: "\0").utf8) + [0]
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return Array(data) == wanted
+        }
+    }
+
+    /// Without cgroups the marker sweep misses a process that left the session and dropped its marker; in the
+    /// sandbox its pid namespace ends with the call, and the kernel kills it.
+    @Test(.enabled("skipped: bubblewrap is not installed or cannot create namespaces here") { await usable() })
+    func anEscapeWithoutTheMarkerDiesWithTheSandboxedCall() async throws {
+        let sandbox = try await BubblewrapSandbox.probe().get()
+        let dir = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let duration = "2002.\(UInt32.random(in: 1...UInt32.max))"
+        // The fifo makes the shell wait until the escapee runs (else the call could end before it starts).
+        let command = "mkfifo ready; setsid env -u AGENTD_TOOL_CALL sh -c 'echo > ready; exec sleep \(duration)' & cat ready"
+        var call = request("", cwd: dir)
+        call.argv = sandbox.argv(command: command, writable: [dir])
+        let result = try await ProcessRunner(containment: .markerSweep).run(call)
+        let survivors = Self.processes(running: ["sleep", duration])
+        defer { for pid in survivors { kill(pid, SIGKILL) } }
+        #expect(result.termination == .exited(0))
+        #expect(survivors == [])
+    }
+
+    /// The daemon's state and socket directories are shown empty: no ledger to read, no control socket to use.
+    @Test(.enabled("skipped: bubblewrap is not installed or cannot create namespaces here") { await usable() })
+    func hiddenDirectoriesAreEmptyInside() async throws {
+        var sandbox = try await BubblewrapSandbox.probe().get()
+        let dir = try makeTemporaryDirectory()
+        let state = try makeTemporaryDirectory()
+        defer {
+            try? FileManager.default.removeItem(atPath: dir)
+            try? FileManager.default.removeItem(atPath: state)
+        }
+        try "prompts\n".write(toFile: state + "/agentd.sqlite", atomically: true, encoding: .utf8)
+        sandbox.hidden = [state]
+        let shown = try await shell("ls -A \(state) | wc -l; cat \(state)/agentd.sqlite 2>/dev/null || echo unreadable", cwd: dir, sandbox: sandbox)
+        #expect(shown.stdout == "0\nunreadable\n")
     }
 }

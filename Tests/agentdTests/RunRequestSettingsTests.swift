@@ -49,9 +49,9 @@ struct RunRequestSettingsTests {
         }
         #expect(
             error?.errors.map(\.description) == [
-                #"agentd.toml:4: run.reasoning_effort: must be one of "none", "minimal", "low", "medium", "high", "xhigh", got "extreme""#,
                 "agentd.toml:3: run.include_encrypted_reasoning: must stay true: agentd sends store = false, and a "
                     + "full-context resend needs the encrypted reasoning",
+                #"agentd.toml:4: run.reasoning_effort: must be one of "none", "minimal", "low", "medium", "high", "xhigh", got "extreme""#,
             ])
     }
 }

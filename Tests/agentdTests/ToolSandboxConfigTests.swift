@@ -32,4 +32,10 @@ struct ToolSandboxConfigTests {
         let direct = ToolSetFactory.make(configuration, environment: [:], sandboxProbe: Self.probedMissing)
         #expect(direct.containment != .sandbox)
     }
+
+    @Test func theSandboxHidesWhatItIsGiven() {
+        let limits = Daemon.toolLimits(
+            for: DaemonConfiguration(), sandboxProbe: Self.probedOK, hiding: ["/var/lib/agentd", "/run/agentd"])
+        #expect(limits.sandbox?.hidden == ["/var/lib/agentd", "/run/agentd"])
+    }
 }

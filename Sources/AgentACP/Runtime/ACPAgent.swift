@@ -116,6 +116,9 @@ public actor ACPAgent {
                 try answer(id, try await session.prompt(text))
             case SessionList.name:
                 try answer(id, try await list(try params(SessionList.self, line)))
+            case "authenticate":
+                // agentd holds the API key: nothing to log in to (no auth methods are offered).
+                try answer(id, ACPEmpty())
             case SessionClose.name:
                 let params = try params(SessionClose.self, line)
                 let session = try self.session(params.sessionId)
@@ -171,12 +174,21 @@ public actor ACPAgent {
         }
         noteServers(params.mcpServers)
         // An empty prompt starts a conversation with no turn yet: each session/prompt is a turn (`run/prompt`).
-        let started = try await link.call(
-            RunStart.self,
-            RunStart.Params(
-                prompt: "", model: configuration.model, cwd: params.cwd,
-                requireApproval: configuration.requireApproval.isEmpty ? nil : configuration.requireApproval,
-                requestID: "acp-" + UUID().uuidString))
+        let started: RunStart.Result
+        do {
+            started = try await link.call(
+                RunStart.self,
+                RunStart.Params(
+                    prompt: "", model: configuration.model, cwd: params.cwd,
+                    requireApproval: configuration.requireApproval.isEmpty ? nil : configuration.requireApproval,
+                    requestID: "acp-" + UUID().uuidString))
+        } catch let error as ControlError where error.code == .invalidParams && error.data?["field"] == "prompt" {
+            // An agentd from before conversations refuses a run without a prompt.
+            throw ControlError(
+                code: .internalError,
+                message: "this agentd cannot hold a conversation (run/start without a prompt): update agentd; "
+                    + "sessions it started from a terminal can still be opened with session/load")
+        }
         try await follow(started.run.id, cwd: params.cwd, history: .silent, servers: [])
         return SessionNew.Result(sessionId: started.run.id.rawValue)
     }

@@ -33,6 +33,10 @@ enum LineReader {
                     if skipping > 0 {
                         continuation.yield(.tooLong(bytes: skipping + index - start))
                         skipping = 0
+                    } else if pending.count + index - start > maxLineBytes {
+                        // The whole line came in this read: the limit holds wherever the reads split it.
+                        continuation.yield(.tooLong(bytes: pending.count + index - start))
+                        pending = Data()
                     } else {
                         pending.append(contentsOf: buffer[start..<index])
                         var line = pending

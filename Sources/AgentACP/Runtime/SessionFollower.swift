@@ -29,6 +29,8 @@ actor SessionFollower {
     private var following: Task<Void, Never>?
     private var subscription: (ControlClient, String)?
     private var closed = false
+    /// `session/prompt`s in progress (following goes on while any waits).
+    private var pendingPrompts = 0
     private var endedTurns: [Int: TurnEnd] = [:]
     private var turnWaiters: [Int: [CheckedContinuation<TurnEnd, Never>]] = [:]
     private var caughtUpWaiters: [CheckedContinuation<Void, any Error>] = []
@@ -66,6 +68,8 @@ actor SessionFollower {
 
     /// Sends `text` as a new turn (or as input to the running one) and waits for that turn's end.
     func prompt(_ text: String) async throws -> SessionPrompt.Result {
+        pendingPrompts += 1
+        defer { pendingPrompts -= 1 }
         ensureFollowing()
         ownPrompts.append(text)
         let result: RunPromptCall.Result
@@ -117,57 +121,53 @@ actor SessionFollower {
         following = Task { await self.follow() }
     }
 
+    /// Follows the run until the session closes: reattaches from `nextSeq` after every cut (a slow read, agentd
+    /// restarting, a connection agentd closed), and stops when the run has no driver and nothing waits for it (the
+    /// next prompt starts following again). A prompt still waiting after 30 s without any event and without an
+    /// attachment fails.
     private func follow() async {
-        var lostConnectionAt: ContinuousClock.Instant?
+        var delay = Duration.milliseconds(100)
+        var quietSince = ContinuousClock.now
         while !closed && !Task.isCancelled {
             var endReason: AttachEndReason?
             do {
                 let (client, attached) = try await link.attach(RunAttach.Params(runID: runID, fromSeq: nextSeq))
                 subscription = (client, attached.subscriptionID)
-                lostConnectionAt = nil
+                delay = .milliseconds(100)
                 if historyEnd == nil {
                     historyEnd = attached.run.lastSeq
                     caughtUpIfDone()
                 }
                 for try await item in attached.events {
                     switch item {
-                    case .event(let event): await handle(event)
+                    case .event(let event):
+                        quietSince = .now
+                        await handle(event)
                     case .ended(let reason, let next):
                         nextSeq = max(nextSeq, next)
                         endReason = reason
                     }
                 }
-                subscription = nil
             } catch {
-                subscription = nil
-                // Not connected (agentd restarting): keep trying while a prompt or a load waits, at most 30 s.
-                let now = ContinuousClock.now
-                let since = lostConnectionAt ?? now
-                lostConnectionAt = since
-                if closed || !somethingWaits || now - since > .seconds(30) {
-                    failWaiters("lost agentd while following \(runID): \(error)")
-                    break
-                }
-                try? await Task.sleep(for: .milliseconds(200))
-                continue
+                // Not connected (agentd restarting, or it closed the connection): try again below.
+                if !closed { log("agentctl acp: following \(runID): \(error)") }
             }
-            switch endReason {
-            case .slowConsumer?: continue
-            case .daemonShutdown?, .ledgerUnreadable?:
-                if somethingWaits {
-                    try? await Task.sleep(for: .milliseconds(200))
-                    continue
-                }
-            default: break
+            subscription = nil
+            if closed || endReason == .detached { break }
+            if endReason == .slowConsumer { continue }
+            if !somethingWaits && (endReason == .runEnded || endReason == .runNotActive) { break }
+            if somethingWaits && ContinuousClock.now - quietSince > .seconds(30) {
+                failWaiters("agentd has not streamed \(runID) for 30 s (\(endReason?.rawValue ?? "not connected"))")
+                quietSince = .now
             }
-            break
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
         }
         following = nil
-        failWaiters("agentd stopped streaming \(runID) before the turn ended")
     }
 
     private var somethingWaits: Bool {
-        !turnWaiters.isEmpty || !caughtUpWaiters.isEmpty
+        pendingPrompts > 0 || !turnWaiters.isEmpty || !caughtUpWaiters.isEmpty
     }
 
     private func handle(_ event: LedgerEvent) async {
@@ -211,6 +211,8 @@ actor SessionFollower {
 
     private func turnEnd(_ turn: Int) async -> TurnEnd {
         if let end = endedTurns[turn] { return end }
+        // Following may have stopped while the prompt was sent (the run had no driver yet).
+        ensureFollowing()
         return await withCheckedContinuation { turnWaiters[turn, default: []].append($0) }
     }
 

@@ -21,7 +21,9 @@ struct ToolPresentation: Equatable {
         switch name {
         case "shell":
             kind = .execute
-            title = Self.oneLine(string("cmd") ?? "shell")
+            // A function call has `cmd`; a native shell_call's action has `commands`.
+            let commands = parsed?["commands"]?.arrayValue?.compactMap(\.stringValue)
+            title = Self.oneLine(string("cmd") ?? commands?.joined(separator: " && ") ?? "shell")
         case "read_file":
             kind = .read
             let path = string("path") ?? ""
@@ -47,6 +49,12 @@ struct ToolPresentation: Equatable {
             }
         case "apply_patch":
             kind = .edit
+            if string("patch") == nil, let path = string("path") {
+                // A native apply_patch_call's operation: one file, its diff in the V4A format.
+                title = "\(string("type") == "delete_file" ? "Delete" : "Patch") \(path)"
+                locations = [ToolCallLocation(path: absolute(path))]
+                break
+            }
             let sides = PatchSides(patch: string("patch") ?? "")
             title = "Patch " + (sides.files.isEmpty ? "files" : sides.files.map(\.path).joined(separator: ", "))
             locations = sides.files.map { ToolCallLocation(path: absolute($0.path)) }

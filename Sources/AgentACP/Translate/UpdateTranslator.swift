@@ -130,13 +130,17 @@ public struct UpdateTranslator: Sendable {
         return parts.contains { $0["type"]?.stringValue == "refusal" }
     }
 
-    /// A `tool_call` for a function call item the first time it is seen.
+    /// A `tool_call` for a call item (`function_call`, or a native `shell_call` / `apply_patch_call`) the first
+    /// time it is seen; named and described as the reducer records it.
     private mutating func announce(_ item: JSONValue) -> [TranslatorOutput] {
-        guard item["type"]?.stringValue == "function_call", let id = item["call_id"]?.stringValue,
-            calls[id] == nil
+        guard let kind = item["type"]?.stringValue.flatMap(ToolCallKind.init(rawValue:)),
+            let id = item["call_id"]?.stringValue, calls[id] == nil
         else { return [] }
-        let name = item["name"]?.stringValue ?? ""
-        return announce(id: id, name: name, arguments: item["arguments"]?.stringValue ?? "")
+        if let tool = kind.toolName {
+            let input = item[kind.inputMember].flatMap { try? JSONCoding.encode($0) } ?? "{}"
+            return announce(id: id, name: tool, arguments: input)
+        }
+        return announce(id: id, name: item["name"]?.stringValue ?? "", arguments: item["arguments"]?.stringValue ?? "")
     }
 
     private mutating func announce(id: String, name: String, arguments: String) -> [TranslatorOutput] {

@@ -65,6 +65,9 @@ public struct UpstreamFailure: Error, Hashable, Sendable, CustomStringConvertibl
         case idleTimeout = "idle_timeout"
         /// The pool is shutting down.
         case shutdown
+        /// The server broke the protocol (a frame that is not a JSON event, or one over the frame size limit): the
+        /// connection was closed at once instead of waiting for a terminal frame that may never come.
+        case protocolViolation = "protocol_violation"
     }
 
     public var code: Code

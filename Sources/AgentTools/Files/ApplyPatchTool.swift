@@ -131,6 +131,7 @@ struct PatchPlan {
     /// directories are removed and nothing has changed. The renames and removals that follow rarely fail; if one
     /// does, the error lists the files already changed.
     func commit() throws -> String {
+        let paths = workspace.paths
         var staged: [(temp: String, path: String)] = []
         var createdDirectories: [String] = []
         do {
@@ -138,20 +139,24 @@ struct PatchPlan {
                 guard let target = targets[path], let content = target.content else { continue }
                 if target.originalMode == nil {
                     let parent = "/" + path.split(separator: "/").dropLast().joined(separator: "/")
-                    createdDirectories += try FileIO.createDirectories(parent, shown: target.shown)
+                    createdDirectories += try FileIO.createDirectories(parent, shown: target.shown, paths: paths)
                 }
                 staged.append(
-                    (try FileIO.stage(content.bytes, for: path, shown: target.shown, mode: target.originalMode), path))
+                    (
+                        try FileIO.stage(
+                            content.bytes, for: path, shown: target.shown, mode: target.originalMode, paths: paths),
+                        path
+                    ))
             }
         } catch {
-            for entry in staged { unlink(entry.temp) }
-            FileIO.removeDirectories(createdDirectories)
+            for entry in staged { FileIO.remove(entry.temp, paths: paths) }
+            FileIO.removeDirectories(createdDirectories, paths: paths)
             throw error
         }
         var summary: [String] = []
         var done: [String] = []
         func fail(_ error: Error) -> Error {
-            for entry in staged { unlink(entry.temp) }
+            for entry in staged { FileIO.remove(entry.temp, paths: paths) }
             let message = (error as? FileToolError)?.message ?? "\(error)"
             // Not a FileToolError: the caller must not add "no files were changed".
             return PartialPatchError(message: message, changed: done)
@@ -171,7 +176,7 @@ struct PatchPlan {
         }
         for (temp, path) in staged {
             do {
-                try FileIO.commit(temp, to: path, shown: targets[path]?.shown ?? path)
+                try FileIO.commit(temp, to: path, shown: targets[path]?.shown ?? path, paths: paths)
             } catch {
                 throw fail(error)
             }
@@ -179,7 +184,8 @@ struct PatchPlan {
         }
         for path in order where targets[path]?.content == nil && targets[path]?.originalMode != nil {
             let shown = targets[path]?.shown ?? path
-            guard unlink(path) == 0 else { throw fail(FileToolError("delete", shown, errno: errno)) }
+            let code = FileIO.remove(path, paths: paths)
+            guard code == 0 else { throw fail(FileToolError("delete", shown, errno: code)) }
             done.append(shown)
         }
         return "applied patch:\n" + summary.joined(separator: "\n")
@@ -187,7 +193,7 @@ struct PatchPlan {
 
     private func load(_ path: String, shown: String) throws -> Target {
         guard let info = FileIO.kind(of: path) else { return Target(shown: shown, originalMode: nil, content: nil) }
-        let bytes = try FileIO.readAll(path, shown: shown, maxBytes: maxFileBytes)
+        let bytes = try FileIO.readAll(path, shown: shown, maxBytes: maxFileBytes, paths: workspace.paths)
         guard !FileIO.looksBinary(bytes), let content = TextFile(bytes: bytes) else {
             throw FileToolError("'\(shown)' is not a UTF-8 text file")
         }

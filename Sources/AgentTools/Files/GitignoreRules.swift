@@ -27,7 +27,8 @@ struct GitignoreRules: Hashable {
     /// The rules of `root/.gitignore`, or `nil` when there is none.
     static func load(root: String) -> GitignoreRules? {
         let path = root == "/" ? "/.gitignore" : root + "/.gitignore"
-        guard let bytes = try? FileIO.readAll(path, shown: path, maxBytes: 1 << 20) else { return nil }
+        guard let bytes = try? FileIO.readAll(
+                path, shown: path, maxBytes: 1 << 20, paths: ConfinedPaths(roots: [root], confined: true)) else { return nil }
         return GitignoreRules(root: root, text: String(decoding: bytes, as: UTF8.self))
     }
 

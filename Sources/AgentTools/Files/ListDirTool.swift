@@ -49,20 +49,16 @@ public struct ListDirTool: Tool {
             let path = try arguments.path()
             let workspace = try Workspace(context: context)
             let resolved = try workspace.resolve(path)
-            return try Self.list(resolved, shown: path, maxEntries: context.limits.files.listEntries)
+            return try Self.list(
+                resolved, shown: path, maxEntries: context.limits.files.listEntries, paths: workspace.paths)
         }
     }
 
     /// The listing of the directory at `path`, at most `maxEntries` entries.
-    static func list(_ path: String, shown: String, maxEntries: Int) throws -> FileToolResult {
+    static func list(_ path: String, shown: String, maxEntries: Int, paths: ConfinedPaths) throws -> FileToolResult {
         guard let info = FileIO.kind(of: path) else { throw FileToolError("'\(shown)' does not exist") }
         guard info.kind == .directory else { throw FileToolError("'\(shown)' is not a directory") }
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-        } catch {
-            throw FileToolError("cannot list '\(shown)': \((error as NSError).localizedDescription)")
-        }
+        let names = try FileIO.directoryNames(path, shown: shown, paths: paths).sorted()
         guard !names.isEmpty else { return FileToolResult(text: "[empty directory]") }
         // Only the shown entries are looked at, so a huge directory costs one readdir and a sort.
         var lines = names.prefix(maxEntries).map { name in entry(name, in: path) }

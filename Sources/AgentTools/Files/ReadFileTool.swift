@@ -58,13 +58,16 @@ public struct ReadFileTool: Tool {
             let workspace = try Workspace(context: context)
             let resolved = try workspace.resolve(path)
             return try Self.read(
-                resolved, shown: path, offset: offset, limit: limit, maxBytes: context.limits.files.readBytes)
+                resolved, shown: path, offset: offset, limit: limit, maxBytes: context.limits.files.readBytes,
+                paths: workspace.paths)
         }
     }
 
     /// Lines `offset ..< offset + limit` of the file at `path`, cut at `maxBytes`.
-    static func read(_ path: String, shown: String, offset: Int, limit: Int?, maxBytes: Int) throws -> FileToolResult {
-        let fd = try FileIO.openRegularFile(path, shown: shown)
+    static func read(
+        _ path: String, shown: String, offset: Int, limit: Int?, maxBytes: Int, paths: ConfinedPaths
+    ) throws -> FileToolResult {
+        let fd = try FileIO.openRegularFile(path, shown: shown, paths: paths)
         defer { close(fd) }
         let end = limit.map { offset.addingReportingOverflow($0).overflow ? Int.max : offset + $0 }
         var line = 1  // the line the next byte belongs to

@@ -116,7 +116,7 @@ struct Search {
     }
 
     private mutating func walk(_ directory: String) throws {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        guard let names = try? FileIO.directoryNames(directory, shown: directory, paths: workspace.paths) else { return }
         for name in names.sorted() {
             try deadline.check()
             guard stopped == nil else { return }
@@ -145,7 +145,8 @@ struct Search {
             return
         }
         filesRead += 1
-        guard let bytes = try? FileIO.readAll(path, shown: path, maxBytes: limits.searchFileBytes),
+        guard let bytes = try? FileIO.readAll(
+            path, shown: path, maxBytes: limits.searchFileBytes, paths: workspace.paths),
             !FileIO.looksBinary(bytes)
         else { return }
         let text = String(decoding: bytes, as: UTF8.self)

@@ -73,6 +73,9 @@ struct Workspace: Sendable {
         return resolved
     }
 
+    /// Opens resolved paths beneath ``roots`` (when ``confined``), checked by the kernel at the open.
+    var paths: ConfinedPaths { ConfinedPaths(roots: roots, confined: confined) }
+
     /// `resolved` as the model should see it: relative to ``cwd`` when inside it, else absolute.
     func display(_ resolved: String) -> String {
         if resolved == cwd { return "." }

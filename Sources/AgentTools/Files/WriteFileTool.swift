@@ -46,12 +46,14 @@ public struct WriteFileTool: Tool {
             let content = try arguments.string("content")
             let workspace = try Workspace(context: context)
             let resolved = try workspace.resolve(path)
-            return try Self.write(Array(content.utf8), to: resolved, shown: path)
+            return try Self.write(Array(content.utf8), to: resolved, shown: path, paths: workspace.paths)
         }
     }
 
     /// Writes `bytes` to the resolved `path` atomically, creating parent directories.
-    static func write(_ bytes: [UInt8], to path: String, shown: String) throws -> FileToolResult {
+    static func write(
+        _ bytes: [UInt8], to path: String, shown: String, paths: ConfinedPaths
+    ) throws -> FileToolResult {
         let existing = FileIO.kind(of: path)
         switch existing?.kind {
         case nil, .regular?: break
@@ -60,12 +62,12 @@ public struct WriteFileTool: Tool {
         case .other(let kind)?: throw FileToolError("'\(shown)' is a \(kind), not a regular file")
         }
         let parent = path.split(separator: "/").dropLast().joined(separator: "/")
-        let created = try FileIO.createDirectories("/" + parent, shown: shown)
+        let created = try FileIO.createDirectories("/" + parent, shown: shown, paths: paths)
         do {
-            let temp = try FileIO.stage(bytes, for: path, shown: shown, mode: existing?.mode)
-            try FileIO.commit(temp, to: path, shown: shown)
+            let temp = try FileIO.stage(bytes, for: path, shown: shown, mode: existing?.mode, paths: paths)
+            try FileIO.commit(temp, to: path, shown: shown, paths: paths)
         } catch {
-            FileIO.removeDirectories(created)
+            FileIO.removeDirectories(created, paths: paths)
             throw error
         }
         return FileToolResult(text: "wrote \(bytes.count) bytes to \(shown)\(existing == nil ? " (new file)" : "")")

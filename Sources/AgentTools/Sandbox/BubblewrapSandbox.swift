@@ -12,6 +12,10 @@ public struct BubblewrapSandbox: Sendable, Hashable {
     /// The `bwrap` executable.
     public var executable: String
 
+    /// Directories shown empty inside (a tmpfs over each): the daemon's state and socket directories, so a tool
+    /// can neither read the ledger (every run's prompts and outputs) nor talk to the control socket.
+    public var hidden: [String] = []
+
     /// Creates a sandbox using `executable`.
     public init(executable: String = "/usr/bin/bwrap") { self.executable = executable }
 
@@ -32,6 +36,7 @@ public struct BubblewrapSandbox: Sendable, Hashable {
     ///   - writable: as in ``argv(command:writable:)``.
     public func argv(program: [String], writable: [String]) -> [String] {
         var argv = [executable, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+        for directory in hidden { argv += ["--tmpfs", directory] }
         for directory in writable { argv += ["--bind", directory, directory] }
         argv += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--die-with-parent", "--new-session"]
         if let cwd = writable.first { argv += ["--chdir", cwd] }

@@ -1,0 +1,145 @@
+import AgentClient
+import AgentModel
+import AgentProtocol
+import ArgumentParser
+
+extension Session {
+    /// Follows a run from `fromSeq` until it ends (or agentd goes away, or the person presses Ctrl-C), then prints
+    /// one summary line, and returns the exit code that reports how it ended.
+    ///
+    /// On a terminal (and without `json`) it draws live: spinners, and approval prompts when `prompts` is set and
+    /// stdin is a terminal too. Cut off as a slow client, it reattaches where it stopped.
+    func followAndReport(_ runID: RunID, fromSeq: Int64, json: Bool, prompts: Bool = false) async throws -> ExitCode {
+        let style = TerminalStyle.detect()
+        let live =
+            json || !style.live
+            ? nil : LiveView(session: self, runID: runID, style: style, prompts: prompts && KeyReader.stdinIsTerminal)
+        let following = Task { try await self.follow(runID, fromSeq: fromSeq, json: json, live: live) }
+        let watcher = InterruptWatcher { following.cancel() }
+        defer { watcher.stop() }
+        let result = await following.result
+        await live?.finish()
+        if watcher.count > 0 { return await detachedByUser(runID, watcher, onNewLine: live != nil) }
+        let (end, tally) = try result.get()
+        switch end {
+        case .detached:
+            return .success
+        case .interruptedByUser:
+            return await detachedByUser(runID, watcher, onNewLine: live != nil)
+        case .connectionLost:
+            Console.err(
+                "agentctl: lost the connection to agentd (it was stopped or killed); run \(runID) goes on when agentd "
+                    + "starts again: agentctl attach \(runID)\n")
+            return ExitCodes.unreachable
+        case .daemonStopping where tally.endStatus == nil:
+            Console.err(
+                "agentctl: agentd is stopping; run \(runID) is interrupted: once agentd is back, resume it with: "
+                    + "agentctl resume \(runID)\n")
+            return ExitCodes.stopped
+        case .daemonStopping, .run:
+            let info = try? await client.call(RunGet.self, RunGet.Params(runID: runID)).run
+            let status = tally.endStatus ?? info?.status ?? .interrupted
+            var summary = info.map(RunSummary.init) ?? RunSummary(id: runID, status: status, tally: tally)
+            summary.status = status
+            Console.err(style.paint(summary.line, status == .completed ? .dim : .red))
+            return ExitCodes.forRun(status)
+        }
+    }
+
+    /// The person pressed Ctrl-C: the run goes on; a second Ctrl-C within a second offers to cancel it.
+    /// - Parameter onNewLine: the live view erased its status line, so the cursor is at the start of a line.
+    private func detachedByUser(_ runID: RunID, _ watcher: InterruptWatcher, onNewLine: Bool) async -> ExitCode {
+        Console.err((onNewLine ? "" : "\n") + "agentctl: detached; the run continues: agentctl attach \(runID)\n")
+        guard await watcher.wait(untilCount: 2, timeout: .seconds(1)) else { return ExitCodes.detached }
+        guard KeyReader.stdinIsTerminal else {
+            Console.err("agentctl: cancel it with: agentctl cancel \(runID)\n")
+            return ExitCodes.detached
+        }
+        // `\r`: over the `^C` the terminal echoed for the second Ctrl-C.
+        Console.err("\rcancel run \(runID)? [y/N] ")
+        let key = await KeyReader().read()
+        guard let key, Character(UnicodeScalar(key)).lowercased() == "y" else {
+            Console.err("no\nagentctl: not cancelled; the run continues: agentctl attach \(runID)\n")
+            return ExitCodes.detached
+        }
+        Console.err("yes\n")
+        let params = RunCancel.Params(runID: runID, mode: .now, reason: "cancelled with Ctrl-C at agentctl")
+        do {
+            let info = try await client.call(RunCancel.self, params).run
+            Console.err(info.status == .cancelled ? "run \(runID) cancelled\n" : "run \(runID): cancel requested\n")
+            return ExitCodes.stopped
+        } catch let error as ControlError {
+            Console.err("agentctl: \(VisibleText.escaped(error.message))\n")
+            return ExitCodes.refused
+        } catch {
+            Console.err("agentctl: could not cancel \(runID): \(error)\n")
+            return ExitCodes.unreachable
+        }
+    }
+
+    /// Renders the run's events until the feed ends; says why it ended and what the events said.
+    private func follow(_ runID: RunID, fromSeq: Int64, json: Bool, live: LiveView?) async throws -> (FollowEnd, RunTally) {
+        var renderer = EventRenderer()
+        var tally = RunTally()
+        var next = fromSeq
+        // The line a run-ending event rendered: shown only if the run goes on (a later `run.resumed`); at the end
+        // the summary line says it instead.
+        var heldEnding: String?
+        while true {
+            let subscription = try await perform { try await $0.attach(RunAttach.Params(runID: runID, fromSeq: next)) }
+            var endReason: AttachEndReason?
+            do {
+                for try await item in subscription.events {
+                    switch item {
+                    case .event(let event):
+                        next = event.seq + 1
+                        tally.add(event)
+                        if json {
+                            Console.out(try JSONCoding.encode(event) + "\n")
+                            continue
+                        }
+                        var rendered = renderer.render(event)
+                        if let held = heldEnding {
+                            live?.screen.diagnostic(held) ?? Console.err(held)
+                            heldEnding = nil
+                        }
+                        if let ending = rendered.ending {
+                            heldEnding = ending
+                            rendered.ending = nil
+                        }
+                        if let live {
+                            await live.show(event, rendered)
+                        } else {
+                            Console.out(rendered.output)
+                            Console.err(rendered.diagnostics)
+                        }
+                    case .ended(let reason, let nextSeq):
+                        endReason = reason
+                        next = nextSeq
+                    }
+                }
+            } catch is ControlClientError {
+                endReason = nil
+            }
+            if Task.isCancelled { return (.interruptedByUser, tally) }
+            switch endReason {
+            case .slowConsumer?:
+                continue
+            case .ledgerUnreadable?:
+                Console.err(
+                    "agentctl: agentd could not read \(runID)'s events from seq \(next) (see its log); "
+                        + "continue with `agentctl attach \(runID) --from \(next)`\n")
+                throw ExitCodes.failed
+            case .detached?:
+                return (.detached, tally)
+            case .daemonShutdown?:
+                return (.daemonStopping, tally)
+            case nil:
+                return (.connectionLost, tally)
+            default:
+                // run_ended, run_not_active, or a reason this agentctl does not know: the run's state says.
+                return (.run(tally.endStatus ?? .interrupted), tally)
+            }
+        }
+    }
+}
