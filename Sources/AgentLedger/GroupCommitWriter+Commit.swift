@@ -36,6 +36,24 @@ extension GroupCommitWriter {
         if let observer, !events.isEmpty { observer(events) }
         for write in writes { write.succeed() }
         checkpointIfWALTooLarge()
+        preallocateWALIfNeeded()
+    }
+
+    /// Keeps zeros ahead of the WAL's last frame (see ``WALPreallocation``), up to the size a background
+    /// checkpoint lets it reach, so the next commits overwrite blocks instead of growing the file.
+    private func preallocateWALIfNeeded() {
+        guard let checkpointer, walPreallocatedBytes >= 0 else { return }
+        let frames = Int64(checkpointer.walFrames)
+        let pageSize = walPageSize
+        // Never more than the WAL can hold: a background checkpoint restarts it past `threshold` (twice that
+        // leaves room while it runs), an inline one at `hardLimit`.
+        let capFrames = min(Int64(checkpointer.threshold) * 2, Int64(checkpointer.hardLimit))
+        let cap = WALPreallocation.walBytes(frames: capFrames, pageSize: pageSize)
+        let wanted = WALPreallocation.walBytes(frames: frames + WALPreallocation.chunkFrames / 2, pageSize: pageSize)
+        guard wanted > walPreallocatedBytes, walPreallocatedBytes < cap else { return }
+        let target = min(cap, WALPreallocation.walBytes(frames: frames + WALPreallocation.chunkFrames, pageSize: pageSize))
+        // -1 stops further attempts once the file cannot be read (the extension is only an optimisation).
+        walPreallocatedBytes = WALPreallocation.fill(path + "-wal", to: target) ?? -1
     }
 
     /// Checkpoints inline when background checkpoints could not keep the WAL under its hard limit.

@@ -46,6 +46,10 @@ final class GroupCommitWriter: @unchecked Sendable {
     private var backlogHead = 0
     /// Runs whose `enqueue`d events failed and whose next `append` has not been told yet.
     var unreported: [RunID: LedgerFailure] = [:]
+    /// Size of the WAL file with the zeros written ahead of its frames (-1: preallocation gave up).
+    var walPreallocatedBytes: Int64 = 0
+    /// The database's page size, for WAL frame sizes.
+    var walPageSize: Int64 = 4096
 
     init(
         pool: DatabasePool, path: String, observer: (@Sendable ([LedgerEvent]) -> Void)?,

@@ -65,7 +65,11 @@ public final class Ledger: EventStore, Sendable {
                 let failure = LedgerFailure.from(error, path: path)
                 if failure.code == .ioError { writer?.poison(failure) }
             }
-            try pool.writeWithoutTransaction { db in try checkpointer.install(on: db) }
+            let pageSize = try pool.writeWithoutTransaction { db in
+                try checkpointer.install(on: db)
+                return try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+            }
+            writer.walPageSize = pageSize
             writer.checkpointer = checkpointer
         } catch {
             try? pool.close()

@@ -32,6 +32,8 @@ final class WALCheckpointer: @unchecked Sendable {
     private var completed = (background: 0, inline: 0)
     /// Set by the WAL hook (writer queue) when the WAL crossed ``hardLimit``; read by the writer after the commit.
     var needsInlineCheckpoint = false
+    /// Frames in the WAL after the last commit (set by the WAL hook on the writer queue, read there).
+    var walFrames: Int32 = 0
 
     /// Opens the checkpointer's own connection to `path` (an existing WAL database).
     ///
@@ -73,6 +75,7 @@ final class WALCheckpointer: @unchecked Sendable {
 
     /// Called by the WAL hook after each commit with the number of frames now in the WAL.
     private func walGrew(to frames: Int32) {
+        walFrames = frames
         if frames >= hardLimit { needsInlineCheckpoint = true }
         guard frames >= threshold else { return }
         let start = lock.withLock {

@@ -37,6 +37,28 @@ import Testing
         #expect(refusals[3]?.contains("CHECK constraint failed") == true)
     }
 
+    @Test func walIsFilledAheadOfItsFramesSoCommitsOverwriteInsteadOfGrowingTheFile() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file()
+        let ledger = try Ledger(path: path)
+        let run = Fixture.run(1)
+        try await ledger.append(Fixture.deltas(run, 0..<3))
+        // The writer queue is serial: once this second commit returned, the first one's extension is done.
+        try await ledger.append(Fixture.deltas(run, 3..<6))
+        let walSize = try fileSize(path + "-wal")
+        let events = try await ledger.allEvents(of: run)
+        let check = try ledger.integrityCheck()
+        ledger.close()
+
+        // A few frames were committed; the file holds a chunk of zeros past them (the disk has > 1 GiB free).
+        #expect(Int64(walSize) >= WALPreallocation.walBytes(frames: WALPreallocation.chunkFrames, pageSize: 4096))
+        #expect(events == Fixture.deltas(run, 0..<6))
+        #expect(check == "ok")
+        let reopened = try Ledger(path: path)
+        #expect(try await reopened.allEvents(of: run) == Fixture.deltas(run, 0..<6))
+        reopened.close()
+    }
+
     @Test func backgroundCheckpointMovesTheWALWithoutTheWriter() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file()
