@@ -30,6 +30,10 @@ enum WALPreallocation {
     /// Call only on the writer queue between transactions: SQLite then writes nothing to the WAL meanwhile.
     /// Best effort: a failure (no space, a read-only file) leaves zeros past the last frame at most, which SQLite
     /// ignores; commits then grow the file as before.
+    /// One zero buffer for every fill: a fresh megabyte per commit would stay in the allocator's heap and show
+    /// up as resident memory the daemon never gives back.
+    private static let zeros = [UInt8](repeating: 0, count: 64 << 10)
+
     static func fill(_ walPath: String, to size: Int64) -> Int64? {
         let fd = open(walPath, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
@@ -43,10 +47,9 @@ enum WALPreallocation {
         guard offset < size, fstatvfs(fd, &fs) == 0,
             Int64(fs.f_bavail) * Int64(fs.f_frsize) > size - offset + minimumFreeBytes
         else { return offset }
-        let chunk = [UInt8](repeating: 0, count: 1 << 20)
         while offset < size {
-            let count = Int(min(Int64(chunk.count), size - offset))
-            let written = chunk.withUnsafeBytes { pwrite(fd, $0.baseAddress, count, off_t(offset)) }
+            let count = Int(min(Int64(zeros.count), size - offset))
+            let written = zeros.withUnsafeBytes { pwrite(fd, $0.baseAddress, count, off_t(offset)) }
             guard written > 0 else { break }
             offset += Int64(written)
         }

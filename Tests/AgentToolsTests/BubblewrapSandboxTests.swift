@@ -88,7 +88,8 @@ struct BubblewrapSandboxTests {
         let runner = ProcessRunner()
 
         var holder = request("", cwd: dir, timeout: .seconds(60))
-        holder.argv = asNobody + ["/usr/bin/env", "AGENTD_TEST_SECRET=s3cret", "/bin/sh", "-c", "echo $$ > pid; exec sleep 60"]
+        holder.argv = asNobody + ["/usr/bin/env", "AGENTD_TEST_SECRET=s3cret", "/bin/sh", "-c", "echo $$ > pid; while :; do sleep 1; done"]
+        // The shell that wrote its pid stays that process (no exec, which would race the read of its environ).
         let standIn = Task { try await runner.run(holder) }
         defer { standIn.cancel() }
         let pid = try #require(await readLine(fromFIFO: fifo).flatMap { Int32($0) })
