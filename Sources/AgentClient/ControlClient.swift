@@ -75,7 +75,10 @@ public final class ControlClient: Sendable {
         let peerProblem = peerUID.flatMap {
             DaemonTrust.peerProblem(socketPath: socketPath, peerUID: $0, socketOwner: info.st_uid, uid: geteuid())
         }
-        if let problem = peerUID == nil ? "cannot read the credentials of the process listening on \(socketPath)" : peerProblem {
+        // No credentials from a channel the listener already closed (a daemon refusing this uid answers and closes
+        // at once): nothing can be sent on it, so the refusal it sent is read instead of being hidden by this check.
+        let unverifiable = peerUID == nil && asyncChannel.channel.isActive
+        if let problem = unverifiable ? "cannot read the credentials of the process listening on \(socketPath)" : peerProblem {
             try? await asyncChannel.channel.close()
             throw ControlClientError(code: .untrustedDaemon, message: problem)
         }
