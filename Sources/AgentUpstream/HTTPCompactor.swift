@@ -63,7 +63,8 @@ struct HTTPCompactor: Sendable {
         }
         defer { timer.cancel() }
         let bytes = Array(body.utf8)
-        channel.write(HTTPClientRequestPart.head(head(endpoint, contentLength: bytes.count)), promise: nil)
+        channel.write(HTTPClientRequestPart.head(
+            configuration.postHead(endpoint, contentLength: bytes.count, accept: "application/json", closeConnection: true)), promise: nil)
         channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: bytes))), promise: nil)
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
         let (responseHead, received): (HTTPResponseHead, [UInt8])
@@ -96,28 +97,6 @@ struct HTTPCompactor: Sendable {
             }
         }
         return picked
-    }
-
-    private func head(_ endpoint: HTTPEndpoint, contentLength: Int) -> HTTPRequestHead {
-        var headers = HTTPHeaders()
-        headers.add(name: "Host", value: endpoint.hostHeader)
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Accept", value: "application/json")
-        headers.add(name: "Content-Length", value: "\(contentLength)")
-        headers.add(name: "Connection", value: "close")
-        headers.add(name: "User-Agent", value: UpstreamConfiguration.userAgent)
-        if let apiKey = configuration.apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        if let organization = configuration.organization {
-            headers.add(name: "OpenAI-Organization", value: organization)
-        }
-        if let project = configuration.project { headers.add(name: "OpenAI-Project", value: project) }
-        for (name, value) in configuration.extraHeaders.sorted(by: { $0.key < $1.key })
-        where UpstreamConfiguration.isHeaderName(name)
-            && !["host", "content-length", "content-type", "connection"].contains(name.lowercased())
-        {
-            headers.add(name: name, value: value)
-        }
-        return HTTPRequestHead(version: .http1_1, method: .POST, uri: endpoint.target, headers: headers)
     }
 
     /// Collects the head and the body (up to a limit) and completes the promise at the end of the answer.

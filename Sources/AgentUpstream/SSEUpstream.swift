@@ -153,7 +153,7 @@ public actor SSEUpstream: ResponsesUpstream {
                 if !abandoned.current { onFinished() }
             }
             let request = SSERequest(
-                head: requestHead(endpoint, contentLength: body.count), body: ByteBuffer(bytes: body),
+                head: configuration.postHead(endpoint, contentLength: body.count, accept: "text/event-stream"), body: ByteBuffer(bytes: body),
                 exchange: exchange)
             channel.writeAndFlush(request).whenFailure { error in
                 head.fail(SSEConnectionClosedBeforeHead(reason: "writing the request failed: \(error)"))
@@ -184,31 +184,6 @@ public actor SSEUpstream: ResponsesUpstream {
             }
         }
     }
-
-    /// The head of `POST <target>`: bearer key, JSON body, event-stream answer.
-    private func requestHead(_ endpoint: HTTPEndpoint, contentLength: Int) -> HTTPRequestHead {
-        var headers = HTTPHeaders()
-        headers.add(name: "Host", value: endpoint.hostHeader)
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Accept", value: "text/event-stream")
-        headers.add(name: "Content-Length", value: "\(contentLength)")
-        headers.add(name: "User-Agent", value: UpstreamConfiguration.userAgent)
-        if let apiKey = configuration.apiKey { headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        if let organization = configuration.organization {
-            headers.add(name: "OpenAI-Organization", value: organization)
-        }
-        if let project = configuration.project { headers.add(name: "OpenAI-Project", value: project) }
-        for (name, value) in configuration.extraHeaders.sorted(by: { $0.key < $1.key })
-        where UpstreamConfiguration.isHeaderName(name) && !Self.reservedHeaders.contains(name.lowercased()) {
-            headers.add(name: name, value: value)
-        }
-        return HTTPRequestHead(version: .http1_1, method: .POST, uri: endpoint.target, headers: headers)
-    }
-
-    /// Headers the transport sets itself; extra headers with these names are ignored.
-    private static let reservedHeaders: Set<String> = [
-        "host", "content-length", "content-type", "transfer-encoding", "connection",
-    ]
 
     /// Posts `body` to `/responses/compact` (see ``ResponsesUpstream/compact(_:)``).
     public func compact(_ body: String) async throws -> String {
