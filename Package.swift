@@ -164,11 +164,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "AgentModelTests", dependencies: ["AgentModel"]),
-        .testTarget(name: "AgentProtocolTests", dependencies: ["AgentProtocol", "AgentModel"]),
-        .testTarget(name: "AgentACPTests", dependencies: ["AgentACP", "AgentProtocol", "AgentModel"]),
+        .testTarget(name: "AgentProtocolTests", dependencies: ["AgentProtocol", "AgentModel", "TestSupport"]),
+        .testTarget(name: "AgentACPTests", dependencies: ["AgentACP", "AgentProtocol", "AgentModel", "TestSupport"]),
         .testTarget(name: "AgentCLITests", dependencies: ["AgentCLI", "AgentProtocol", "AgentModel"]),
         // Helpers the test targets share (a quiet command runner, a tmpfs to fill, files made immutable).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["AgentModel"], path: "Tests/TestSupport"),
         .testTarget(
             name: "AgentLedgerTests",
             dependencies: ["AgentLedger", "AgentModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]

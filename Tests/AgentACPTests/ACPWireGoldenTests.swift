@@ -1,6 +1,7 @@
 import AgentModel
 import AgentProtocol
 import Testing
+import TestSupport
 
 @testable import AgentACP
 

@@ -1,6 +1,7 @@
 import AgentModel
 import AgentProtocol
 import Testing
+import TestSupport
 
 @Suite("approval/resolve golden JSON")
 struct ApprovalResolveGoldenTests {

@@ -1,6 +1,7 @@
 import AgentModel
 import AgentProtocol
 import Testing
+import TestSupport
 
 @Suite("Control plane golden JSON")
 struct ControlPlaneGoldenTests {

@@ -1,5 +1,6 @@
 import AgentProtocol
 import Testing
+import TestSupport
 
 @Suite("daemon/metrics golden JSON")
 struct DaemonMetricsGoldenTests {

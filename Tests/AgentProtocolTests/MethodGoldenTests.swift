@@ -1,6 +1,7 @@
 import AgentModel
 import AgentProtocol
 import Testing
+import TestSupport
 
 @Suite("Method golden JSON")
 struct MethodGoldenTests {

@@ -1,6 +1,7 @@
 import AgentModel
 import AgentProtocol
 import Testing
+import TestSupport
 
 @Suite("Notification and error golden JSON")
 struct NotificationGoldenTests {

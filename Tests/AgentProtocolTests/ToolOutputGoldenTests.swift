@@ -1,6 +1,7 @@
 import AgentModel
 import AgentProtocol
 import Testing
+import TestSupport
 
 @Suite("tool/output golden JSON")
 struct ToolOutputGoldenTests {
