@@ -40,6 +40,7 @@ struct EngineControlBackend: ControlBackend {
         request.removeTools = params.removeTools ?? []
         request.effort = params.effort
         request.maxOutputTokens = params.maxOutputTokens
+        request.toolFormat = params.toolFormat
         return request
     }
 

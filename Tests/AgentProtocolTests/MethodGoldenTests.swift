@@ -45,6 +45,12 @@ struct MethodGoldenTests {
         try checkCoding(params, json: #"{"effort":"high","max_output_tokens":4096,"prompt":"hi"}"#)
     }
 
+    @Test func runStartParamsWithAToolFormat() throws {
+        var params = RunStart.Params(prompt: "hi")
+        params.toolFormat = .native
+        try checkCoding(params, json: #"{"prompt":"hi","tool_format":"native"}"#)
+    }
+
     @Test func runStartParamsMinimal() throws {
         try checkCoding(RunStart.Params(prompt: "hi"), json: #"{"prompt":"hi"}"#)
     }
