@@ -85,8 +85,11 @@ struct EventRenderer {
         case (.tool, ToolEventType.refused):
             guard let refused = try? ToolRefused(json: event.payload) else { break }
             let why =
-                refused.reason == .notOffered
-                ? "the run was not given this tool" : "its call id repeats an earlier call's"
+                switch refused.reason {
+                case .notOffered: "the run was not given this tool"
+                case .wrongItemType: "the run offers this tool as another item type"
+                case .duplicateCallID: "its call id repeats an earlier call's"
+                }
             rendered.diagnostics = "[tool] \(refused.name) call \(refused.callID) refused, not run: \(why)\n"
         case (.run, RunEventType.completed):
             rendered.output = lineBreak()
