@@ -22,6 +22,9 @@ struct NativeToolsEndToEndTests {
         #expect(live.stdout.contains { $0.hasPrefix("[tool] shell: cat notes.txt -> exit 0") }, "\(live.stdout)")
 
         let run = try #require(live.stderr.first { $0.hasPrefix("run run_") }?.split(separator: " ")[1]).description
+        #expect(live.stderr.contains("run \(run) started (model emu-native-patch, native tools)"), "\(live.stderr)")
+        let shownRun = try await harness.agentctl(["show", run])
+        #expect(shownRun.stdout.contains("model     emu-native-patch (native tools)"), "\(shownRun.stdout)")
         let ledger = try await harness.ledger(run)
         let started = try ledger.filter { $0.type == ToolEventType.started }.map {
             try JSONCoding.decode(ToolStarted.self, from: $0.payload)

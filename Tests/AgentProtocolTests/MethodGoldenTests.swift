@@ -1,5 +1,6 @@
 import AgentModel
 import AgentProtocol
+import Foundation
 import Testing
 import TestSupport
 
@@ -49,6 +50,14 @@ struct MethodGoldenTests {
         var params = RunStart.Params(prompt: "hi")
         params.toolFormat = .native
         try checkCoding(params, json: #"{"prompt":"hi","tool_format":"native"}"#)
+    }
+
+    @Test func runInfoNamesItsToolFormat() throws {
+        var info = Fixtures.minimalRunInfo
+        info.toolFormat = .native
+        let json = Fixtures.minimalRunInfoJSON.replacingOccurrences(
+            of: #""tool_calls":[],"#, with: #""tool_calls":[],"tool_format":"native","#)
+        try checkCoding(info, json: json)
     }
 
     @Test func runStartParamsMinimal() throws {
