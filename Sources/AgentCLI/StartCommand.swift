@@ -42,7 +42,10 @@ struct StartCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("tool-format"),
-        help: "How shell and apply_patch are offered: native (the built-in tool types) or function (default: run.tool_format).")
+        help: """
+            How shell and apply_patch are offered: native (the built-in tool types) or function \
+            (default: run.tool_format).
+            """)
     var toolFormat: String?
 
     @Flag(help: "Print the run id and return without waiting.")

@@ -14,7 +14,9 @@ extension EventFactory {
                 ("environment", .object([("type", .string("local"))])),
             ])
         }
-        emit("response.output_item.added", [("output_index", .int(outputIndex)), ("item", item(status: "in_progress", commands: []))])
+        emit(
+            "response.output_item.added",
+            [("output_index", .int(outputIndex)), ("item", item(status: "in_progress", commands: []))])
         for (index, command) in commands.enumerated() {
             let location: [(String, JSONValue)] = [("output_index", .int(outputIndex)), ("command_index", .int(index))]
             emit("response.shell_call_command.added", location + [("command", .string(""))])

@@ -44,7 +44,8 @@ enum RequestValidator {
                 guard item.objectMembers != nil, Conversation.type(of: item) != nil else {
                     throw .invalidType("input", expected: "a string or an array of input items with a 'type'")
                 }
-                if Conversation.callOutputTypes.contains(Conversation.type(of: item) ?? ""), item["call_id"]?.stringValue == nil {
+                let type = Conversation.type(of: item) ?? ""
+                if Conversation.callOutputTypes.contains(type), item["call_id"]?.stringValue == nil {
                     throw .missingParameter("input.call_id")
                 }
             }
@@ -90,7 +91,9 @@ enum RequestValidator {
             } else if Conversation.callOutputTypes.contains(type) {
                 let id = item["call_id"]?.stringValue ?? ""
                 guard let call = calls.first(where: { $0.id == id }) else { return .noToolCall(callID: id) }
-                guard call.answer == type else { return .wrongToolOutputType(callID: id, got: type, expected: call.answer) }
+                guard call.answer == type else {
+                    return .wrongToolOutputType(callID: id, got: type, expected: call.answer)
+                }
                 guard answered.insert(id).inserted else { return .duplicateToolOutput(callID: id) }
             }
             return nil

@@ -42,9 +42,9 @@ extension ScriptedModel {
 ///
 /// Names: `emu-text` (and anything starting with `emu-text`), `emu-script` (steps from the last user message),
 /// `emu-tools-N` and `emu-tools-N-tool-NAME`, `emu-journal-N`, `emu-slow-N-MS`, `emu-text-deltas-N-RATE`, `emu-fail`,
-/// `emu-hostile-…` (see ``HostileModel``), `emu-shell-prompt` (runs the prompt as a shell command), `emu-native-shell-N`,
-/// `emu-native-slow-N-MS` and `emu-native-patch` (built-in tool items, see ``NativeShellModel`` and ``NativePatchModel``). Anything else is
-/// unknown (`model_not_found`).
+/// `emu-hostile-…` (see ``HostileModel``), `emu-shell-prompt` (runs the prompt as a shell command),
+/// `emu-native-shell-N`, `emu-native-slow-N-MS` and `emu-native-patch` (built-in tool items, see ``NativeShellModel``
+/// and ``NativePatchModel``). Anything else is unknown (`model_not_found`).
 /// Over WebSocket, a name containing `wait-steer` makes the first response of a chain hold its stream after the
 /// first text delta until a `response.steer` arrives (10 s at most), and a name ending in `-nosteer` refuses
 /// steering with `steering_not_supported`.
