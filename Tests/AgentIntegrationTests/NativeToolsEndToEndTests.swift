@@ -125,6 +125,27 @@ struct NativeToolsEndToEndTests {
         #expect(answered.map { $0["type"]?.stringValue } == ["shell_call", "shell_call_output"])
     }
 
+    @Test func theConfiguredToolFormatChoosesByModelPrefixAndAReloadChangesIt() async throws {
+        let harness = try await DaemonHarness(daemonConfig: "[run]\nmodel = \"emu-native-shell-1\"\n")
+        defer { Task { await harness.stop() } }
+        // auto, and "emu-native" is not a prefix of native_tool_models: function tools, so the shell_call is refused.
+        let before = try await harness.agentctl(["start", "go"])
+        #expect(before.status == 0, "stderr: \(before.stderr)")
+        #expect(!before.stderr.contains { $0.contains("native tools") })
+        #expect(before.stderr.contains { $0.contains("refused, not run") })
+
+        try "[run]\nmodel = \"emu-native-shell-1\"\ntool_format = \"auto\"\nnative_tool_models = [\"gpt-5\", \"emu-native\"]\n"
+            .write(toFile: harness.directory + "/agentd.toml", atomically: true, encoding: .utf8)
+        harness.daemon.signal(SIGHUP)
+        let reloaded = try await harness.daemon.waitForLine { $0.contains("configuration reloaded") }
+        #expect(reloaded.contains("config.applied=run.native_tool_models"), "\(reloaded)")
+        let after = try await harness.agentctl(["start", "go"])
+        #expect(after.status == 0, "stderr: \(after.stderr)")
+        #expect(after.stderr.contains { $0.contains("(model emu-native-shell-1, native tools)") }, "\(after.stderr)")
+        #expect(after.stdout.contains { $0.hasPrefix("[tool] shell: echo step-0") && $0.contains("-> exit 0") })
+        #expect(!after.stderr.contains { $0.contains("refused") })
+    }
+
     @Test func anItemOfTheTypeTheRunDidNotOfferIsRefusedNeverRun() async throws {
         let harness = try await DaemonHarness()
         defer { Task { await harness.stop() } }
