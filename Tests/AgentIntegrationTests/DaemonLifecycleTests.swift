@@ -49,7 +49,7 @@ struct DaemonLifecycleTests {
         // Back up again: the ledger ends with the interruption. The `shell` call the stop killed may have had its
         // effect, so the resumed run asks a person about it (reason uncertain) instead of running it again.
         try await harness.crashAndRestartDaemon()
-        let log = try await harness.agentctl(["log", id])
+        let log = try await harness.agentctl(["log", "--json", id])
         #expect(log.stdout.last?.contains(#""type":"run.interrupted""#) == true)
         #expect(!log.stdout.contains { $0.contains("tool.abandoned") })
         let resumed = try await harness.agentctl(["resume", id, "--detach"])
