@@ -26,6 +26,8 @@ struct DaemonLifecycleTests {
         try await notify.waitFor("STOPPING=1")
         #expect(try await daemon.waitForExit(timeout: .seconds(10)) == 0)
         #expect(!FileManager.default.fileExists(atPath: directory + "/s.sock"))
+        // A clean stop is not an error (issue 13 item 10: it logged `upstream.error=CancellationError()`).
+        #expect(!daemon.stderr.contains { $0.contains("CancellationError") }, "\(daemon.stderr.suffix(6))")
         emulator.signal(SIGTERM)
         _ = try await emulator.waitForExit()
     }
