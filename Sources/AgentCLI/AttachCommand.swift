@@ -9,7 +9,7 @@ struct AttachCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .customLong("from"), help: "First sequence number to show.")
+    @Option(name: .customLong("from"), help: "First sequence number to show (default: 0).")
     var fromSeq: Int64?
 
     @Option(name: .customLong("last"), help: "Start from the run's last N events instead (--last 0: only new ones).")
