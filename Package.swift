@@ -217,7 +217,8 @@ let package = Package(
         .testTarget(
             name: "AgentIntegrationTests",
             dependencies: [
-                "agentd", "agentctl", "responses-emulator", "mcp-test-server", "AgentModel", "AgentProtocol", "TestSupport",
+                "agentd", "agentctl", "responses-emulator", "mcp-test-server", "AgentModel", "AgentProtocol",
+                "TestSupport",
             ]
         ),
     ]

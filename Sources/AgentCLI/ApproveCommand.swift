@@ -52,7 +52,8 @@ struct ApproveCommand: AsyncParsableCommand {
         case .alreadyResolved:
             let by = result.decidedBy.map { who in
                 let ids = DeciderText.describe(client: nil, uid: who.uid, pid: who.pid, tty: who.tty)
-                return " by \(VisibleText.escaped(who.client ?? "an unnamed client"))" + (ids.isEmpty ? "" : " (\(ids))")
+                let name = VisibleText.escaped(who.client ?? "an unnamed client")
+                return " by \(name)" + (ids.isEmpty ? "" : " (\(ids))")
             }
             Console.err("agentctl: call \(callID) of run \(id) was already \(decision)\(by ?? " by an earlier decision")\n")
             throw ExitCodes.refused

@@ -34,7 +34,9 @@ struct AttachCommand: AsyncParsableCommand {
         let id = try await selection.resolve(session)
         var start = fromSeq ?? 0
         if let lastEvents {
-            let lastSeq = try await session.perform { try await $0.call(RunGet.self, RunGet.Params(runID: id)).run.lastSeq }
+            let lastSeq = try await session.perform {
+                try await $0.call(RunGet.self, RunGet.Params(runID: id)).run.lastSeq
+            }
             start = max(0, lastSeq + 1 - lastEvents)
         }
         throw try await session.followAndReport(id, fromSeq: start, json: json, prompts: !noPrompt)

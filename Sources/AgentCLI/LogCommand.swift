@@ -27,6 +27,8 @@ struct LogCommand: AsyncParsableCommand {
         if follow {
             throw try await session.followAndReport(id, fromSeq: fromSeq, json: json, logLines: !json)
         }
-        try await session.printCommittedEvents(of: id, fromSeq: fromSeq) { json ? try JSONCoding.encode($0) : LogLine.render($0) }
+        try await session.printCommittedEvents(of: id, fromSeq: fromSeq) {
+            json ? try JSONCoding.encode($0) : LogLine.render($0)
+        }
     }
 }

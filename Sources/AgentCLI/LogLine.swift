@@ -95,10 +95,13 @@ enum LogLine {
             if let error = response["error"]?["message"]?.stringValue { parts.append(error) }
         }
         if let item = json["item"] {
-            parts.append([item["type"]?.stringValue, item["name"]?.stringValue].compactMap { $0 }.joined(separator: " "))
+            let what = [item["type"]?.stringValue, item["name"]?.stringValue].compactMap { $0 }
+            parts.append(what.joined(separator: " "))
         }
         if let previous = json["previous_response_id"]?.stringValue { parts.append("after \(previous)") }
-        if let input = json["input"]?.arrayValue { parts.append("\(input.count) input item\(input.count == 1 ? "" : "s")") }
+        if let input = json["input"]?.arrayValue {
+            parts.append("\(input.count) input item\(input.count == 1 ? "" : "s")")
+        }
         if let error = json["error"]?["message"]?.stringValue ?? json["message"]?.stringValue { parts.append(error) }
         return parts.filter { !$0.isEmpty }.joined(separator: ", ")
     }

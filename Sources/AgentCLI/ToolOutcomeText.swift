@@ -27,7 +27,7 @@ enum ToolOutcomeText {
         return VisibleText.escaped(error, keepingNewlines: false)
     }
 
-    /// The outcome of a `tool.finished` payload, as ``describe(exitCode:timedOut:durationMillis:error:signal:cancelled:)``.
+    /// The outcome of a `tool.finished` payload, described as the other `describe` does.
     static func describe(_ finished: ToolFinished) -> String {
         describe(
             exitCode: finished.exitCode, timedOut: finished.timedOut, durationMillis: finished.durationMillis,

@@ -16,8 +16,9 @@ struct LogLineTests {
 
     @Test func aRunReadsAsOneLinePerEvent() throws {
         var killed = ToolFinished(
-            callID: "call_2", exitCode: nil, durationMillis: 2_010, output: #"{"exit_code":143,"signal":"SIGTERM","stderr":"","stdout":""}"#,
-            timedOut: false, truncatedBytes: 0)
+            callID: "call_2", exitCode: nil, durationMillis: 2_010,
+            output: #"{"exit_code":143,"signal":"SIGTERM","stderr":"","stdout":""}"#, timedOut: false,
+            truncatedBytes: 0)
         killed.cancelled = true
         let events = [
             try event(0, .run, RunEventType.started, RunStarted(
@@ -35,7 +36,8 @@ struct LogLineTests {
             try event(6, .run, RunEventType.cancelled, RunEnded(reason: "too slow", code: "cancelled")),
             LedgerEvent(
                 runID: run, seq: 7, timestampMillis: 1_796_082_062_130, kind: .upstreamIn, type: "response.completed",
-                payload: #"{"type":"response.completed","response":{"id":"resp_1","usage":{"input_tokens":12,"output_tokens":3}}}"#),
+                payload: #"{"type":"response.completed","response":{"id":"resp_1","#
+                    + #""usage":{"input_tokens":12,"output_tokens":3}}}"#),
             LedgerEvent(
                 runID: run, seq: 12345, timestampMillis: 1_796_082_062_999, kind: .upstreamIn,
                 type: "response.output_text.delta", payload: #"{"delta":"\u001b]52;c;x\u0007 hi"}"#),
@@ -55,7 +57,9 @@ struct LogLineTests {
 
     @Test func aLongSummaryIsCutToOneShortLine() throws {
         let text = String(repeating: "x", count: 500)
-        let line = LogLine.render(try event(3, .control, ControlEventType.inputAdded, InputAdded(inputID: "i", text: text, client: nil)), timeZone: utc)
+        let input = InputAdded(inputID: "i", text: text, client: nil)
+        let added = try event(3, .control, ControlEventType.inputAdded, input)
+        let line = LogLine.render(added, timeZone: utc)
         #expect(line == "   3  23:41:02.126  input.added  " + String(repeating: "x", count: 99) + "…")
     }
 }

@@ -34,7 +34,8 @@ struct ToolOutcomeTextTests {
     }
 
     @Test func whoDecidedNamesTheProcessAndItsTerminal() {
-        #expect(DeciderText.describe(client: "agentctl", uid: 0, pid: 77, tty: "pts/3") == "agentctl, uid 0, pid 77 on pts/3")
+        let full = DeciderText.describe(client: "agentctl", uid: 0, pid: 77, tty: "pts/3")
+        #expect(full == "agentctl, uid 0, pid 77 on pts/3")
         #expect(DeciderText.describe(client: "editor", uid: 1000, pid: nil, tty: nil) == "editor, uid 1000")
         #expect(DeciderText.describe(client: nil, uid: nil, pid: nil, tty: nil) == "")
     }

@@ -38,13 +38,15 @@ struct CancelEndToEndTests {
         #expect(outcome.cancelled == true)
         let signal = try #require(outcome.signal)
         let shownJSON = try await harness.agentctl(["show", id, "--json"])
-        let call = try JSONCoding.decode(JSONValue.self, from: shownJSON.stdout.joined())["tool_calls"]?.arrayValue?.first
+        let shownRun = try JSONCoding.decode(JSONValue.self, from: shownJSON.stdout.joined())
+        let call = shownRun["tool_calls"]?.arrayValue?.first
         #expect(call?["status"] == "finished")
         #expect(call?["cancelled"] == true)
         #expect(call?["signal"]?.stringValue == signal)
         let said = "-> cancelled, killed by \(signal) after \(Self.duration(outcome.durationMillis))"
         let shown = try await harness.agentctl(["show", id])
-        #expect(shown.stdout.contains { $0.hasPrefix("  - shell: sleep 60.0") && $0.hasSuffix(said) }, "\(shown.stdout)")
+        #expect(
+            shown.stdout.contains { $0.hasPrefix("  - shell: sleep 60.0") && $0.hasSuffix(said) }, "\(shown.stdout)")
         let replay = try await harness.agentctl(["attach", id])
         #expect(replay.stdout.contains { $0.hasPrefix("[tool] shell: sleep 60.0") && $0.hasSuffix(said) })
     }

@@ -61,7 +61,9 @@ struct CommandToolEndToEndTests {
             """
         let harness = try await DaemonHarness(daemonConfig: config)
         defer { Task { await harness.stop() } }
-        let live = try await harness.agentctl(["start", "--model", "emu-tools-1-tool-lint", "--tool", "lint", "lint it"])
+        let live = try await harness.agentctl([
+            "start", "--model", "emu-tools-1-tool-lint", "--tool", "lint", "lint it",
+        ])
         #expect(live.status == 0, "stderr: \(live.stderr)")
         let toolLine = try #require(live.stdout.first { $0.hasPrefix("[tool] lint ") })
         #expect(toolLine.contains(" -> error in "), "\(toolLine)")
@@ -74,7 +76,8 @@ struct CommandToolEndToEndTests {
         let error = try #require(call["error"]?.stringValue)
         #expect(error.contains("agentd-no-such-linter"))
         let human = try await harness.agentctl(["show", String(runID)])
-        #expect(human.stdout.contains { $0.hasPrefix("  - lint ") && $0.contains(" -> error in ") && $0.hasSuffix(": " + error) })
+        let line = human.stdout.first { $0.hasPrefix("  - lint ") }
+        #expect(line?.contains(" -> error in ") == true && line?.hasSuffix(": " + error) == true, "\(human.stdout)")
 
         let callID = try #require(call["call_id"]?.stringValue)
         let output = try await harness.agentctl(["output", String(runID), callID])

@@ -22,7 +22,8 @@ struct LogAndAttachEndToEndTests {
         // `   7  23:41:02.123  tool.finished  call_… exit 0 in 1.2 ms`: seq, time, type, summary (wording:
         // LogLineTests).
         for (line, event) in zip(human.stdout, events) {
-            let head = #"^ *\#(event.seq)  \d\d:\d\d:\d\d\.\d\d\d  "# + NSRegularExpression.escapedPattern(for: event.type)
+            let head =
+                #"^ *\#(event.seq)  \d\d:\d\d:\d\d\.\d\d\d  "# + NSRegularExpression.escapedPattern(for: event.type)
             #expect(line.range(of: head + "(  .*)?$", options: .regularExpression) != nil, "\(line)")
         }
         let finished = human.stdout.filter { $0.contains("  tool.finished  ") }

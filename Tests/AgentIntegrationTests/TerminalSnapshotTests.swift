@@ -97,7 +97,8 @@ struct TerminalSnapshotTests {
         line.range(of: #"^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] shell: .*  \d+\.\d s$"#, options: .regularExpression) != nil
     }
 
-    /// Run and call ids, uids, pids, terminal numbers and durations replaced by placeholders (they differ on every run).
+    /// Run and call ids, uids, pids, terminal numbers and durations replaced by placeholders (they differ on every
+    /// run).
     static func normalized(_ screen: String) -> String {
         let rules: [(String, String)] = [
             (#"run_[0-9a-z]+"#, "RUN"), (#"call_[0-9a-zA-Z]+"#, "CALL"), (#"uid \d+"#, "uid UID"),

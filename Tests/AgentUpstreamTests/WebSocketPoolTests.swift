@@ -397,8 +397,8 @@ import Testing
         let logs = LogCapture()
         try await withEmulatorAndPool(logs: logs) { pool, _ in
             let lane = try await pool.lease(for: run)
-            let frames = try await collect(try await lane.send(createFrame(model: "emu-text", lane: "l0", input: #""hi""#)))
-            #expect(try frames.types().last == "response.completed")
+            let stream = try await lane.send(createFrame(model: "emu-text", lane: "l0", input: #""hi""#))
+            #expect(try await collect(stream).types().last == "response.completed")
         }
         let closes = logs.all.filter { $0.contains("upstream connection closed") }
         #expect(closes.count == 1)
