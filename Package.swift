@@ -217,7 +217,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentIntegrationTests",
-            dependencies: ["agentd", "agentctl", "responses-emulator", "mcp-test-server", "AgentModel", "TestSupport"]
+            dependencies: [
+                "agentd", "agentctl", "responses-emulator", "mcp-test-server", "AgentModel", "AgentProtocol",
+                "TestSupport",
+            ]
         ),
     ]
 )
