@@ -55,4 +55,23 @@ struct ToolOutputEndToEndTests {
         #expect(unknown.status != 0)
         #expect(unknown.stderr.contains { $0.contains("has no finished tool call call_nope") }, "\(unknown.stderr)")
     }
+
+    @Test func aCommandsUncutOutputPrintsEachStreamItselfNotTheModelsJSON() async throws {
+        let harness = try await DaemonHarness()
+        defer { Task { await harness.stop() } }
+        let live = try await harness.agentctl(["start", "--model", "emu-tools-1", "one step"])
+        #expect(live.status == 0, "stderr: \(live.stderr)")
+        let runID = try #require(live.stderr.first { $0.hasPrefix("run run_") }?.split(separator: " ")[1])
+        let log = try await harness.agentctl(["log", "--json", String(runID)])
+        let call = try #require(try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
+            .first { $0.type == ToolEventType.finished }
+            .map { try JSONCoding.decode(ToolFinished.self, from: $0.payload) })
+        #expect(call.output.hasPrefix("{"), "the model got the command's JSON: \(call.output)")
+
+        let stdout = try await harness.agentctl(["output", String(runID), call.callID])
+        #expect(stdout.status == 0, "stderr: \(stdout.stderr)")
+        #expect(stdout.stdout == ["step-0 3"])
+        let stderr = try await harness.agentctl(["output", String(runID), call.callID, "--stderr"])
+        #expect(stderr.status == 0 && stderr.stdout.isEmpty, "\(stderr.stdout)")
+    }
 }
