@@ -65,9 +65,11 @@ struct EventRenderer {
         case (.run, RunEventType.retryScheduled):
             guard let wait = try? JSONCoding.decode(RetryScheduled.self, from: event.payload) else { break }
             let seconds = String(format: "%.1f", Double(wait.delayMillis) / 1000)
+            // agentd's own failures (no connection, a dropped one) say what went wrong; a server's error code does.
+            let why = Self.connectionCodes.contains(wait.code ?? "") ? ": " + VisibleText.escaped(wait.message, keepingNewlines: false) : ""
             rendered.diagnostics =
                 "(upstream: \(wait.code ?? "error"): retrying in \(seconds) s"
-                + (wait.serverAsked ? " as the server asked" : "") + ", attempt \(wait.attempt))\n"
+                + (wait.serverAsked ? " as the server asked" : "") + ", attempt \(wait.attempt)\(why))\n"
         case (.upstreamIn, CompactionEventType.answer):
             rendered.diagnostics = "(upstream: the conversation was compacted; continuing from the compaction)\n"
         case (.tool, ToolEventType.started):
@@ -122,6 +124,9 @@ struct EventRenderer {
     }
 
     private func lineBreak() -> String { atLineStart ? "" : "\n" }
+
+    /// Retry codes of failures agentd met itself (not an upstream error code): their message says what happened.
+    static let connectionCodes: Set<String> = ["connect_failed", "connection_lost", "idle_timeout", "protocol_violation"]
 
     /// `shell: echo hi` for shell calls, else the tool name and its raw arguments; on one line, with control
     /// characters (a newline too) shown visibly, so what a person approves is exactly what runs.

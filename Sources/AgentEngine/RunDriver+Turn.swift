@@ -96,7 +96,14 @@ extension RunDriver {
             try await record(.run, RunEventType.failed, RunEnded(reason: failure.message, code: failure.code.rawValue))
             return
         }
-        try await Task.sleep(for: .milliseconds(UpstreamRetryPolicy.backoffMillis(attempt: turnAttempts)))
+        let delay = UpstreamRetryPolicy.backoffMillis(attempt: turnAttempts)
+        // Recorded before the wait, as for an upstream error: clients say the run waits for the upstream, why, and
+        // when it tries again, instead of going silent while the upstream is unreachable.
+        let wait = RetryScheduled(
+            code: failure.code.rawValue, message: failure.message, delayMillis: delay, attempt: turnAttempts,
+            serverAsked: false)
+        try await record(.run, RunEventType.retryScheduled, wait)
+        try await Task.sleep(for: .milliseconds(delay))
         try await record(.run, RunEventType.chainReset, ChainReset(reason: failure.description), commit: .withNext)
     }
 

@@ -20,6 +20,8 @@ public actor AutoUpstream: ResponsesUpstream {
     public nonisolated let pool: WebSocketPool
     /// The HTTP+SSE transport (idle until used).
     public nonisolated let sse: SSEUpstream
+    /// The endpoint without credentials, query or fragment (``UpstreamConfiguration/redactedURL``).
+    public nonisolated let redactedURL: String
     private let logger: Logger
     private let threshold: Int
     /// Set once, when `auto` falls back; read synchronously by ``AutoLane``.
@@ -34,6 +36,7 @@ public actor AutoUpstream: ResponsesUpstream {
         self.mode = configuration.transport
         self.pool = WebSocketPool(configuration: configuration, logger: logger)
         self.sse = SSEUpstream(configuration: configuration, logger: logger)
+        self.redactedURL = configuration.redactedURL
         self.logger = logger
         self.threshold = configuration.fallbackAfterConnectFailures
     }

@@ -30,6 +30,8 @@ public actor WebSocketPool: ResponsesUpstream {
         var responsesServed = 0
         var reconnects = 0
         var lastError: String?
+        /// In `backoff`: when the next connect attempt starts.
+        var nextAttemptAt: ContinuousClock.Instant?
         /// Why reading the connection failed, when agentd knows better than the close that followed (a frame over
         /// `max_frame_bytes`, a frame that is not JSON): it wins over the generic reason of the connection's end.
         var readFailure: String?
@@ -322,7 +324,8 @@ public actor WebSocketPool: ResponsesUpstream {
                 responsesInFlight: slot.active.count,
                 responsesServed: slot.responsesServed,
                 reconnects: slot.reconnects,
-                lastError: slot.lastError
+                lastError: slot.lastError,
+                nextAttemptIn: slot.state == .backoff ? slot.nextAttemptAt.map { max(.zero, $0 - clock.now) } : nil
             )
         }
     }
