@@ -21,6 +21,8 @@ struct EventRenderer {
 
     private var atLineStart = true
     private var toolArguments: [String: String] = [:]
+    /// A `run.retry_scheduled` was shown and its chain restart has not come yet.
+    private var afterRetryWait = false
     /// Ids of the assistant messages labelled `phase: "commentary"`: progress, shown apart from the answer.
     private var commentaryItems: Set<String> = []
     /// Whether a "thinking" (reasoning summary) line is open on the diagnostics stream.
@@ -67,6 +69,7 @@ struct EventRenderer {
             let seconds = String(format: "%.1f", Double(wait.delayMillis) / 1000)
             // agentd's own failures (no connection, a dropped one) say what went wrong; a server's error code does.
             let why = Self.connectionCodes.contains(wait.code ?? "") ? ": " + VisibleText.escaped(wait.message, keepingNewlines: false) : ""
+            afterRetryWait = true
             rendered.diagnostics =
                 "(upstream: \(wait.code ?? "error"): retrying in \(seconds) s"
                 + (wait.serverAsked ? " as the server asked" : "") + ", attempt \(wait.attempt)\(why))\n"
@@ -115,6 +118,11 @@ struct EventRenderer {
             guard let input = try? JSONCoding.decode(InputAdded.self, from: event.payload) else { break }
             rendered.diagnostics = "[input] \(VisibleText.escaped(input.text))\n"
         case (.run, RunEventType.chainReset):
+            // The restart that ends a retry's wait: the retry line already said why.
+            if afterRetryWait {
+                afterRetryWait = false
+                break
+            }
             let reset = try? JSONCoding.decode(ChainReset.self, from: event.payload)
             rendered.diagnostics = "(upstream: continuing with the full conversation: \((reset?.reason).map { VisibleText.escaped($0) } ?? "?"))\n"
         default:

@@ -70,6 +70,21 @@ struct StatusViewTests {
                 + "within 1.0 seconds (last error: cannot connect to 127.0.0.1:9: connection refused))\n")
     }
 
+    @Test func theChainRestartThatEndsARetryWaitIsNotAnnouncedTwice() throws {
+        var renderer = EventRenderer()
+        let wait = RetryScheduled(code: "connect_failed", message: "no connection", delayMillis: 250, attempt: 1, serverAsked: false)
+        let reset = ChainReset(reason: "connect_failed: no connection")
+        func event(_ seq: Int64, _ type: String, _ payload: String) -> LedgerEvent {
+            LedgerEvent(runID: RunID(rawValue: "run_1"), seq: seq, timestampMillis: 0, kind: .run, type: type, payload: payload)
+        }
+        #expect(!renderer.render(event(1, RunEventType.retryScheduled, try JSONCoding.encode(wait))).diagnostics.isEmpty)
+        #expect(renderer.render(event(2, RunEventType.chainReset, try JSONCoding.encode(reset))).diagnostics == "")
+        // A restart of its own (a new connection between turns) is still announced.
+        #expect(
+            renderer.render(event(3, RunEventType.chainReset, try JSONCoding.encode(reset))).diagnostics
+                == "(upstream: continuing with the full conversation: connect_failed: no connection)\n")
+    }
+
     @Test func aServerErrorCodeIsShownWithoutItsMessage() {
         var renderer = EventRenderer()
         let wait = RetryScheduled(
