@@ -117,6 +117,9 @@ struct EventRenderer {
         case (.control, ControlEventType.inputAdded):
             guard let input = try? JSONCoding.decode(InputAdded.self, from: event.payload) else { break }
             rendered.diagnostics = "[input] \(VisibleText.escaped(input.text))\n"
+        case (.upstreamOut, UpstreamEventType.create):
+            // A request went out: whatever wait came before is over.
+            afterRetryWait = false
         case (.run, RunEventType.chainReset):
             // The restart that ends a retry's wait: the retry line already said why.
             if afterRetryWait {
@@ -134,7 +137,9 @@ struct EventRenderer {
     private func lineBreak() -> String { atLineStart ? "" : "\n" }
 
     /// Retry codes of failures agentd met itself (not an upstream error code): their message says what happened.
-    static let connectionCodes: Set<String> = ["connect_failed", "connection_lost", "idle_timeout", "protocol_violation"]
+    static let connectionCodes: Set<String> = [
+        "connect_failed", "connection_lost", "idle_timeout", "protocol_violation", "no_connection",
+    ]
 
     /// `shell: echo hi` for shell calls, else the tool name and its raw arguments; on one line, with control
     /// characters (a newline too) shown visibly, so what a person approves is exactly what runs.

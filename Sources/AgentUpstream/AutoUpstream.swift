@@ -123,6 +123,11 @@ public actor AutoUpstream: ResponsesUpstream {
         await pool.status()
     }
 
+    /// Why a lease waits now (the pool's trouble; `nil` while SSE serves).
+    public func connectionTrouble() async -> UpstreamTrouble? {
+        usesSSE ? nil : await pool.connectionTrouble()
+    }
+
     /// The WebSocket pool's lease queue.
     public func queueStats() async -> UpstreamQueueStats {
         await pool.queueStats()

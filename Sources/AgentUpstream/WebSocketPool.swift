@@ -330,6 +330,20 @@ public actor WebSocketPool: ResponsesUpstream {
         }
     }
 
+    /// Why a lease waits now: no slot is connected and the latest attempt failed (`nil` otherwise).
+    ///
+    /// `async` like the requirement: a synchronous one would lose, in async callers, to the protocol's default.
+    public func connectionTrouble() async -> UpstreamTrouble? {
+        let inUse = slots.indices.filter { $0 < targetConnections }
+        guard !shutDown, !inUse.isEmpty, inUse.allSatisfy({ slots[$0].state != .connected && slots[$0].state != .draining })
+        else { return nil }
+        guard let error = inUse.compactMap({ slots[$0].lastError }).last else { return nil }
+        let next = inUse.compactMap { slots[$0].state == .backoff ? slots[$0].nextAttemptAt : nil }.min()
+        return UpstreamTrouble(
+            message: "no connection to \(configuration.redactedURL) (\(error))",
+            nextAttemptMillis: next.map { Int(max(.zero, $0 - clock.now) / .milliseconds(1)) } ?? 0)
+    }
+
     /// Statistics of the lease queue.
     public func queueStats() -> UpstreamQueueStats {
         let stats = scheduler.stats

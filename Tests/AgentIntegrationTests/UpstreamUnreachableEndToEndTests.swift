@@ -11,7 +11,7 @@ struct UpstreamUnreachableEndToEndTests {
             daemonConfig: """
                 [upstream]
                 transport = "websocket"
-                connect_timeout_ms = 500
+                connect_timeout_ms = 3000
                 reconnect_backoff_base_ms = 200
                 reconnect_backoff_max_ms = 400
                 [run]
@@ -42,6 +42,12 @@ struct UpstreamUnreachableEndToEndTests {
 
         let run = try await harness.agentctl(["start", "--model", "emu-text", "hello"], timeout: .seconds(60))
         #expect(run.status != 0)
+        // While the lease waits (long before the 3 s connect timeout): what the run waits for and the next try.
+        #expect(
+            run.stderr.contains {
+                $0.hasPrefix("(upstream: no_connection: retrying in ") && $0.contains(", attempt 1: no connection to ")
+                    && $0.contains(hostPort) && $0.contains("connection refused")
+            }, "stderr: \(run.stderr)")
         // The first failed attempt is announced with its backoff (250 ms for attempt 1), what failed and why.
         #expect(
             run.stderr.contains {
