@@ -68,7 +68,9 @@ struct EventRenderer {
             guard let wait = try? JSONCoding.decode(RetryScheduled.self, from: event.payload) else { break }
             let seconds = String(format: "%.1f", Double(wait.delayMillis) / 1000)
             // agentd's own failures (no connection, a dropped one) say what went wrong; a server's error code does.
-            let why = Self.connectionCodes.contains(wait.code ?? "") ? ": " + VisibleText.escaped(wait.message, keepingNewlines: false) : ""
+            let why =
+                Self.connectionCodes.contains(wait.code ?? "")
+                ? ": " + VisibleText.escaped(wait.message, keepingNewlines: false) : ""
             afterRetryWait = true
             rendered.diagnostics =
                 "(upstream: \(wait.code ?? "error"): retrying in \(seconds) s"

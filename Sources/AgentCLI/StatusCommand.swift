@@ -49,7 +49,7 @@ struct StatusCommand: AsyncParsableCommand {
                     "sse",
                     "\(sse.leasesInUse) of \(sse.leaseCapacity) leases in use, \(sse.waiting) waiting, "
                         + "\(sse.requests) requests, \(sse.httpErrors) HTTP errors"
-                        + (sse.lastError.map { ", last error: \(VisibleText.escaped($0, keepingNewlines: false))" } ?? ""),
+                        + (sse.lastError.map { ", last error: " + VisibleText.escaped($0, keepingNewlines: false) } ?? ""),
                 ])
             }
             for wait in upstream.retryWaits {
@@ -77,7 +77,8 @@ struct StatusCommand: AsyncParsableCommand {
             ])
             for connection in connections {
                 table.add([
-                    String(connection.id), state(connection), connection.ageSeconds.map { String(format: "%.0f", $0) } ?? "-",
+                    String(connection.id), state(connection),
+                    connection.ageSeconds.map { String(format: "%.0f", $0) } ?? "-",
                     String(connection.lanesInUse), String(connection.responsesInFlight),
                     String(connection.responsesServed), String(connection.reconnects),
                     connection.lastError.map { VisibleText.escaped($0, keepingNewlines: false) } ?? "-",
@@ -90,7 +91,9 @@ struct StatusCommand: AsyncParsableCommand {
 
     /// `connected`, or `backoff (next try in 1.5 s)`.
     private static func state(_ connection: DaemonStatus.Upstream.Connection) -> String {
-        guard connection.state == .backoff, let next = connection.nextAttemptMillis else { return connection.state.rawValue }
+        guard connection.state == .backoff, let next = connection.nextAttemptMillis else {
+            return connection.state.rawValue
+        }
         return "backoff (next try in \(seconds(next)))"
     }
 

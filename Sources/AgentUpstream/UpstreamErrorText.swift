@@ -40,7 +40,8 @@ enum UpstreamErrorText {
             let reason = describe(attempt.error)
             if !reasons.contains(reason) { reasons.append(reason) }
         }
-        return reasons.isEmpty ? "cannot connect to \(target)" : "cannot connect to \(target): " + reasons.joined(separator: "; ")
+        guard !reasons.isEmpty else { return "cannot connect to \(target)" }
+        return "cannot connect to \(target): " + reasons.joined(separator: "; ")
     }
 
     /// `connection refused`, from the C library's message for `code`.

@@ -335,8 +335,8 @@ public actor WebSocketPool: ResponsesUpstream {
     /// `async` like the requirement: a synchronous one would lose, in async callers, to the protocol's default.
     public func connectionTrouble() async -> UpstreamTrouble? {
         let inUse = slots.indices.filter { $0 < targetConnections }
-        guard !shutDown, !inUse.isEmpty, inUse.allSatisfy({ slots[$0].state != .connected && slots[$0].state != .draining })
-        else { return nil }
+        let open: Set<UpstreamConnectionStatus.State> = [.connected, .draining]
+        guard !shutDown, !inUse.isEmpty, inUse.allSatisfy({ !open.contains(slots[$0].state) }) else { return nil }
         guard let error = inUse.compactMap({ slots[$0].lastError }).last else { return nil }
         let next = inUse.compactMap { slots[$0].state == .backoff ? slots[$0].nextAttemptAt : nil }.min()
         return UpstreamTrouble(

@@ -120,7 +120,8 @@ struct EngineControlBackend: ControlBackend {
                 ageSeconds: connection.age.map { ($0 / .milliseconds(1)).rounded() / 1000 },
                 lanesInUse: connection.lanesInUse, responsesInFlight: connection.responsesInFlight,
                 responsesServed: connection.responsesServed, reconnects: connection.reconnects,
-                lastError: connection.lastError, nextAttemptMillis: connection.nextAttemptIn.map { Int($0 / .milliseconds(1)) })
+                lastError: connection.lastError,
+                nextAttemptMillis: connection.nextAttemptIn.map { Int($0 / .milliseconds(1)) })
         }
         let queue = await upstream.queueStats()
         let transport = await upstream.transportStatus()

@@ -18,7 +18,8 @@ struct Histogram: Sendable, Equatable {
         while index < bounds.count, nanoseconds > bounds[index] { index += 1 }
         counts[index] += 1
         count += 1
-        sumNanoseconds = sumNanoseconds.addingReportingOverflow(nanoseconds).overflow ? .max : sumNanoseconds + nanoseconds
+        let (sum, overflow) = sumNanoseconds.addingReportingOverflow(nanoseconds)
+        sumNanoseconds = overflow ? .max : sum
     }
 
     /// The `q` quantile in seconds, interpolated linearly within the bucket that holds rank `q × count`, as

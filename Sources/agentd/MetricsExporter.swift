@@ -88,7 +88,8 @@ final class MetricsExporter: Sendable {
     func stats(_ snapshot: Snapshot, now: Date = Date()) -> DaemonStats.Result {
         update(snapshot)
         return DaemonStats.Result(
-            startedAtMillis: Int64(startedAt.timeIntervalSince1970 * 1000), takenAtMillis: Int64(now.timeIntervalSince1970 * 1000),
+            startedAtMillis: Int64(startedAt.timeIntervalSince1970 * 1000),
+            takenAtMillis: Int64(now.timeIntervalSince1970 * 1000),
             eventsCommitted: stats.total(Name.ledgerEvents), ledgerBytes: snapshot.ledgerBytes,
             upstreamReconnects: stats.total(Name.upstreamReconnects),
             turnRetries: stats.total(EngineMetrics.Name.turnRetries), connectedClients: snapshot.connectedClients,

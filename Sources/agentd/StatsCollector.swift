@@ -112,7 +112,8 @@ final class StatsCollector: MetricsFactory, Sendable {
         let entries = timers.withLock { timers in timers.map { ($0.key, $0.value.histogram.withLock { $0 }) } }
         return entries.filter { $0.1.count > 0 }
             .sorted { a, b in
-                a.0.label != b.0.label ? a.0.label < b.0.label : a.0.dimensions.lexicographicallyPrecedes(b.0.dimensions)
+                guard a.0.label == b.0.label else { return a.0.label < b.0.label }
+                return a.0.dimensions.lexicographicallyPrecedes(b.0.dimensions)
             }
             .map { key, histogram in
                 DaemonStats.Timer(
