@@ -213,7 +213,10 @@ let package = Package(
         // The daemon's own pure pieces (journal log format, config reload diff, socket activation checks).
         .testTarget(
             name: "agentdTests",
-            dependencies: ["agentd", "AgentMCP", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "agentd", "AgentMCP", "AgentProtocol", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
         ),
         .testTarget(
             name: "AgentIntegrationTests",

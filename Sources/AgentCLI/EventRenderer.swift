@@ -21,6 +21,8 @@ struct EventRenderer {
 
     private var atLineStart = true
     private var toolArguments: [String: String] = [:]
+    /// A `run.retry_scheduled` was shown and its chain restart has not come yet.
+    private var afterRetryWait = false
     /// Ids of the assistant messages labelled `phase: "commentary"`: progress, shown apart from the answer.
     private var commentaryItems: Set<String> = []
     /// Whether a "thinking" (reasoning summary) line is open on the diagnostics stream.
@@ -65,9 +67,14 @@ struct EventRenderer {
         case (.run, RunEventType.retryScheduled):
             guard let wait = try? JSONCoding.decode(RetryScheduled.self, from: event.payload) else { break }
             let seconds = String(format: "%.1f", Double(wait.delayMillis) / 1000)
+            // agentd's own failures (no connection, a dropped one) say what went wrong; a server's error code does.
+            let why =
+                Self.connectionCodes.contains(wait.code ?? "")
+                ? ": " + VisibleText.escaped(wait.message, keepingNewlines: false) : ""
+            afterRetryWait = true
             rendered.diagnostics =
                 "(upstream: \(wait.code ?? "error"): retrying in \(seconds) s"
-                + (wait.serverAsked ? " as the server asked" : "") + ", attempt \(wait.attempt))\n"
+                + (wait.serverAsked ? " as the server asked" : "") + ", attempt \(wait.attempt)\(why))\n"
         case (.upstreamIn, CompactionEventType.answer):
             rendered.diagnostics = "(upstream: the conversation was compacted; continuing from the compaction)\n"
         case (.tool, ToolEventType.started):
@@ -113,7 +120,15 @@ struct EventRenderer {
         case (.control, ControlEventType.inputAdded):
             guard let input = try? JSONCoding.decode(InputAdded.self, from: event.payload) else { break }
             rendered.diagnostics = "[input] \(VisibleText.escaped(input.text))\n"
+        case (.upstreamOut, UpstreamEventType.create):
+            // A request went out: whatever wait came before is over.
+            afterRetryWait = false
         case (.run, RunEventType.chainReset):
+            // The restart that ends a retry's wait: the retry line already said why.
+            if afterRetryWait {
+                afterRetryWait = false
+                break
+            }
             let reset = try? JSONCoding.decode(ChainReset.self, from: event.payload)
             rendered.diagnostics = "(upstream: continuing with the full conversation: \((reset?.reason).map { VisibleText.escaped($0) } ?? "?"))\n"
         default:
@@ -123,6 +138,11 @@ struct EventRenderer {
     }
 
     private func lineBreak() -> String { atLineStart ? "" : "\n" }
+
+    /// Retry codes of failures agentd met itself (not an upstream error code): their message says what happened.
+    static let connectionCodes: Set<String> = [
+        "connect_failed", "connection_lost", "idle_timeout", "protocol_violation", "no_connection",
+    ]
 
     /// `shell: echo hi` for shell calls, else the tool name and its raw arguments; on one line, with control
     /// characters (a newline too) shown visibly, so what a person approves is exactly what runs.

@@ -1,4 +1,6 @@
-/// What `agentctl stats` shows: latency percentiles and the daemon's counters, read from `daemon/metrics`.
+import AgentProtocol
+
+/// What `agentctl stats` shows: latency percentiles and the daemon's counters, from `daemon/stats`.
 struct MetricsSummary: Codable, Equatable {
     var latencies: [HistogramQuantiles]
     var eventsCommitted: Int
@@ -23,43 +25,35 @@ struct MetricsSummary: Codable, Equatable {
     static let toolTimer = "agentd_tool_call_duration_seconds"
 
     /// - Parameters:
-    ///   - metrics: the latest scrape.
-    ///   - earlier: a scrape taken `window` seconds before, for the event rate (nil: average since start).
-    ///   - now: seconds since 1970 at the latest scrape.
-    init(_ metrics: PrometheusText, earlier: PrometheusText?, window: Double, now: Double) {
-        func value(_ name: String, in text: PrometheusText = metrics) -> Double {
-            text[name]?.samples.first?.value ?? 0
-        }
-        var latencies: [HistogramQuantiles] = []
-        if let tools = metrics[Self.toolTimer] {
-            let names = Set(tools.samples.compactMap { $0.labels["tool"] }).sorted()
-            for tool in names {
-                if let row = HistogramQuantiles(tools, name: "tool call (\(tool))", matching: ["tool": tool]) {
-                    latencies.append(row)
-                }
-            }
-        }
+    ///   - stats: the latest answer.
+    ///   - earlier: an answer taken before, for the event rate between the two (nil: the average since start).
+    init(_ stats: DaemonStats.Result, earlier: DaemonStats.Result?) {
+        var latencies = stats.timers.filter { $0.metric == Self.toolTimer }
+            .sorted { ($0.labels["tool"] ?? "") < ($1.labels["tool"] ?? "") }
+            .map { HistogramQuantiles($0, name: "tool call (\($0.labels["tool"] ?? "?"))") }
         for (metric, title) in Self.timers {
-            if let family = metrics[metric], let row = HistogramQuantiles(family, name: title) { latencies.append(row) }
+            latencies += stats.timers.filter { $0.metric == metric }.map { HistogramQuantiles($0, name: title) }
         }
         self.latencies = latencies
-        let events = value("agentd_ledger_events_total")
-        eventsCommitted = Int(events)
-        if let earlier, window > 0 {
-            eventsPerSecond = max(0, events - value("agentd_ledger_events_total", in: earlier)) / window
-            rateWindowSeconds = window
+        eventsCommitted = stats.eventsCommitted
+        let window: Int64
+        let events: Int
+        if let earlier, stats.takenAtMillis > earlier.takenAtMillis {
+            window = stats.takenAtMillis - earlier.takenAtMillis
+            events = stats.eventsCommitted - earlier.eventsCommitted
         } else {
-            let uptime = now - value("agentd_start_time_seconds")
-            eventsPerSecond = uptime > 0 ? events / uptime : 0
-            rateWindowSeconds = max(0, uptime)
+            window = stats.takenAtMillis - stats.startedAtMillis
+            events = stats.eventsCommitted
         }
-        ledgerBytes = Int64(value("agentd_ledger_size_bytes"))
-        upstreamReconnects = Int(value("agentd_upstream_reconnects_total"))
-        turnRetries = Int(value("agentd_upstream_turn_retries_total"))
-        connectedClients = Int(value("agentd_connected_clients"))
-        attachedClients = Int(value("agentd_attached_clients"))
-        approvalsWaiting = Int(value("agentd_approvals_waiting"))
-        runsActive = Int(value("agentd_runs_active"))
+        rateWindowSeconds = max(0, Double(window) / 1000)
+        eventsPerSecond = rateWindowSeconds > 0 ? max(0, Double(events)) / rateWindowSeconds : 0
+        ledgerBytes = stats.ledgerBytes
+        upstreamReconnects = stats.upstreamReconnects
+        turnRetries = stats.turnRetries
+        connectedClients = stats.connectedClients
+        attachedClients = stats.attachedClients
+        approvalsWaiting = stats.approvalsWaiting
+        runsActive = stats.runsActive
     }
 
     enum CodingKeys: String, CodingKey {

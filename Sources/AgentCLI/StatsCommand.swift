@@ -8,8 +8,8 @@ struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats", abstract: "Show the daemon's metrics: latency percentiles, events/s, clients.",
         discussion: """
-            Percentiles are estimated from the daemon's histogram buckets (interpolated as Prometheus' \
-            histogram_quantile does). With --prometheus the output is the Prometheus text format, unchanged.
+            Percentiles are estimated by the daemon from its histogram buckets (interpolated as Prometheus' \
+            histogram_quantile does). With --prometheus the output is the daemon's Prometheus text, unchanged.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -26,32 +26,23 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         guard interval >= 0, interval <= 60 else { throw ValidationError("--interval must be between 0 and 60") }
         let session = try await Session.open(global)
-        let first = try await session.perform { try await $0.call(DaemonMetrics.self, EmptyObject()) }
         if prometheus {
-            Console.out(first.text)
+            // The daemon's text, verbatim: for scrapers and `promtool`, never read back here.
+            Console.out(try await session.perform { try await $0.call(DaemonMetrics.self, EmptyObject()) }.text)
             return
         }
-        var earlier: PrometheusText?
-        var latest = try Self.parse(first.text)
+        var earlier: DaemonStats.Result?
+        var latest = try await session.perform { try await $0.call(DaemonStats.self, EmptyObject()) }
         if interval > 0 {
             try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
             earlier = latest
-            latest = try Self.parse(try await session.perform { try await $0.call(DaemonMetrics.self, EmptyObject()) }.text)
+            latest = try await session.perform { try await $0.call(DaemonStats.self, EmptyObject()) }
         }
-        let summary = MetricsSummary(latest, earlier: earlier, window: interval, now: Date().timeIntervalSince1970)
+        let summary = MetricsSummary(latest, earlier: earlier)
         if json {
             Console.out(try JSONCoding.encode(summary) + "\n")
         } else {
             Console.out(Self.render(summary))
-        }
-    }
-
-    private static func parse(_ text: String) throws -> PrometheusText {
-        do {
-            return try PrometheusText.parse(text)
-        } catch {
-            Console.err("agentctl: \(error)\n")
-            throw ExitCodes.refused
         }
     }
 

@@ -20,34 +20,46 @@ struct StatusCommand: AsyncParsableCommand {
             Console.out(try JSONCoding.encode(status) + "\n")
             return
         }
-        let uptime = Double(Int64(Date().timeIntervalSince1970 * 1000) - status.startedAtMillis) / 1000
+        Console.out(Self.render(status, nowMillis: Int64(Date().timeIntervalSince1970 * 1000)))
+    }
+
+    /// The human view: facts, one line per run waiting to retry, then one row per upstream connection.
+    static func render(_ status: DaemonStatus.Result, nowMillis: Int64) -> String {
+        let uptime = Double(nowMillis - status.startedAtMillis) / 1000
         var facts = TextTable([("", .left), ("", .left)])
         facts.add(["agentd", "\(status.version) (pid \(status.pid), up \(String(format: "%.0f", uptime)) s)"])
         facts.add(["socket", status.socketPath])
         facts.add(["state", status.stateDir])
         facts.add(["runs", "\(status.runsActive) active"])
         facts.add(["clients", "\(status.clients) connected"])
-        facts.add([
-            "upstream",
-            (status.upstream["transport"]?.stringValue ?? "?")
-                + (status.upstream["transport_reason"]?.stringValue.map { " (\($0))" } ?? ""),
-        ])
-        if let queue = status.upstream["queue"] {
+        if let upstream = status.upstream {
+            facts.add([
+                "upstream",
+                "\(VisibleText.escaped(upstream.url, keepingNewlines: false)) over \(upstream.transport)"
+                    + (upstream.transportReason.map { " (\(VisibleText.escaped($0, keepingNewlines: false)))" } ?? ""),
+            ])
+            let queue = upstream.queue
             facts.add([
                 "queue",
-                "\(Self.text(queue["waiting"] ?? .null)) waiting, \(Self.text(queue["leases_granted"] ?? .null)) leases "
-                    + "granted, \(Self.text(queue["leases_queued"] ?? .null)) queued, longest wait "
-                    + "\(Self.text(queue["max_wait_ms"] ?? .null)) ms",
+                "\(queue.waiting) waiting, \(queue.leasesGranted) leases granted, \(queue.leasesQueued) queued, "
+                    + "longest wait \(String(format: "%.0f", queue.maxWaitMillis)) ms",
             ])
-        }
-        for wait in status.upstream["retry_waits"]?.arrayValue ?? [] {
-            let seconds = String(format: "%.1f", Double(wait["delay_ms"]?.intValue ?? 0) / 1000)
-            let why = wait["server_asked"]?.boolValue == true ? "as the server asked (retry-after)" : "backoff"
-            facts.add([
-                "retrying",
-                "\(wait["run_id"]?.stringValue ?? "?"): \(wait["code"]?.stringValue ?? "upstream error"), waiting "
-                    + "\(seconds) s \(why), attempt \(Self.text(wait["attempt"] ?? .null))",
-            ])
+            if let sse = upstream.sse {
+                facts.add([
+                    "sse",
+                    "\(sse.leasesInUse) of \(sse.leaseCapacity) leases in use, \(sse.waiting) waiting, "
+                        + "\(sse.requests) requests, \(sse.httpErrors) HTTP errors"
+                        + (sse.lastError.map { ", last error: " + VisibleText.escaped($0, keepingNewlines: false) } ?? ""),
+                ])
+            }
+            for wait in upstream.retryWaits {
+                let why = wait.serverAsked ? "as the server asked (retry-after)" : "backoff"
+                facts.add([
+                    "retrying",
+                    "\(wait.runID): \(wait.code ?? "upstream error"), waiting \(seconds(wait.delayMillis)) \(why), "
+                        + "attempt \(wait.attempt)",
+                ])
+            }
         }
         if let tools = status.tools {
             // Says whether a tool's leftovers die with its call and whether it can see the daemon.
@@ -58,32 +70,35 @@ struct StatusCommand: AsyncParsableCommand {
             ])
         }
         var output = facts.render(header: false)
-        let connections = status.upstream["connections"]?.arrayValue ?? status.upstream.arrayValue ?? []
-        if !connections.isEmpty {
-            var table = TextTable(Self.columns.map { ($0.title, $0.alignment) })
+        if let connections = status.upstream?.connections, !connections.isEmpty {
+            var table = TextTable([
+                ("CONNECTION", .right), ("STATE", .left), ("AGE S", .right), ("LANES", .right), ("IN FLIGHT", .right),
+                ("SERVED", .right), ("RECONNECTS", .right), ("LAST ERROR", .left),
+            ])
             for connection in connections {
-                table.add(Self.columns.map { column in connection[column.key].map(Self.text) ?? "-" })
+                table.add([
+                    String(connection.id), state(connection),
+                    connection.ageSeconds.map { String(format: "%.0f", $0) } ?? "-",
+                    String(connection.lanesInUse), String(connection.responsesInFlight),
+                    String(connection.responsesServed), String(connection.reconnects),
+                    connection.lastError.map { VisibleText.escaped($0, keepingNewlines: false) } ?? "-",
+                ])
             }
             output += "\n" + table.render()
         }
-        Console.out(output)
+        return output
     }
 
-    /// The connection table: the pool's status fields, in this order (fields added later are left out).
-    private static let columns: [(key: String, title: String, alignment: TextTable.Alignment)] = [
-        ("id", "CONNECTION", .right), ("state", "STATE", .left), ("age_s", "AGE S", .right),
-        ("lanes_in_use", "LANES", .right), ("responses_in_flight", "IN FLIGHT", .right),
-        ("responses_served", "SERVED", .right), ("reconnects", "RECONNECTS", .right),
-        ("last_error", "LAST ERROR", .left),
-    ]
-
-    private static func text(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let text): text
-        case .number(let number): number == number.rounded() ? String(Int64(number)) : String(format: "%.1f", number)
-        case .bool(let flag): String(flag)
-        case .null: "-"
-        default: (try? JSONCoding.encode(value)) ?? "?"
+    /// `connected`, or `backoff (next try in 1.5 s)`.
+    private static func state(_ connection: DaemonStatus.Upstream.Connection) -> String {
+        guard connection.state == .backoff, let next = connection.nextAttemptMillis else {
+            return connection.state.rawValue
         }
+        return "backoff (next try in \(seconds(next)))"
+    }
+
+    /// `1.5 s`.
+    private static func seconds(_ milliseconds: Int) -> String {
+        String(format: "%.1f s", Double(milliseconds) / 1000)
     }
 }

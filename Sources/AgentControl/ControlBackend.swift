@@ -85,6 +85,9 @@ public protocol ControlBackend: Sendable {
     /// Every metric in the Prometheus text format, for `daemon/metrics`; `connectedClients` is the server's count.
     func metricsText(connectedClients: Int) async -> String
 
+    /// The same measurements as typed values, for `daemon/stats` (`nil`: this backend keeps none).
+    func stats(connectedClients: Int) async -> DaemonStats.Result?
+
     /// Records one control request in the command log (every request, whatever its method).
     func recordCommand(_ record: CommandRecord) async
 }
@@ -120,15 +123,15 @@ public struct InputOutcome: Sendable {
 }
 
 /// The part of `daemon/status` only the daemon knows.
-public struct BackendStatus: Hashable, Sendable {
+public struct BackendStatus: Equatable, Sendable {
     public var stateDir: String
     public var runsActive: Int
-    /// Connection pool status objects (an open JSON shape).
-    public var upstream: JSONValue
+    /// Where requests go and how the connections are doing (`nil`: no upstream).
+    public var upstream: DaemonStatus.Upstream?
     /// How tool processes are contained (`nil`: not reported).
     public var tools: DaemonStatus.Tools?
 
-    public init(stateDir: String, runsActive: Int, upstream: JSONValue, tools: DaemonStatus.Tools? = nil) {
+    public init(stateDir: String, runsActive: Int, upstream: DaemonStatus.Upstream?, tools: DaemonStatus.Tools? = nil) {
         self.stateDir = stateDir
         self.runsActive = runsActive
         self.upstream = upstream

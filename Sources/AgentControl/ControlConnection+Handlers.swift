@@ -78,6 +78,11 @@ extension ControlConnection {
                 let text = await self.backend.metricsText(connectedClients: self.context.connectionCount())
                 return (DaemonMetrics.Result(text: text), nil)
             }
+        case DaemonStats.name:
+            return await respond(DaemonStats.self, id: id, line: line) { _ in
+                let stats = await self.backend.stats(connectedClients: self.context.connectionCount())
+                return (stats ?? self.noStats(), nil)
+            }
         case RunInput.name, RunCancel.name, RunResume.name, ApprovalList.name, ApprovalResolve.name:
             return await dispatchControlPlane(id: id, method: method, line: line, client: client)
         default:
@@ -170,6 +175,15 @@ extension ControlConnection {
         let pump = state.withLock { $0.pumps.removeValue(forKey: params.subscriptionID) }
         pump?.cancel()
         return EmptyObject()
+    }
+
+    /// What a backend without measurements answers to `daemon/stats`: zeros, and the clients the server counts.
+    private func noStats() -> DaemonStats.Result {
+        DaemonStats.Result(
+            startedAtMillis: context.startedAtMillis, takenAtMillis: Int64(Date().timeIntervalSince1970 * 1000),
+            eventsCommitted: 0, ledgerBytes: 0, upstreamReconnects: 0, turnRetries: 0,
+            connectedClients: context.connectionCount(), attachedClients: 0, approvalsWaiting: 0, runsActive: 0,
+            timers: [])
     }
 
     private func status() async -> DaemonStatus.Result {

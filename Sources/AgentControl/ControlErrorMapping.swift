@@ -8,6 +8,13 @@ public enum ControlErrorMapping {
         switch error {
         case let error as ControlError:
             return error
+        case let error as EngineError:
+            switch error.code {
+            case .runNotFound: return ControlError(code: .runNotFound, message: error.message)
+            case .invalidRequest: return ControlError(code: .invalidParams, message: error.message)
+            case .ledgerUnavailable: return .ledgerUnavailable(error.message)
+            case .shuttingDown: return .overloaded(error.message)
+            }
         case let failure as LedgerFailure:
             switch failure.code {
             case .diskFull, .notWritable, .ioError, .unavailable:

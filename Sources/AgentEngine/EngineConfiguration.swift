@@ -52,6 +52,9 @@ public struct EngineConfiguration: Sendable {
     public var responseLimits = ResponseLimits()
     /// Where the engine's measurements go (by default the process-wide swift-metrics backend).
     public var metrics = EngineMetrics()
+    /// How long a turn waits for an upstream lane before it checks whether the upstream has no connection, and if so
+    /// records why it waits (`run.retry_scheduled`, code `no_connection`); checked again at this interval.
+    public var upstreamWaitNotice: Duration = .seconds(1)
 
     public init(
         defaultModel: String = "gpt-5.2",

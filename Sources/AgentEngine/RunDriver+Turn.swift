@@ -71,7 +71,7 @@ extension RunDriver {
             lane = nil
             await stale.release()
         }
-        let fresh = try await upstream.lease(for: id)
+        let fresh = try await leaseSayingWhyItWaits()
         lane = fresh
         if state.chainIntact {
             // The server's continuation cache lives in the old connection's memory.
@@ -79,6 +79,41 @@ extension RunDriver {
                 .run, RunEventType.chainReset, ChainReset(reason: "new upstream connection"), commit: .withNext)
         }
         return fresh
+    }
+
+    /// Leases a lane; while the lease waits because the upstream has no connection, records once what the run waits
+    /// for (`run.retry_scheduled`, code `no_connection`: the last connect error, the next attempt), so clients say so
+    /// instead of going silent until the connect timeout.
+    private func leaseSayingWhyItWaits() async throws -> any UpstreamLane {
+        let upstream = self.upstream
+        let id = self.id
+        let notice = configuration.upstreamWaitNotice
+        return try await withThrowingTaskGroup(of: (any UpstreamLane)?.self) { group in
+            group.addTask { try await upstream.lease(for: id) }
+            group.addTask {
+                try await Task.sleep(for: notice)
+                return nil
+            }
+            while let leased = try await group.next() {
+                if let leased {
+                    group.cancelAll()
+                    return leased
+                }
+                guard let trouble = await upstream.connectionTrouble() else {
+                    group.addTask {
+                        try await Task.sleep(for: notice)
+                        return nil
+                    }
+                    continue
+                }
+                let wait = RetryScheduled(
+                    code: "no_connection", message: trouble.message, delayMillis: trouble.nextAttemptMillis,
+                    attempt: turnAttempts + 1, serverAsked: false)
+                try await record(.run, RunEventType.retryScheduled, wait)
+            }
+            // The lease task either returns a lane or throws; the group cannot run dry without one.
+            throw CancellationError()
+        }
     }
 
     /// After a dropped connection: never replay the request as is; rebuild it from the ledger.
@@ -96,7 +131,14 @@ extension RunDriver {
             try await record(.run, RunEventType.failed, RunEnded(reason: failure.message, code: failure.code.rawValue))
             return
         }
-        try await Task.sleep(for: .milliseconds(UpstreamRetryPolicy.backoffMillis(attempt: turnAttempts)))
+        let delay = UpstreamRetryPolicy.backoffMillis(attempt: turnAttempts)
+        // Recorded before the wait, as for an upstream error: clients say the run waits for the upstream, why, and
+        // when it tries again, instead of going silent while the upstream is unreachable.
+        let wait = RetryScheduled(
+            code: failure.code.rawValue, message: failure.message, delayMillis: delay, attempt: turnAttempts,
+            serverAsked: false)
+        try await record(.run, RunEventType.retryScheduled, wait)
+        try await Task.sleep(for: .milliseconds(delay))
         try await record(.run, RunEventType.chainReset, ChainReset(reason: failure.description), commit: .withNext)
     }
 

@@ -18,6 +18,7 @@ public enum ControlMethods {
         ToolOutput.name,
         DaemonStatus.name,
         DaemonMetrics.name,
+        DaemonStats.name,
     ]
 
     /// Every notification the daemon sends.

@@ -20,6 +20,8 @@ public actor AutoUpstream: ResponsesUpstream {
     public nonisolated let pool: WebSocketPool
     /// The HTTP+SSE transport (idle until used).
     public nonisolated let sse: SSEUpstream
+    /// The endpoint without credentials, query or fragment (``UpstreamConfiguration/redactedURL``).
+    public nonisolated let redactedURL: String
     private let logger: Logger
     private let threshold: Int
     /// Set once, when `auto` falls back; read synchronously by ``AutoLane``.
@@ -34,6 +36,7 @@ public actor AutoUpstream: ResponsesUpstream {
         self.mode = configuration.transport
         self.pool = WebSocketPool(configuration: configuration, logger: logger)
         self.sse = SSEUpstream(configuration: configuration, logger: logger)
+        self.redactedURL = configuration.redactedURL
         self.logger = logger
         self.threshold = configuration.fallbackAfterConnectFailures
     }
@@ -118,6 +121,11 @@ public actor AutoUpstream: ResponsesUpstream {
     /// The WebSocket connections (all `stopped` once SSE is active).
     public func status() async -> [UpstreamConnectionStatus] {
         await pool.status()
+    }
+
+    /// Why a lease waits now (the pool's trouble; `nil` while SSE serves).
+    public func connectionTrouble() async -> UpstreamTrouble? {
+        usesSSE ? nil : await pool.connectionTrouble()
     }
 
     /// The WebSocket pool's lease queue.

@@ -15,7 +15,7 @@ extension SSEUpstream {
         do {
             tls = endpoint.useTLS ? try tlsContext() : nil
         } catch {
-            counters.lastError = "TLS setup failed: \(error)"
+            counters.lastError = "TLS setup failed: \(UpstreamErrorText.describe(error))"
             throw UpstreamFailure(code: .connectFailed, message: "TLS setup failed: \(error)")
         }
         let sni = endpoint.serverNameIndication
@@ -47,9 +47,10 @@ extension SSEUpstream {
         } catch let failure as UpstreamFailure {
             throw failure
         } catch {
-            counters.lastError = "connect failed: \(error)"
-            logger.info("upstream HTTP connect failed", metadata: ["upstream.error": "\(error)"])
-            throw UpstreamFailure(code: .connectFailed, message: "cannot connect to \(endpoint.redacted): \(error)")
+            let reason = UpstreamErrorText.describe(error)
+            counters.lastError = reason
+            logger.info("upstream HTTP connect failed", metadata: ["upstream.error": "\(reason)"])
+            throw UpstreamFailure(code: .connectFailed, message: "\(endpoint.redacted): \(reason)")
         }
     }
 

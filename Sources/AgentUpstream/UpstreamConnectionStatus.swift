@@ -28,8 +28,10 @@ public struct UpstreamConnectionStatus: Sendable, Equatable {
     public var responsesServed: Int
     /// Connections opened on this slot after the first.
     public var reconnects: Int
-    /// The last connect or connection error, without credentials.
+    /// The last connect or connection error, in words, without credentials.
     public var lastError: String?
+    /// In `backoff`: the time left until the next connect attempt.
+    public var nextAttemptIn: Duration? = nil
 }
 
 /// Statistics of the pool's fair lease queue.

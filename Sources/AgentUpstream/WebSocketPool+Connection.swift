@@ -59,6 +59,7 @@ extension WebSocketPool {
             if planned { continue }
             let delay = backoff.nextDelay(using: &random)
             slots[c].state = .backoff
+            slots[c].nextAttemptAt = clock.now + delay
             logger.debug("reconnecting after backoff", metadata: meta(c, ["upstream.delay_ms": "\(Int(delay.seconds * 1000))"]))
             do { try await Task.sleep(for: delay) } catch { return }
         }
@@ -244,7 +245,7 @@ extension WebSocketPool {
             case _ where refusal != nil:
                 slots[c].lastError = refusal?.description
             default:
-                slots[c].lastError = String(describing: error)
+                slots[c].lastError = UpstreamErrorText.describe(error)
             }
         } else if error == nil, wasUp, !planned, slots[c].lastError == nil {
             slots[c].lastError = "closed by the server"

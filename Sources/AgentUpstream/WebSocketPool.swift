@@ -30,6 +30,8 @@ public actor WebSocketPool: ResponsesUpstream {
         var responsesServed = 0
         var reconnects = 0
         var lastError: String?
+        /// In `backoff`: when the next connect attempt starts.
+        var nextAttemptAt: ContinuousClock.Instant?
         /// Why reading the connection failed, when agentd knows better than the close that followed (a frame over
         /// `max_frame_bytes`, a frame that is not JSON): it wins over the generic reason of the connection's end.
         var readFailure: String?
@@ -322,9 +324,24 @@ public actor WebSocketPool: ResponsesUpstream {
                 responsesInFlight: slot.active.count,
                 responsesServed: slot.responsesServed,
                 reconnects: slot.reconnects,
-                lastError: slot.lastError
+                lastError: slot.lastError,
+                nextAttemptIn: slot.state == .backoff ? slot.nextAttemptAt.map { max(.zero, $0 - clock.now) } : nil
             )
         }
+    }
+
+    /// Why a lease waits now: no slot is connected and the latest attempt failed (`nil` otherwise).
+    ///
+    /// `async` like the requirement: a synchronous one would lose, in async callers, to the protocol's default.
+    public func connectionTrouble() async -> UpstreamTrouble? {
+        let inUse = slots.indices.filter { $0 < targetConnections }
+        let open: Set<UpstreamConnectionStatus.State> = [.connected, .draining]
+        guard !shutDown, !inUse.isEmpty, inUse.allSatisfy({ !open.contains(slots[$0].state) }) else { return nil }
+        guard let error = inUse.compactMap({ slots[$0].lastError }).last else { return nil }
+        let next = inUse.compactMap { slots[$0].state == .backoff ? slots[$0].nextAttemptAt : nil }.min()
+        return UpstreamTrouble(
+            message: "no connection to \(configuration.redactedURL) (\(error))",
+            nextAttemptMillis: next.map { Int(max(.zero, $0 - clock.now) / .milliseconds(1)) } ?? 0)
     }
 
     /// Statistics of the lease queue.

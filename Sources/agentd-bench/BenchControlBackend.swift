@@ -11,13 +11,11 @@ struct BenchControlBackend: ControlBackend {
     let manager: RunManager
 
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
-        try await mapped {
-            try await manager.start(StartRunRequest(prompt: params.prompt, model: params.model, cwd: params.cwd ?? "/"))
-        }
+        try await manager.start(StartRunRequest(prompt: params.prompt, model: params.model, cwd: params.cwd ?? "/"))
     }
 
     func runState(_ id: RunID) async throws -> RunState {
-        try await mapped { try await manager.state(of: id) }
+        try await manager.state(of: id)
     }
 
     func attach(_ id: RunID, fromSeq: Int64) async throws -> AsyncStream<AttachItem> {
@@ -61,7 +59,7 @@ struct BenchControlBackend: ControlBackend {
     }
 
     func daemonStatus() async -> BackendStatus {
-        BackendStatus(stateDir: "", runsActive: await manager.activeRunCount, upstream: .null)
+        BackendStatus(stateDir: "", runsActive: await manager.activeRunCount, upstream: nil)
     }
 
     func metricsText(connectedClients: Int) async -> String { "" }
@@ -70,13 +68,5 @@ struct BenchControlBackend: ControlBackend {
 
     private static func notServed(_ method: String) -> ControlError {
         ControlError.invalidRequest("\(method) is not served by the fan-out benchmark")
-    }
-
-    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as EngineError {
-            throw ControlError(code: .invalidParams, message: error.message)
-        }
     }
 }

@@ -14,9 +14,7 @@ extension EngineControlBackend {
     {
         let request = startRequest(params, client: client)
         try WorkingDirectoryCheck.check(request.cwd)
-        guard let recorder else { return try await mapped { try await manager.start(request) } }
-        return try await mapped {
-            try await manager.start(request) { state in try recorder.record(for: state) }
-        }
+        guard let recorder else { return try await manager.start(request) }
+        return try await manager.start(request) { state in try recorder.record(for: state) }
     }
 }

@@ -8,13 +8,13 @@ extension EngineControlBackend {
     /// output the model received (which holds it whole).
     func toolOutput(_ id: RunID, callID: String, stream: ToolOutput.Stream) async throws -> StoredToolOutput {
         _ = try await runState(id)
-        guard let finished = try await mapped({ try await finishedCall(callID, of: id) }) else {
+        guard let finished = try await finishedCall(callID, of: id) else {
             throw ControlError.invalidParams(field: "call_id", "run \(id) has no finished tool call \(callID)")
         }
         guard let sha256 = stream == .stdout ? finished.stdoutSHA256 : finished.stderrSHA256 else {
             return StoredToolOutput(source: .output, bytes: Array(Self.text(of: stream, in: finished.output).utf8))
         }
-        guard let bytes = try await mapped({ try await ledger.blob(sha256: sha256) }) else {
+        guard let bytes = try await ledger.blob(sha256: sha256) else {
             throw ControlError.internalError("the ledger names blob \(sha256) for \(callID) but does not hold it")
         }
         return StoredToolOutput(source: .blob, bytes: bytes)

@@ -24,7 +24,7 @@ struct EngineControlBackend: ControlBackend {
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
         let request = startRequest(params, client: client)
         try WorkingDirectoryCheck.check(request.cwd)
-        return try await mapped { try await manager.start(request) }
+        return try await manager.start(request)
     }
 
     /// The engine's request for `params`; unset fields take the live defaults.
@@ -51,38 +51,32 @@ struct EngineControlBackend: ControlBackend {
     }
 
     func addInput(_ id: RunID, text: String, inputID: String, client: ClientIdentity) async throws -> InputOutcome {
-        try await mapped {
-            // The engine ignores an input id the run already has; learn beforehand whether this one is new.
-            // (Two concurrent requests with the same new id may both report `applied`; only one is recorded.)
-            let before = try await manager.state(of: id)
-            let state = try await manager.addInput(id, InputAdded(inputID: inputID, text: text, client: client.name))
-            return InputOutcome(state: state, applied: !before.inputIDs.contains(inputID))
-        }
+        // The engine ignores an input id the run already has; learn beforehand whether this one is new.
+        // (Two concurrent requests with the same new id may both report `applied`; only one is recorded.)
+        let before = try await manager.state(of: id)
+        let state = try await manager.addInput(id, InputAdded(inputID: inputID, text: text, client: client.name))
+        return InputOutcome(state: state, applied: !before.inputIDs.contains(inputID))
     }
 
     func cancelRun(_ id: RunID, mode: RunCancel.Mode, reason: String, client: ClientIdentity) async throws
         -> RunState
     {
-        try await mapped {
-            // A run whose driver is still winding down after its last event must not look cancellable.
-            let current = try await manager.state(of: id)
-            if current.status == .completed || current.status == .cancelled {
-                throw EngineError(.invalidRequest, "run \(id) is already \(current.status.rawValue)")
-            }
-            let engineMode: CancelMode = mode == .afterTool ? .afterTool : .now
-            return try await manager.cancel(id, mode: engineMode, reason: reason)
+        // A run whose driver is still winding down after its last event must not look cancellable.
+        let current = try await manager.state(of: id)
+        if current.status == .completed || current.status == .cancelled {
+            throw EngineError(.invalidRequest, "run \(id) is already \(current.status.rawValue)")
         }
+        let engineMode: CancelMode = mode == .afterTool ? .afterTool : .now
+        return try await manager.cancel(id, mode: engineMode, reason: reason)
     }
 
     func resumeRun(_ id: RunID, client: ClientIdentity) async throws -> RunState {
-        try await mapped { try await manager.resume(id) }
+        try await manager.resume(id)
     }
 
     func pendingApprovals(_ run: RunID?) async throws -> [ApprovalInfo] {
-        try await mapped {
-            if let run { _ = try await manager.state(of: run) }
-            return await manager.pendingApprovals(run).map { ApprovalInfo(runID: $0.0, record: $0.1) }
-        }
+        if let run { _ = try await manager.state(of: run) }
+        return await manager.pendingApprovals(run).map { ApprovalInfo(runID: $0.0, record: $0.1) }
     }
 
     func resolveApproval(_ params: ApprovalResolve.Params, client: ClientIdentity) async throws
@@ -91,7 +85,7 @@ struct EngineControlBackend: ControlBackend {
         let decision = ApprovalResolved(
             callID: params.callID, approved: params.approve, reason: params.reason, client: client.name,
             uid: client.uid, pid: client.pid, tty: client.tty)
-        let outcome = try await mapped { try await manager.resolveApproval(params.runID, decision) }
+        let outcome = try await manager.resolveApproval(params.runID, decision)
         switch outcome {
         case .resolved:
             return ApprovalResolve.Result(outcome: .resolved, approved: params.approve)
@@ -105,11 +99,11 @@ struct EngineControlBackend: ControlBackend {
     }
 
     func runState(_ id: RunID) async throws -> RunState {
-        try await mapped { try await manager.state(of: id) }
+        try await manager.state(of: id)
     }
 
     func listRuns(limit: Int, before: RunID?) async throws -> [RunSummary] {
-        try await mapped { try await ledger.runSummaries(limit: limit, before: before) }
+        try await ledger.runSummaries(limit: limit, before: before)
     }
 
     func attach(_ id: RunID, fromSeq: Int64) async throws -> AsyncStream<AttachItem> {
@@ -127,40 +121,38 @@ struct EngineControlBackend: ControlBackend {
     }
 
     func daemonStatus() async -> BackendStatus {
-        let connections: [JSONValue] = await upstream.status().map { connection in
-            [
-                "id": .number(Double(connection.id)),
-                "state": .string("\(connection.state)"),
-                "age_s": connection.age.map { .number(($0 / .milliseconds(1)).rounded() / 1000) } ?? .null,
-                "lanes_in_use": .number(Double(connection.lanesInUse)),
-                "responses_in_flight": .number(Double(connection.responsesInFlight)),
-                "responses_served": .number(Double(connection.responsesServed)),
-                "reconnects": .number(Double(connection.reconnects)),
-                "last_error": connection.lastError.map { .string($0) } ?? .null,
-            ]
+        let connections = await upstream.status().map { connection in
+            DaemonStatus.Upstream.Connection(
+                id: connection.id, state: DaemonStatus.Upstream.ConnectionState(rawValue: connection.state.rawValue),
+                ageSeconds: connection.age.map { ($0 / .milliseconds(1)).rounded() / 1000 },
+                lanesInUse: connection.lanesInUse, responsesInFlight: connection.responsesInFlight,
+                responsesServed: connection.responsesServed, reconnects: connection.reconnects,
+                lastError: connection.lastError,
+                nextAttemptMillis: connection.nextAttemptIn.map { Int($0 / .milliseconds(1)) })
         }
         let queue = await upstream.queueStats()
         let transport = await upstream.transportStatus()
         // Runs held back by the upstream (rate limits, server errors): what `agentctl status` shows as "retrying".
-        let waits: [JSONValue] = await manager.retryWaits().map { id, wait in
-            [
-                "run_id": .string(id.rawValue), "code": wait.code.map { .string($0) } ?? .null,
-                "delay_ms": .number(Double(wait.delayMillis)), "since_ms": wait.sinceMillis.map { .number(Double($0)) } ?? .null,
-                "server_asked": .bool(wait.serverAsked), "attempt": .number(Double(wait.attempt)),
-            ]
+        let waits = await manager.retryWaits().map { id, wait in
+            DaemonStatus.Upstream.RetryWait(
+                runID: id.rawValue, code: wait.code, message: wait.message, delayMillis: wait.delayMillis,
+                sinceMillis: wait.sinceMillis, serverAsked: wait.serverAsked, attempt: wait.attempt)
         }
-        let status: JSONValue = [
-            "transport": .string(transport.active),
-            "transport_reason": transport.reason.map { .string($0) } ?? .null,
-            "connections": .array(connections),
-            "retry_waits": .array(waits),
-            "queue": [
-                "waiting": .number(Double(queue.waiting)),
-                "leases_granted": .number(Double(queue.leasesGranted)),
-                "leases_queued": .number(Double(queue.leasesQueued)),
-                "max_wait_ms": .number(queue.maxWait / .milliseconds(1)),
-            ],
-        ]
+        var sse: DaemonStatus.Upstream.SSE?
+        if transport.active == "sse" {
+            let status = await upstream.sseStatus()
+            sse = DaemonStatus.Upstream.SSE(
+                leasesInUse: status.leasesInUse, leaseCapacity: status.leaseCapacity, waiting: status.waiting,
+                requests: status.counters.requests, httpErrors: status.counters.httpErrors,
+                lastError: status.counters.lastError)
+        }
+        let status = DaemonStatus.Upstream(
+            url: upstream.redactedURL, transport: transport.active, transportReason: transport.reason,
+            connections: connections,
+            queue: DaemonStatus.Upstream.Queue(
+                waiting: queue.waiting, leasesGranted: queue.leasesGranted, leasesQueued: queue.leasesQueued,
+                maxWaitMillis: queue.maxWait / .milliseconds(1)),
+            retryWaits: waits, sse: sse)
         let tools = live.map { live in
             let executor = live.tools
             return DaemonStatus.Tools(
@@ -173,21 +165,5 @@ struct EngineControlBackend: ControlBackend {
 
     func recordCommand(_ record: CommandRecord) async {
         try? await ledger.recordCommand(record)
-    }
-
-    /// Maps engine and ledger errors to wire errors (the one place this happens).
-    func mapped<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as EngineError {
-            switch error.code {
-            case .runNotFound: throw ControlError(code: .runNotFound, message: error.message)
-            case .invalidRequest: throw ControlError(code: .invalidParams, message: error.message)
-            case .ledgerUnavailable: throw ControlError.ledgerUnavailable(error.message)
-            case .shuttingDown: throw ControlError.overloaded(error.message)
-            }
-        } catch let error as LedgerFailure {
-            throw ControlError.ledgerUnavailable(error.description)
-        }
     }
 }

@@ -1,10 +1,12 @@
 import AgentEngine
+import AgentProtocol
 import CoreMetrics
 import Foundation
 import Prometheus
 import Synchronization
 
-/// The daemon's swift-metrics backend (Prometheus) and the gauges read at each scrape.
+/// The daemon's swift-metrics backend (Prometheus, and ``StatsCollector`` for the typed `daemon/stats`) and the
+/// gauges read at each scrape.
 ///
 /// Libraries only use the swift-metrics API; this is the one place a backend is chosen and bootstrapped.
 final class MetricsExporter: Sendable {
@@ -41,6 +43,11 @@ final class MetricsExporter: Sendable {
 
     let registry = PrometheusCollectorRegistry()
     let factory: PrometheusMetricsFactory
+    /// The same observations as values, for `daemon/stats`.
+    let stats = StatsCollector(buckets: MetricsExporter.durationBuckets)
+    /// Both backends: what the process-wide metrics system and this type's own counters record into.
+    private let both: MultiplexMetricsHandler
+    private let startedAt = Date()
     private let events: CoreMetrics.Counter
     private let reconnects: CoreMetrics.Counter
     private let reconnectsSeen = Mutex(0)
@@ -50,19 +57,20 @@ final class MetricsExporter: Sendable {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = Self.durationBuckets
         self.factory = factory
-        events = CoreMetrics.Counter(label: Name.ledgerEvents, factory: factory)
-        reconnects = CoreMetrics.Counter(label: Name.upstreamReconnects, factory: factory)
+        both = MultiplexMetricsHandler(factories: [factory, stats])
+        events = CoreMetrics.Counter(label: Name.ledgerEvents, factory: both)
+        reconnects = CoreMetrics.Counter(label: Name.upstreamReconnects, factory: both)
         let names = [
             Name.ledgerBytes, Name.attachedClients, Name.connectedClients, Name.approvalsWaiting, Name.runsActive,
             Name.startTime,
         ]
         gauges = Dictionary(uniqueKeysWithValues: names.map { ($0, CoreMetrics.Gauge(label: $0, factory: factory)) })
-        gauges[Name.startTime]?.record(Date().timeIntervalSince1970)
+        gauges[Name.startTime]?.record(startedAt.timeIntervalSince1970)
     }
 
     /// Makes this the process-wide swift-metrics backend (once, before the engine makes its handles).
     func bootstrap() {
-        MetricsSystem.bootstrap(factory)
+        MetricsSystem.bootstrap(both)
     }
 
     /// Counts events right after the ledger committed them (called on the writer thread; one atomic add).
@@ -72,6 +80,25 @@ final class MetricsExporter: Sendable {
 
     /// Updates the scrape-time gauges and returns every metric in the Prometheus text format.
     func render(_ snapshot: Snapshot) -> String {
+        update(snapshot)
+        return registry.emitToString()
+    }
+
+    /// The typed measurements for `daemon/stats`, with the gauges read now.
+    func stats(_ snapshot: Snapshot, now: Date = Date()) -> DaemonStats.Result {
+        update(snapshot)
+        return DaemonStats.Result(
+            startedAtMillis: Int64(startedAt.timeIntervalSince1970 * 1000),
+            takenAtMillis: Int64(now.timeIntervalSince1970 * 1000),
+            eventsCommitted: stats.total(Name.ledgerEvents), ledgerBytes: snapshot.ledgerBytes,
+            upstreamReconnects: stats.total(Name.upstreamReconnects),
+            turnRetries: stats.total(EngineMetrics.Name.turnRetries), connectedClients: snapshot.connectedClients,
+            attachedClients: snapshot.attachedClients, approvalsWaiting: snapshot.approvalsWaiting,
+            runsActive: snapshot.runsActive, timers: stats.timerStats())
+    }
+
+    /// Records the scrape-time gauges, and the reconnects the pool counted since the last call.
+    private func update(_ snapshot: Snapshot) {
         gauges[Name.ledgerBytes]?.record(snapshot.ledgerBytes)
         gauges[Name.attachedClients]?.record(snapshot.attachedClients)
         gauges[Name.connectedClients]?.record(snapshot.connectedClients)
@@ -83,7 +110,6 @@ final class MetricsExporter: Sendable {
             return max(0, snapshot.upstreamReconnects - seen)
         }
         if delta > 0 { reconnects.increment(by: delta) }
-        return registry.emitToString()
     }
 
     /// Bytes of the ledger on disk: the database file and its write-ahead log.

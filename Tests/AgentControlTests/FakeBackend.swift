@@ -232,8 +232,13 @@ final class FakeBackend: ControlBackend, @unchecked Sendable {
     func daemonStatus() async -> BackendStatus {
         BackendStatus(
             stateDir: "/state", runsActive: locked { runs.values.filter { !$0.ended }.count },
-            upstream: [["state": "open"]])
+            upstream: Self.upstream)
     }
+
+    /// What ``daemonStatus()`` reports as the upstream.
+    static let upstream = DaemonStatus.Upstream(
+        url: "http://127.0.0.1:1/v1", transport: "websocket", connections: [.init(id: 0, state: .connected)],
+        queue: .init(waiting: 0, leasesGranted: 0, leasesQueued: 0, maxWaitMillis: 0))
 
     func addInput(_ id: RunID, text: String, inputID: String, client: ClientIdentity) async throws -> InputOutcome {
         try locked {

@@ -148,7 +148,7 @@ struct HandshakeAndFramingTests {
             #expect(status.stateDir == "/state")
             #expect(status.clients == 1)
             #expect(status.runsActive == 5)
-            #expect(status.upstream == [["state": "open"]])
+            #expect(status.upstream == FakeBackend.upstream)
             await client.close()
         }
     }

@@ -85,6 +85,27 @@ struct RunManagerTests {
         #expect(harness.upstream.log.withLock { $0.leases } == 2)
     }
 
+    @Test func aDroppedConnectionIsRecordedAsAWaitBeforeTheRetry() async throws {
+        // Issue 13 item 7: a run waiting for the upstream says what it waits for and when it tries again.
+        let harness = Harness(upstream: ScriptedUpstream(toolTurns: 2, failures: [1]))
+        let final = try await harness.runToEnd()
+
+        #expect(final.status == .completed)
+        let events = harness.store.all.filter { $0.runID == final.id }
+        let waits = try events.filter { $0.type == RunEventType.retryScheduled }.map {
+            try JSONCoding.decode(RetryScheduled.self, from: $0.payload)
+        }
+        #expect(
+            waits == [
+                RetryScheduled(
+                    code: "connection_lost", message: "dropped", delayMillis: 250, attempt: 1, serverAsked: false)
+            ])
+        // The wait comes before the chain restarts (and so before the retried request).
+        let wait = try #require(events.firstIndex { $0.type == RunEventType.retryScheduled })
+        let reset = try #require(events.lastIndex { $0.type == RunEventType.chainReset })
+        #expect(wait < reset)
+    }
+
     @Test func previousResponseNotFoundRestartsTheChainOnce() async throws {
         let harness = Harness(upstream: ScriptedUpstream(toolTurns: 1, errorCodes: [1: "previous_response_not_found"]))
         let final = try await harness.runToEnd()

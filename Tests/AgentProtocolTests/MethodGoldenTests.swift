@@ -122,17 +122,17 @@ struct MethodGoldenTests {
             json: #"{"id":4,"jsonrpc":"2.0","method":"daemon/status","params":{}}"#)
         let result = DaemonStatus.Result(
             version: "0.1.0", pid: 42, socketPath: "/run/agentd/s.sock", stateDir: "/var/lib/agentd",
-            startedAtMillis: 1000, runsActive: 1, clients: 2, upstream: [["state": "open", "in_flight": 0]])
+            startedAtMillis: 1000, runsActive: 1, clients: 2, upstream: nil)
         try checkCoding(
             result,
             json: #"{"clients":2,"pid":42,"runs_active":1,"socket_path":"/run/agentd/s.sock","started_at_ms":1000,"#
-                + #""state_dir":"/var/lib/agentd","upstream":[{"in_flight":0,"state":"open"}],"version":"0.1.0"}"#)
+                + #""state_dir":"/var/lib/agentd","version":"0.1.0"}"#)
     }
 
     @Test func daemonStatusReportsHowToolsAreContained() throws {
         let result = DaemonStatus.Result(
             version: "0.1.0", pid: 42, socketPath: "/run/agentd/s.sock", stateDir: "/var/lib/agentd",
-            startedAtMillis: 1000, runsActive: 0, clients: 1, upstream: [],
+            startedAtMillis: 1000, runsActive: 0, clients: 1, upstream: nil,
             tools: DaemonStatus.Tools(
                 containment: "cgroup", sandbox: "none", sandboxUnavailable: "/usr/bin/bwrap is not installed",
                 orphansReaped: 3))
@@ -140,7 +140,7 @@ struct MethodGoldenTests {
             result,
             json: #"{"clients":1,"pid":42,"runs_active":0,"socket_path":"/run/agentd/s.sock","started_at_ms":1000,"#
                 + #""state_dir":"/var/lib/agentd","tools":{"containment":"cgroup","orphans_reaped":3,"sandbox":"none","#
-                + #""sandbox_unavailable":"/usr/bin/bwrap is not installed"},"upstream":[],"version":"0.1.0"}"#)
+                + #""sandbox_unavailable":"/usr/bin/bwrap is not installed"},"version":"0.1.0"}"#)
     }
 
     @Test func registryListsEveryMethodOnce() {
@@ -148,6 +148,7 @@ struct MethodGoldenTests {
             ControlMethods.requestNames == [
                 "initialize", "run/start", "run/get", "run/list", "run/attach", "run/detach", "run/input", "run/cancel",
                 "run/resume", "approval/list", "approval/resolve", "tool/output", "daemon/status", "daemon/metrics",
+                "daemon/stats",
             ])
         #expect(ControlMethods.notificationNames == ["run/event", "run/attach_ended"])
     }

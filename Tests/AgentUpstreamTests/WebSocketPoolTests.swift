@@ -376,6 +376,26 @@ import TestSupport
         #expect(logs.all.allSatisfy { !$0.contains("SECRET") })
     }
 
+    @Test func anUnreachableServerIsReportedAsTroubleInWords() async throws {
+        // Issue 13 item 7: what a waiting run says, and what `agentctl status` shows per connection.
+        var configuration = UpstreamConfiguration(
+            url: URL(string: "ws://127.0.0.1:1/v1/responses")!, apiKey: "sk-test-SECRET-0123456789", connections: 2,
+            connectTimeout: .seconds(5), tickInterval: .milliseconds(20))
+        configuration.backoff = .init(base: .milliseconds(50), cap: .milliseconds(100))
+        let pool = WebSocketPool(configuration: configuration, logger: LogCapture().logger())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await pool.run() }
+            defer { group.cancelAll() }
+            try await untilConnectionEvent(pool, "the pool reports its trouble") { await pool.connectionTrouble() != nil }
+            let trouble = try #require(await pool.connectionTrouble())
+            #expect(
+                trouble.message
+                    == "no connection to ws://127.0.0.1:1/v1/responses (cannot connect to 127.0.0.1:1: connection refused)")
+            let errors = await pool.status().compactMap(\.lastError)
+            #expect(errors.allSatisfy { $0 == "cannot connect to 127.0.0.1:1: connection refused" })
+        }
+    }
+
     @Test func theKeyIsSentButNeverLogged() async throws {
         let logs = LogCapture()
         let emulator = EmulatorConfiguration(requireAuthorization: true)

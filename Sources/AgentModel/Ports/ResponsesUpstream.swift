@@ -9,9 +9,28 @@ public protocol ResponsesUpstream: Sendable {
     ///
     /// - Throws: ``UpstreamFailure`` when the server cannot be reached or the answer is cut short.
     func compact(_ body: String) async throws -> String
+
+    /// Why a lease would wait now: no connection is open and the last attempt failed (`nil` when none of that).
+    func connectionTrouble() async -> UpstreamTrouble?
+}
+
+/// The upstream has no open connection: what the last attempt met, and when the next one starts.
+public struct UpstreamTrouble: Hashable, Sendable {
+    /// In words, without credentials (e.g. `no connection to wss://…: cannot connect to …: connection refused`).
+    public var message: String
+    /// Milliseconds until the next connect attempt (0 when one is under way).
+    public var nextAttemptMillis: Int
+
+    public init(message: String, nextAttemptMillis: Int) {
+        self.message = message
+        self.nextAttemptMillis = nextAttemptMillis
+    }
 }
 
 extension ResponsesUpstream {
+    /// An upstream that does not say why it waits.
+    public func connectionTrouble() async -> UpstreamTrouble? { nil }
+
     /// Upstreams without an HTTP endpoint cannot compact.
     public func compact(_ body: String) async throws -> String {
         throw UpstreamFailure(code: .connectFailed, message: "this upstream has no /responses/compact endpoint")

@@ -15,14 +15,14 @@ public enum DaemonStatus: ControlMethod {
         public var runsActive: Int
         /// Connected control clients.
         public var clients: Int
-        /// The upstream connection pool's status objects; an open shape so the pool can evolve.
-        public var upstream: JSONValue
+        /// Where requests go and how the connections are doing (absent from a daemon without an upstream).
+        public var upstream: Upstream?
         /// How tool processes are contained; absent from daemons that predate it.
         public var tools: Tools?
 
         public init(
             version: String, pid: Int32, socketPath: String, stateDir: String, startedAtMillis: Int64,
-            runsActive: Int, clients: Int, upstream: JSONValue, tools: Tools? = nil
+            runsActive: Int, clients: Int, upstream: Upstream?, tools: Tools? = nil
         ) {
             self.version = version
             self.pid = pid

@@ -1,4 +1,5 @@
-/// Errors the engine reports to its callers.
+/// Errors the engine reports to its callers (here, beside the other ports' errors, so that the control server maps
+/// them to wire errors in its one place, `ControlErrorMapping`, without importing the engine).
 public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Machine-readable reason.
     public enum Code: String, Sendable {
