@@ -49,7 +49,7 @@ extension ControlConnection {
             let resultOf: @Sendable (RunState) -> RunStart.Result = { RunStart.Result(run: RunInfo($0)) }
             return await respondIdempotent(RunStart.self, id: id, line: line, client: client, resultOf: resultOf) {
                 params, recorder in
-                guard !params.prompt.isEmpty else {
+                guard !(params.prompt ?? "").isEmpty else {
                     throw ControlError.invalidParams(field: "prompt", "must not be empty")
                 }
                 if let gated = params.requireApproval, gated.contains(where: \.isEmpty) {

@@ -63,6 +63,8 @@ public struct RunState: Codable, Hashable, Sendable {
     public var incompleteContinuations: Int = 0
     /// The last response ended `incomplete` (`max_output_tokens`): the next request continues it with no input.
     public var continuesIncomplete: Bool = false
+    /// The conversation's turns, in order (empty while the run is idle).
+    public var turns: [TurnRecord] = []
 
     public init(id: RunID) {
         self.id = id

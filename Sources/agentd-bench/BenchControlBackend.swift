@@ -12,7 +12,7 @@ struct BenchControlBackend: ControlBackend {
 
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
         try await mapped {
-            try await manager.start(StartRunRequest(prompt: params.prompt, model: params.model, cwd: params.cwd ?? "/"))
+            try await manager.start(StartRunRequest(prompt: params.prompt ?? "", model: params.model, cwd: params.cwd ?? "/"))
         }
     }
 

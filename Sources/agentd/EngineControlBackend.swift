@@ -31,7 +31,7 @@ struct EngineControlBackend: ControlBackend {
     func startRequest(_ params: RunStart.Params, client: ClientIdentity) -> StartRunRequest {
         let defaults = live?.runDefaults
         var request = StartRunRequest(
-            prompt: params.prompt, model: params.model ?? defaults?.model,
+            prompt: params.prompt ?? "", model: params.model ?? defaults?.model,
             cwd: params.cwd ?? FileManager.default.homeDirectoryForCurrentUser.path,
             instructions: params.instructions ?? defaults?.instructions, tools: params.tools ?? defaults?.tools,
             client: "\(client.name) (uid \(client.uid))",
