@@ -51,7 +51,7 @@ struct ConversationEndToEndTests {
                 "turn 1; saw: alpha", "turn 2; saw: alpha | beta", "turn 3; saw: alpha | beta | gamma",
                 "turn 4; saw: alpha | beta | gamma | delta",
             ])
-        let log = try await harness.agentctl(["log", runID])
+        let log = try await harness.agentctl(["log", "--json", runID])
         let events = try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
         #expect(events.filter { $0.type == RunEventType.turnStarted }.count == 3)
         #expect(events.filter { $0.type == RunEventType.completed }.count == 4)
@@ -94,7 +94,7 @@ struct ConversationEndToEndTests {
         #expect(forkAgain.stdout == ["turn 3; saw: alpha | gamma | epsilon"])
 
         // The fork's ledger holds its own history: its log starts with run.started and run.forked.
-        let log = try await harness.agentctl(["log", fork])
+        let log = try await harness.agentctl(["log", "--json", fork])
         let events = try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
         #expect(events.prefix(2).map(\.type) == [RunEventType.started, RunEventType.forked])
     }
