@@ -18,7 +18,7 @@ enum ExitCodes {
         switch status {
         case .completed: .success
         case .failed: failed
-        case .cancelled, .interrupted, .awaitingApproval, .running: stopped
+        case .cancelled, .interrupted, .awaitingApproval, .running, .idle: stopped
         }
     }
 }

@@ -44,6 +44,7 @@ struct RunSummary: Equatable {
         case .interrupted: text += "; resume it with: agentctl resume \(id)"
         case .failed: text += "; retry it with: agentctl resume \(id)"
         case .running, .awaitingApproval: text += "; follow it with: agentctl attach \(id)"
+        case .idle: text += "; prompt it with: agentctl send \(id) TEXT"
         case .completed, .cancelled: break
         }
         return text + "\n"

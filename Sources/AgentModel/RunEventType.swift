@@ -12,6 +12,12 @@ public enum RunEventType {
     /// The upstream refused or failed a request and the engine waits before trying again (payload
     /// ``RetryScheduled``); recorded before the wait, so clients see what the run waits for.
     public static let retryScheduled = "run.retry_scheduled"
+    /// A new turn of a run that already had one (payload ``TurnStarted``): turn 1 is opened by `run.started` when
+    /// it has a prompt; an idle run's first prompt opens turn 1 with this event.
+    public static let turnStarted = "turn.started"
+    /// The run is a fork of another (payload ``RunForked``, right after its `run.started`): it holds the parent's
+    /// conversation up to a turn, so its replay never reads the parent.
+    public static let forked = "run.forked"
 }
 
 /// Event types of approvals and injected input (kind ``EventKind/control``: a person's decision or words).

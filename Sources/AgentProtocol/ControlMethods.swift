@@ -6,6 +6,8 @@ public enum ControlMethods {
     public static let requestNames: [String] = [
         Initialize.name,
         RunStart.name,
+        RunPrompt.name,
+        RunFork.name,
         RunGet.name,
         RunList.name,
         RunAttach.name,

@@ -11,7 +11,7 @@ struct BenchControlBackend: ControlBackend {
     let manager: RunManager
 
     func startRun(_ params: RunStart.Params, client: ClientIdentity) async throws -> RunState {
-        try await manager.start(StartRunRequest(prompt: params.prompt, model: params.model, cwd: params.cwd ?? "/"))
+        try await manager.start(StartRunRequest(prompt: params.prompt ?? "", model: params.model, cwd: params.cwd ?? "/"))
     }
 
     func runState(_ id: RunID) async throws -> RunState {

@@ -31,7 +31,7 @@ struct EngineControlBackend: ControlBackend {
     func startRequest(_ params: RunStart.Params, client: ClientIdentity) -> StartRunRequest {
         let defaults = live?.runDefaults
         var request = StartRunRequest(
-            prompt: params.prompt, model: params.model ?? defaults?.model,
+            prompt: params.prompt ?? "", model: params.model ?? defaults?.model,
             cwd: params.cwd ?? FileManager.default.homeDirectoryForCurrentUser.path,
             instructions: params.instructions ?? defaults?.instructions, tools: params.tools ?? defaults?.tools,
             client: "\(client.name) (uid \(client.uid))",
@@ -114,6 +114,11 @@ struct EngineControlBackend: ControlBackend {
     func attachBatches(_ id: RunID, fromSeq: Int64) async throws -> AttachBatches {
         _ = try await runState(id)
         return RunFeedAttachSource(manager.feed(id, fromSeq: fromSeq)).batches
+    }
+
+    func attachBatches(_ id: RunID, fromSeq: Int64, acrossTurns: Bool) async throws -> AttachBatches {
+        _ = try await runState(id)
+        return RunFeedAttachSource(manager.feed(id, fromSeq: fromSeq, acrossTurns: acrossTurns)).batches
     }
 
     func lastSeq(_ id: RunID) async throws -> Int64 {

@@ -146,9 +146,9 @@ struct MethodGoldenTests {
     @Test func registryListsEveryMethodOnce() {
         #expect(
             ControlMethods.requestNames == [
-                "initialize", "run/start", "run/get", "run/list", "run/attach", "run/detach", "run/input", "run/cancel",
-                "run/resume", "approval/list", "approval/resolve", "tool/output", "daemon/status", "daemon/metrics",
-                "daemon/stats",
+                "initialize", "run/start", "run/prompt", "run/fork", "run/get", "run/list", "run/attach", "run/detach",
+                "run/input", "run/cancel", "run/resume", "approval/list", "approval/resolve", "tool/output", "daemon/status",
+                "daemon/metrics", "daemon/stats",
             ])
         #expect(ControlMethods.notificationNames == ["run/event", "run/attach_ended"])
     }

@@ -50,6 +50,10 @@ public struct RunSummary: Codable, Hashable, Sendable {
     public var prompt: String
     public var createdAtMillis: Int64
     public var updatedAtMillis: Int64
+    /// The number of turns, counted from `run.started`, `turn.started` and `run.forked`.
+    public var turns: Int? = nil
+    /// The prompt of the last turn.
+    public var lastPrompt: String? = nil
 
     public init(id: RunID, status: RunStatus, model: String, prompt: String, createdAtMillis: Int64, updatedAtMillis: Int64) {
         self.id = id
@@ -61,9 +65,10 @@ public struct RunSummary: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, model, prompt
+        case id, status, model, prompt, turns
         case createdAtMillis = "created_at_ms"
         case updatedAtMillis = "updated_at_ms"
+        case lastPrompt = "last_prompt"
     }
 }
 

@@ -1,12 +1,15 @@
 import AgentModel
 
 /// `run/start`: starts a run and answers once `run.started` is committed.
+///
+/// Without a prompt (absent or empty) the run has no turn: it is `idle`, nothing is sent upstream, and
+/// `run/prompt` starts its first turn.
 public enum RunStart: ControlMethod {
     public static let name = "run/start"
 
     public struct Params: IdempotentParams {
-        /// The user's prompt (must not be empty).
-        public var prompt: String
+        /// The user's prompt: the first turn's message. Absent or empty: the run starts `idle`, with no turn.
+        public var prompt: String?
         /// The model; the daemon's default when absent.
         public var model: String?
         /// Working directory for tools; the daemon's default when absent.
@@ -34,7 +37,7 @@ public enum RunStart: ControlMethod {
         public var toolFormat: ToolFormat? = nil
 
         public init(
-            prompt: String, model: String? = nil, cwd: String? = nil, instructions: String? = nil,
+            prompt: String?, model: String? = nil, cwd: String? = nil, instructions: String? = nil,
             tools: [String]? = nil, requireApproval: [String]? = nil, requestID: String? = nil,
             addTools: [String]? = nil, removeTools: [String]? = nil
         ) {

@@ -24,12 +24,24 @@ extension RunInfo {
         )
         contextTokens = ConversationCompaction.estimatedTokens(state.conversation + state.pendingInput)
         compactions = state.compactions
+        turns = state.turns.count
+        lastPrompt = state.turns.last?.prompt
+        turnList = state.turns.isEmpty ? nil : state.turns.map(TurnInfo.init)
         toolFormat = state.toolFormat
         retry = state.retryWait.map {
             RunRetryInfo(
                 code: $0.code, message: $0.message, delayMillis: $0.delayMillis, sinceMillis: $0.sinceMillis,
                 serverAsked: $0.serverAsked, attempt: $0.attempt)
         }
+    }
+}
+
+extension TurnInfo {
+    /// The wire view of `record`.
+    public init(_ record: TurnRecord) {
+        self.init(
+            turn: record.turn, prompt: record.prompt, status: record.status, toolCalls: record.toolCalls,
+            inputTokens: record.inputTokens, outputTokens: record.outputTokens)
     }
 }
 
@@ -73,7 +85,9 @@ extension RunListEntry {
             model: summary.model,
             prompt: summary.prompt,
             createdAtMillis: summary.createdAtMillis,
-            updatedAtMillis: summary.updatedAtMillis
+            updatedAtMillis: summary.updatedAtMillis,
+            turns: summary.turns,
+            lastPrompt: summary.lastPrompt
         )
     }
 }

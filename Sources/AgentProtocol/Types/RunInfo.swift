@@ -24,6 +24,12 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
     public var compactions: Int? = nil
     /// The wait before the run's next attempt at a request, while it lasts (a 429, a 5xx, …).
     public var retry: RunRetryInfo? = nil
+    /// The number of turns of the conversation (0 while the run is idle with none).
+    public var turns: Int
+    /// The prompt of the last turn (``prompt`` is the first turn's).
+    public var lastPrompt: String? = nil
+    /// Every turn, in order.
+    public var turnList: [TurnInfo]? = nil
     /// How the run offers `shell` and `apply_patch`: `native` (the built-in tool types) or `function`.
     public var toolFormat: ToolFormat? = nil
 
@@ -31,8 +37,9 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
         id: RunID, status: RunStatus, model: String, prompt: String, cwd: String, outputText: String,
         createdAtMillis: Int64, updatedAtMillis: Int64, lastSeq: Int64, responsesCompleted: Int,
         toolCalls: [ToolCallInfo], inputTokens: Int, outputTokens: Int, error: RunErrorInfo? = nil,
-        endReason: String? = nil
+        endReason: String? = nil, turns: Int = 0
     ) {
+        self.turns = turns
         self.id = id
         self.status = status
         self.model = model
@@ -63,8 +70,39 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
         case error
         case endReason = "end_reason"
         case contextTokens = "context_tokens"
-        case compactions, retry
+        case compactions, retry, turns
         case toolFormat = "tool_format"
+        case lastPrompt = "last_prompt"
+        case turnList = "turn_list"
+    }
+}
+
+/// One turn of a run, as shown to clients.
+public struct TurnInfo: Codable, Sendable, Equatable, Hashable {
+    /// The turn's number, 1 for the first.
+    public var turn: Int
+    public var prompt: String
+    /// The status the turn ended with, or the run's while it is the current turn.
+    public var status: RunStatus
+    /// Tool calls the model asked for in the turn.
+    public var toolCalls: Int
+    public var inputTokens: Int
+    public var outputTokens: Int
+
+    public init(turn: Int, prompt: String, status: RunStatus, toolCalls: Int, inputTokens: Int, outputTokens: Int) {
+        self.turn = turn
+        self.prompt = prompt
+        self.status = status
+        self.toolCalls = toolCalls
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case turn, prompt, status
+        case toolCalls = "tool_calls"
+        case inputTokens = "input_tokens"
+        case outputTokens = "output_tokens"
     }
 }
 
@@ -156,10 +194,17 @@ public struct RunListEntry: Codable, Sendable, Equatable, Hashable {
     public var prompt: String
     public var createdAtMillis: Int64
     public var updatedAtMillis: Int64
+    /// The number of turns (absent from daemons before conversations).
+    public var turns: Int? = nil
+    /// The prompt of the last turn, when it is not the first.
+    public var lastPrompt: String? = nil
 
     public init(
-        id: RunID, status: RunStatus, model: String, prompt: String, createdAtMillis: Int64, updatedAtMillis: Int64
+        id: RunID, status: RunStatus, model: String, prompt: String, createdAtMillis: Int64, updatedAtMillis: Int64,
+        turns: Int? = nil, lastPrompt: String? = nil
     ) {
+        self.turns = turns
+        self.lastPrompt = lastPrompt
         self.id = id
         self.status = status
         self.model = model
@@ -169,8 +214,9 @@ public struct RunListEntry: Codable, Sendable, Equatable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, model, prompt
+        case id, status, model, prompt, turns
         case createdAtMillis = "created_at_ms"
         case updatedAtMillis = "updated_at_ms"
+        case lastPrompt = "last_prompt"
     }
 }
