@@ -456,6 +456,35 @@ async def check_first_decision_wins(daemon):
     assert len(resolved) == 1 and resolved[0]["approved"] is False and resolved[0]["client"] == "agentctl", resolved
 
 
+async def check_always_rules(daemon):
+    """allow_always / reject_always are rules in the ledger: the editor is asked once per tool, agentd decides the
+    tool's later calls itself (recorded with by_rule), and `agentctl show` lists the rule."""
+    for option, approved in (("allow_always", True), ("reject_always", False)):
+        tag = option.split("_")[0]
+        script = "\n".join(f'call shell {{"cmd":"touch {tag}-{n}.marker"}}' for n in range(3)) + f"\nsay {tag} done"
+        started = daemon.agentctl("start", "--detach", "--json", "--model", "emu-script", "--require-approval", "shell", script)
+        assert started.returncode == 0, started.stderr
+        rid = json.loads(started.stdout)["id"]
+
+        async def decide(tool_call, option=option):
+            return option
+
+        editor = Editor(decide)
+        async with spawn(daemon, editor) as (conn, _):
+            await conn.initialize(protocol_version=1)
+            await asyncio.wait_for(conn.load_session(cwd=daemon.work, session_id=rid, mcp_servers=[]), TIMEOUT)
+            await editor.wait_for(lambda: editor.text(rid).endswith(f"{tag} done"), "the run's end")
+            assert len(editor.permission_requests) == 1, editor.permission_requests
+        markers = [os.path.exists(os.path.join(daemon.work, f"{tag}-{n}.marker")) for n in range(3)]
+        assert markers == [approved] * 3, markers
+        log = daemon.agentctl("log", rid)
+        resolved = [json.loads(json.loads(l)["payload"]) for l in log.stdout.splitlines() if '"approval.resolved"' in l]
+        assert [r["approved"] for r in resolved] == [approved] * 3, resolved
+        assert resolved[0].get("remember") == "always" and [r.get("by_rule", False) for r in resolved] == [False, True, True], resolved
+        show = daemon.agentctl("show", rid).stdout
+        assert f"always {'allow' if approved else 'deny'} shell" in show, show
+
+
 async def check_cancel_a_loaded_run(daemon):
     """session/cancel on a session the editor loaded (started from the terminal) stops it now: no sleep survives."""
     marker = "27.1828"
@@ -562,6 +591,7 @@ async def main():
         ("session/list, resume, close", check_list_resume_close),
         ("permissions allow_once / reject_once", check_permissions),
         ("first decision wins: agentctl approve before the editor", check_first_decision_wins),
+        ("allow_always / reject_always as rules in the ledger", check_always_rules),
         ("10 MB prompt and an editor that stops reading", check_huge_prompt_and_stalled_reader),
         ("daemon restart between prompts", check_restart_between_prompts),
     ]

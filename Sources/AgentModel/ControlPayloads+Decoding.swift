@@ -42,6 +42,8 @@ extension ApprovalResolved {
         var reason: String?
         var client: String?
         var uid: UInt32?
+        var remember: ApprovalMemory?
+        var byRule: Bool?
         try JSONByteParser.readObject(text) { (key, parser: inout JSONByteParser) throws(JSONParseError) in
             switch key {
             case "call_id": callID = try parser.readString()
@@ -49,12 +51,21 @@ extension ApprovalResolved {
             case "reason": reason = try parser.readOptionalString()
             case "client": client = try parser.readOptionalString()
             case "uid": uid = try parser.readOptionalInteger(UInt32.self)
+            case "remember":
+                let start = parser.position
+                guard let raw = try parser.readOptionalString() else { break }
+                guard let known = ApprovalMemory(rawValue: raw) else {
+                    throw JSONParseError(offset: start, reason: "unknown remember \"\(raw)\"")
+                }
+                remember = known
+            case "by_rule": byRule = try parser.readNull() ? nil : parser.readBool()
             default: try parser.skipValue()
             }
         }
         guard let callID else { throw .missing("call_id") }
         guard let approved else { throw .missing("approved") }
-        self.init(callID: callID, approved: approved, reason: reason, client: client, uid: uid)
+        self.init(callID: callID, approved: approved, reason: reason, client: client, uid: uid, remember: remember)
+        self.byRule = byRule
     }
 }
 

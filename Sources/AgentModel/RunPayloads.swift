@@ -158,18 +158,27 @@ public struct ApprovalResolved: Codable, Hashable, Sendable {
     public var client: String?
     /// The deciding peer's uid, from the socket's credentials.
     public var uid: UInt32?
+    /// `always`: the decision also holds for later calls of the tool in this run (an ``ApprovalRule``); absent: this
+    /// call only.
+    public var remember: ApprovalMemory? = nil
+    /// The decision was made by an ``ApprovalRule`` (whose maker `client`/`uid` name), not asked of a person.
+    public var byRule: Bool? = nil
 
-    public init(callID: String, approved: Bool, reason: String?, client: String?, uid: UInt32?) {
+    public init(
+        callID: String, approved: Bool, reason: String?, client: String?, uid: UInt32?, remember: ApprovalMemory? = nil
+    ) {
         self.callID = callID
         self.approved = approved
         self.reason = reason
         self.client = client
         self.uid = uid
+        self.remember = remember
     }
 
     enum CodingKeys: String, CodingKey {
         case callID = "call_id"
-        case approved, reason, client, uid
+        case approved, reason, client, uid, remember
+        case byRule = "by_rule"
     }
 }
 

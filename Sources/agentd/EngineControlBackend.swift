@@ -83,7 +83,7 @@ struct EngineControlBackend: ControlBackend {
     {
         let decision = ApprovalResolved(
             callID: params.callID, approved: params.approve, reason: params.reason, client: client.name,
-            uid: client.uid)
+            uid: client.uid, remember: params.remember == .always ? .always : nil)
         let outcome = try await mapped { try await manager.resolveApproval(params.runID, decision) }
         switch outcome {
         case .resolved:

@@ -30,6 +30,8 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
     public var lastPrompt: String? = nil
     /// Every turn, in order.
     public var turnList: [TurnInfo]? = nil
+    /// The run's allow_always / reject_always rules, by tool name; absent when it has none.
+    public var approvalRules: [ApprovalRuleInfo]? = nil
 
     public init(
         id: RunID, status: RunStatus, model: String, prompt: String, cwd: String, outputText: String,
@@ -71,6 +73,7 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
         case compactions, retry, turns
         case lastPrompt = "last_prompt"
         case turnList = "turn_list"
+        case approvalRules = "approval_rules"
     }
 }
 
