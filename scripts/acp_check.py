@@ -36,10 +36,13 @@ RESPONSE_MODELS = {
     "session/close": schema.CloseSessionResponse,
 }
 REQUEST_MODELS = {"session/request_permission": schema.RequestPermissionRequest}
-NOTIFICATION_MODELS = {"session/update": schema.SessionNotification}
+NOTIFICATION_MODELS = {"session/update": schema.SessionNotification, "$/cancel_request": schema.CancelRequestNotification}
 
 violations = []
 validated = 0
+permission_request_ids = []  # ids of the session/request_permission requests agentctl sent
+cancelled_requests = []  # request ids agentctl withdrew with $/cancel_request
+request_cancelled = asyncio.Event()
 
 
 def validate(model, payload, what):
@@ -71,6 +74,11 @@ class Validator:
                 violations.append(f"agentctl sent an unknown method {method}")
             else:
                 validate(model, message.get("params"), method)
+            if method == "$/cancel_request":
+                cancelled_requests.append((message.get("params") or {}).get("requestId"))
+                request_cancelled.set()
+            if method == "session/request_permission":
+                permission_request_ids.append(message.get("id"))
         elif "id" in message:
             method = self.sent.pop(message["id"], None)
             if "error" in message:
@@ -448,6 +456,9 @@ async def check_first_decision_wins(daemon):
             lambda: any(u.status == "failed" and u.tool_call_id == call_id for u in editor.of(sid, "tool_call_update")),
             "the terminal's decision as a tool_call_update",
         )
+        # agentctl withdraws the question the terminal answered ($/cancel_request).
+        await asyncio.wait_for(request_cancelled.wait(), TIMEOUT)
+        assert cancelled_requests == [permission_request_ids[-1]], (cancelled_requests, permission_request_ids)
         release.set()  # the editor's late allow changes nothing
         await editor.wait_for(lambda: editor.text(sid).endswith("ok"), "the end of the run")
         assert not os.path.exists(os.path.join(daemon.work, "raced.marker")), "the editor's late allow ran the call"

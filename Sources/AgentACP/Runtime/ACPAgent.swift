@@ -260,7 +260,10 @@ public actor ACPAgent {
     }
 
     private func abandon(_ id: Int64) {
-        outgoing.removeValue(forKey: id)?.resume(throwing: CancellationError())
+        guard let waiter = outgoing.removeValue(forKey: id) else { return }
+        waiter.resume(throwing: CancellationError())
+        // The editor still shows the question: its answer is no longer needed (a late answer is ignored).
+        send(JSONRPCNotification(method: CancelRequest.name, params: CancelRequest.Params(requestId: id)))
     }
 
     fileprivate nonisolated func notify(_ params: SessionUpdateNotification.Params) {
