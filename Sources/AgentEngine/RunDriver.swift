@@ -205,7 +205,10 @@ actor RunDriver {
     /// Records the decision an always-rule makes on each call; a person deciding meanwhile finds it decided.
     private func applyRules(to calls: [ToolCallRecord]) async throws {
         for call in calls {
-            guard let rule = state.approvalRules[call.name] else { continue }
+            // Re-checked after every await: a person may have decided the call meanwhile (first decision wins).
+            guard state.callsDecidedByRule.contains(where: { $0.callID == call.callID }),
+                let rule = state.approvalRules[call.name]
+            else { continue }
             let decision = rule.decision(on: call)
             decisions[call.callID] = decision
             try await record(.control, ControlEventType.approvalResolved, decision)
