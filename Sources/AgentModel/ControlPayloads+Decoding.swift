@@ -44,6 +44,8 @@ extension ApprovalResolved {
         var uid: UInt32?
         var remember: ApprovalMemory?
         var byRule: Bool?
+        var pid: Int32?
+        var tty: String?
         try JSONByteParser.readObject(text) { (key, parser: inout JSONByteParser) throws(JSONParseError) in
             switch key {
             case "call_id": callID = try parser.readString()
@@ -59,12 +61,16 @@ extension ApprovalResolved {
                 }
                 remember = known
             case "by_rule": byRule = try parser.readNull() ? nil : parser.readBool()
+            case "pid": pid = try parser.readOptionalInteger(Int32.self)
+            case "tty": tty = try parser.readOptionalString()
             default: try parser.skipValue()
             }
         }
         guard let callID else { throw .missing("call_id") }
         guard let approved else { throw .missing("approved") }
-        self.init(callID: callID, approved: approved, reason: reason, client: client, uid: uid, remember: remember)
+        self.init(
+            callID: callID, approved: approved, reason: reason, client: client, uid: uid, pid: pid, tty: tty,
+            remember: remember)
         self.byRule = byRule
     }
 }
