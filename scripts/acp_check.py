@@ -488,7 +488,7 @@ async def check_always_rules(daemon):
             assert len(editor.permission_requests) == 1, editor.permission_requests
         markers = [os.path.exists(os.path.join(daemon.work, f"{tag}-{n}.marker")) for n in range(3)]
         assert markers == [approved] * 3, markers
-        log = daemon.agentctl("log", rid)
+        log = daemon.agentctl("log", "--json", rid)
         resolved = [json.loads(json.loads(l)["payload"]) for l in log.stdout.splitlines() if '"approval.resolved"' in l]
         assert [r["approved"] for r in resolved] == [approved] * 3, resolved
         assert resolved[0].get("remember") == "always" and [r.get("by_rule", False) for r in resolved] == [False, True, True], resolved
