@@ -67,6 +67,10 @@ public struct RunState: Codable, Hashable, Sendable {
     public var turns: [TurnRecord] = []
     /// allow_always / reject_always decisions, by tool (see ``ApprovalRule``).
     public var approvalRules: [String: ApprovalRule] = [:]
+    /// Where the current turn began: ``toolCalls`` and ``responsesCompleted`` before it (per-turn limits count from
+    /// here).
+    public var turnFirstCall: Int = 0
+    public var turnFirstResponse: Int = 0
 
     public init(id: RunID) {
         self.id = id
