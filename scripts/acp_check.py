@@ -148,8 +148,14 @@ class Daemon:
     def start(self):
         log = open(f"{self.dir}/agentd.log", "a")
         env = dict(os.environ, OPENAI_BASE_URL=self.url, OPENAI_API_KEY="sk-acp-check")
+        config = f"{self.dir}/agentd.toml"
+        with open(config, "w") as f:
+            # An editor's sessions edit files: the file tools besides shell (the daemon's default is shell only).
+            f.write('[run]\ntools = ["shell", "read_file", "write_file", "apply_patch", "list_dir", "search"]\n')
         self.agentd = subprocess.Popen(
-            [f"{BIN}/agentd", "--socket", self.socket, "--state-dir", f"{self.dir}/state"], stderr=log, env=env
+            [f"{BIN}/agentd", "--socket", self.socket, "--state-dir", f"{self.dir}/state", "--config", config],
+            stderr=log,
+            env=env,
         )
         deadline = time.time() + TIMEOUT
         while time.time() < deadline:

@@ -157,4 +157,23 @@ struct UpdateTranslatorTests {
                 events.next(.run, "run.failed", #"{"reason":"the run reached run.max_responses (3)","code":"max_responses"}"#))
                 == [.turnEnded(turn: 1, .stopped(.maxTurnRequests, TurnUsage(inputTokens: 0, outputTokens: 0)))])
     }
+
+    @Test func aRefusedCallFailsWithTheRefusalTheModelGets() throws {
+        var events = Events()
+        var translator = UpdateTranslator(contextWindow: 1000)
+        _ = translator.apply(events.next(.run, "run.started", #"{"cwd":"/w","model":"m","prompt":"go","tools":["shell"]}"#))
+        _ = translator.apply(
+            events.next(
+                .upstreamIn, "response.output_item.done",
+                #"{"type":"response.output_item.done","item":{"type":"function_call","call_id":"c1","name":"write_file","arguments":"{}"}}"#
+            ))
+        let refused = ToolRefused(callID: "c1", name: "write_file", reason: .notOffered, output: "not available")
+        #expect(
+            translator.apply(events.next(.tool, "tool.refused", try JSONCoding.encode(refused)))
+                == [
+                    .update(
+                        .toolCallUpdate(
+                            ToolCallFields(toolCallId: "c1", status: .failed, content: [.content(.text("not available"))])))
+                ])
+    }
 }

@@ -199,6 +199,17 @@ public struct UpdateTranslator: Sendable {
         case ToolEventType.abandoned:
             guard let abandoned = try? ToolAbandoned(json: event.payload) else { return [] }
             return [.update(.toolCallUpdate(ToolCallFields(toolCallId: abandoned.callID, status: .pending)))]
+        case ToolEventType.refused:
+            // A call the run must not make (a tool it was not given, a repeated id): it never runs.
+            guard let refused = try? ToolRefused(json: event.payload), calls[refused.callID]?.finished == false
+            else { return [] }
+            calls[refused.callID]?.finished = true
+            let why = refused.output ?? "refused: \(refused.reason.rawValue)"
+            return [
+                .update(
+                    .toolCallUpdate(
+                        ToolCallFields(toolCallId: refused.callID, status: .failed, content: [.content(.text(why))])))
+            ]
         case ToolEventType.finished:
             guard let finished = try? ToolFinished(json: event.payload) else { return [] }
             calls[finished.callID]?.finished = true
