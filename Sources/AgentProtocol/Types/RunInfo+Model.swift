@@ -30,6 +30,7 @@ extension RunInfo {
         if !state.approvalRules.isEmpty {
             approvalRules = state.approvalRules.values.sorted { $0.tool < $1.tool }.map(ApprovalRuleInfo.init)
         }
+        toolFormat = state.toolFormat
         retry = state.retryWait.map {
             RunRetryInfo(
                 code: $0.code, message: $0.message, delayMillis: $0.delayMillis, sinceMillis: $0.sinceMillis,

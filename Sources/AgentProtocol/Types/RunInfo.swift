@@ -32,6 +32,8 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
     public var turnList: [TurnInfo]? = nil
     /// The run's allow_always / reject_always rules, by tool name; absent when it has none.
     public var approvalRules: [ApprovalRuleInfo]? = nil
+    /// How the run offers `shell` and `apply_patch`: `native` (the built-in tool types) or `function`.
+    public var toolFormat: ToolFormat? = nil
 
     public init(
         id: RunID, status: RunStatus, model: String, prompt: String, cwd: String, outputText: String,
@@ -74,6 +76,7 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
         case lastPrompt = "last_prompt"
         case turnList = "turn_list"
         case approvalRules = "approval_rules"
+        case toolFormat = "tool_format"
     }
 }
 
