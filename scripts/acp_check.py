@@ -36,10 +36,13 @@ RESPONSE_MODELS = {
     "session/close": schema.CloseSessionResponse,
 }
 REQUEST_MODELS = {"session/request_permission": schema.RequestPermissionRequest}
-NOTIFICATION_MODELS = {"session/update": schema.SessionNotification}
+NOTIFICATION_MODELS = {"session/update": schema.SessionNotification, "$/cancel_request": schema.CancelRequestNotification}
 
 violations = []
 validated = 0
+permission_request_ids = []  # ids of the session/request_permission requests agentctl sent
+cancelled_requests = []  # request ids agentctl withdrew with $/cancel_request
+request_cancelled = asyncio.Event()
 
 
 def validate(model, payload, what):
@@ -71,6 +74,11 @@ class Validator:
                 violations.append(f"agentctl sent an unknown method {method}")
             else:
                 validate(model, message.get("params"), method)
+            if method == "$/cancel_request":
+                cancelled_requests.append((message.get("params") or {}).get("requestId"))
+                request_cancelled.set()
+            if method == "session/request_permission":
+                permission_request_ids.append(message.get("id"))
         elif "id" in message:
             method = self.sent.pop(message["id"], None)
             if "error" in message:
@@ -140,8 +148,14 @@ class Daemon:
     def start(self):
         log = open(f"{self.dir}/agentd.log", "a")
         env = dict(os.environ, OPENAI_BASE_URL=self.url, OPENAI_API_KEY="sk-acp-check")
+        config = f"{self.dir}/agentd.toml"
+        with open(config, "w") as f:
+            # An editor's sessions edit files: the file tools besides shell (the daemon's default is shell only).
+            f.write('[run]\ntools = ["shell", "read_file", "write_file", "apply_patch", "list_dir", "search"]\n')
         self.agentd = subprocess.Popen(
-            [f"{BIN}/agentd", "--socket", self.socket, "--state-dir", f"{self.dir}/state"], stderr=log, env=env
+            [f"{BIN}/agentd", "--socket", self.socket, "--state-dir", f"{self.dir}/state", "--config", config],
+            stderr=log,
+            env=env,
         )
         deadline = time.time() + TIMEOUT
         while time.time() < deadline:
@@ -448,12 +462,44 @@ async def check_first_decision_wins(daemon):
             lambda: any(u.status == "failed" and u.tool_call_id == call_id for u in editor.of(sid, "tool_call_update")),
             "the terminal's decision as a tool_call_update",
         )
+        # agentctl withdraws the question the terminal answered ($/cancel_request).
+        await asyncio.wait_for(request_cancelled.wait(), TIMEOUT)
+        assert cancelled_requests == [permission_request_ids[-1]], (cancelled_requests, permission_request_ids)
         release.set()  # the editor's late allow changes nothing
         await editor.wait_for(lambda: editor.text(sid).endswith("ok"), "the end of the run")
         assert not os.path.exists(os.path.join(daemon.work, "raced.marker")), "the editor's late allow ran the call"
     log = daemon.agentctl("log", "--json", sid)
     resolved = [json.loads(json.loads(l)["payload"]) for l in log.stdout.splitlines() if '"approval.resolved"' in l]
     assert len(resolved) == 1 and resolved[0]["approved"] is False and resolved[0]["client"] == "agentctl", resolved
+
+
+async def check_always_rules(daemon):
+    """allow_always / reject_always are rules in the ledger: the editor is asked once per tool, agentd decides the
+    tool's later calls itself (recorded with by_rule), and `agentctl show` lists the rule."""
+    for option, approved in (("allow_always", True), ("reject_always", False)):
+        tag = option.split("_")[0]
+        script = "\n".join(f'call shell {{"cmd":"touch {tag}-{n}.marker"}}' for n in range(3)) + f"\nsay {tag} done"
+        started = daemon.agentctl("start", "--detach", "--json", "--model", "emu-script", "--require-approval", "shell", script)
+        assert started.returncode == 0, started.stderr
+        rid = json.loads(started.stdout)["id"]
+
+        async def decide(tool_call, option=option):
+            return option
+
+        editor = Editor(decide)
+        async with spawn(daemon, editor) as (conn, _):
+            await conn.initialize(protocol_version=1)
+            await asyncio.wait_for(conn.load_session(cwd=daemon.work, session_id=rid, mcp_servers=[]), TIMEOUT)
+            await editor.wait_for(lambda: editor.text(rid).endswith(f"{tag} done"), "the run's end")
+            assert len(editor.permission_requests) == 1, editor.permission_requests
+        markers = [os.path.exists(os.path.join(daemon.work, f"{tag}-{n}.marker")) for n in range(3)]
+        assert markers == [approved] * 3, markers
+        log = daemon.agentctl("log", "--json", rid)
+        resolved = [json.loads(json.loads(l)["payload"]) for l in log.stdout.splitlines() if '"approval.resolved"' in l]
+        assert [r["approved"] for r in resolved] == [approved] * 3, resolved
+        assert resolved[0].get("remember") == "always" and [r.get("by_rule", False) for r in resolved] == [False, True, True], resolved
+        show = daemon.agentctl("show", rid).stdout
+        assert f"always {'allow' if approved else 'deny'} shell" in show, show
 
 
 async def check_cancel_a_loaded_run(daemon):
@@ -562,6 +608,7 @@ async def main():
         ("session/list, resume, close", check_list_resume_close),
         ("permissions allow_once / reject_once", check_permissions),
         ("first decision wins: agentctl approve before the editor", check_first_decision_wins),
+        ("allow_always / reject_always as rules in the ledger", check_always_rules),
         ("10 MB prompt and an editor that stops reading", check_huge_prompt_and_stalled_reader),
         ("daemon restart between prompts", check_restart_between_prompts),
     ]

@@ -4,14 +4,13 @@ import AgentProtocol
 /// Asks the person at the terminal about each call of the followed run that waits for approval:
 /// `[y]es / [n]o / [a]lways for this tool`; the answer goes to the daemon through `approval/resolve`.
 ///
-/// "Always" is this client's promise, kept while it stays attached: later calls of that tool in this run are
-/// approved by it as soon as they are requested (each decision is recorded as coming from agentctl).
+/// "Always" is an allow_always rule recorded in the ledger with the decision (`remember: always`): agentd approves
+/// later calls of that tool in this run itself, whoever is attached (`agentctl show` lists the rule).
 actor ApprovalPrompter {
     private let session: Session
     private let runID: RunID
     private let screen: LiveScreen
     private var queue: [ApprovalRequested] = []
-    private var alwaysApproved: Set<String> = []
     private var current: (callID: String, reader: KeyReader)?
     private var working = false
     private var stopped = false
@@ -54,10 +53,6 @@ actor ApprovalPrompter {
 
     private func handle(_ request: ApprovalRequested) async {
         let summary = EventRenderer.summary(name: request.name, arguments: request.arguments)
-        if alwaysApproved.contains(request.name) {
-            await resolve(request, approve: true, reason: "always approve \(request.name) (agentctl, while attached)")
-            return
-        }
         // Replays bring requests that were decided long ago: ask only about calls still waiting.
         guard await isWaiting(request.callID) else { return }
         let why = request.reason == .uncertain ? " (its outcome is unknown after a restart; run it again?)" : ""
@@ -81,9 +76,8 @@ actor ApprovalPrompter {
                 return
             case "a":
                 screen.clearPrompt(leaving: "? approve \(summary): always for \(request.name)")
-                alwaysApproved.insert(request.name)
-                await resolve(request, approve: true, reason: "always approve \(request.name) (agentctl, while attached)")
-                // Calls of the same tool already queued need no question either.
+                // agentd decides the calls of the tool already queued by the rule; their prompts are dropped then.
+                await resolve(request, approve: true, reason: "always approve \(request.name)", remember: .always)
                 return
             default:
                 continue
@@ -96,8 +90,11 @@ actor ApprovalPrompter {
         return waiting?.contains { $0.callID == callID } ?? false
     }
 
-    private func resolve(_ request: ApprovalRequested, approve: Bool, reason: String?) async {
-        let params = ApprovalResolve.Params(runID: runID, callID: request.callID, approve: approve, reason: reason)
+    private func resolve(
+        _ request: ApprovalRequested, approve: Bool, reason: String?, remember: ApprovalMemory? = nil
+    ) async {
+        let params = ApprovalResolve.Params(
+            runID: runID, callID: request.callID, approve: approve, reason: reason, remember: remember)
         do {
             let result = try await session.client.call(ApprovalResolve.self, params)
             if result.outcome == .alreadyResolved {

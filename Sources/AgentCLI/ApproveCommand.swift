@@ -17,6 +17,9 @@ struct ApproveCommand: AsyncParsableCommand {
     @Flag(help: "Deny the call instead: the model is told the user refused it.")
     var deny = false
 
+    @Flag(help: "Also decide every later call of this tool in this run the same way (a rule, shown by `show`).")
+    var always = false
+
     @Option(help: "Why (recorded with the decision; a denial's reason is passed to the model).")
     var reason: String?
 
@@ -42,13 +45,16 @@ struct ApproveCommand: AsyncParsableCommand {
         } else {
             callID = try await Self.onlyWaitingCall(of: id, session)
         }
-        let params = ApprovalResolve.Params(runID: id, callID: callID, approve: !deny, reason: reason)
+        let params = ApprovalResolve.Params(
+            runID: id, callID: callID, approve: !deny, reason: reason, remember: always ? .always : nil)
         let result = try await session.perform { try await $0.call(ApprovalResolve.self, params) }
         let decision = result.approved ? "approved" : "denied"
         if json { Console.out(try JSONCoding.encode(result) + "\n") }
         switch result.outcome {
         case .resolved:
-            if !json { Console.out("call \(callID) of run \(id) \(decision)\n") }
+            if !json {
+                Console.out("call \(callID) of run \(id) \(decision)\(always ? ", and every later call of its tool" : "")\n")
+            }
         case .alreadyResolved:
             let by = result.decidedBy.map { who in
                 let ids = DeciderText.describe(client: nil, uid: who.uid, pid: who.pid, tty: who.tty)

@@ -70,6 +70,7 @@ enum LogLine {
                 + " by " + DeciderText.describe(
                     client: resolved.client, uid: resolved.uid, pid: resolved.pid, tty: resolved.tty)
                 + (resolved.reason.map { ": \($0)" } ?? "")
+                + (resolved.remember == .always ? " (always: a rule for the tool's later calls)" : "")
         case (.control, ControlEventType.inputAdded):
             return EventRenderer.field("text", of: event.payload) ?? ""
         case (.upstreamIn, UpstreamEventType.outputTextDelta), (.upstreamIn, UpstreamEventType.reasoningSummaryDelta):

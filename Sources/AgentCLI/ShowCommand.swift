@@ -36,6 +36,11 @@ struct ShowCommand: AsyncParsableCommand {
                 "context   ~\(tokens) tokens, \(compactions) compaction\(compactions == 1 ? "" : "s")", at: lines.count - 1)
         }
         if let retry = info.retry { lines.insert("retry     \(RetryText.describe(retry))", at: 2) }
+        for rule in info.approvalRules ?? [] {
+            let maker = rule.client.map { " in " + VisibleText.escaped($0) } ?? ""
+            let decision = rule.approved ? "always allow" : "always deny"
+            lines.append("rule      \(decision) \(VisibleText.escaped(rule.tool)) (set\(maker) on \(rule.callID))")
+        }
         for call in info.toolCalls {
             // A call without a result while the run waits for a decision is waiting, not running.
             let waiting = info.status == .awaitingApproval && call.exitCode == nil && call.status == "running"

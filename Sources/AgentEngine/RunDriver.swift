@@ -174,6 +174,8 @@ actor RunDriver {
                 try await resolveUncertain(calls)
             case .requestApproval(let calls):
                 try await requestApproval(for: calls, reason: .policy)
+            case .applyRules(let calls):
+                try await applyRules(to: calls)
             case .wait:
                 guard state.status == .awaitingApproval else { return }
                 // Parked until a decision (or a cancel) wakes it; nothing runs meanwhile.
@@ -209,6 +211,19 @@ actor RunDriver {
         for call in calls {
             let request = ApprovalRequested(callID: call.callID, name: call.name, arguments: call.arguments, reason: reason)
             try await record(.control, ControlEventType.approvalRequested, request)
+        }
+    }
+
+    /// Records the decision an always-rule makes on each call; a person deciding meanwhile finds it decided.
+    private func applyRules(to calls: [ToolCallRecord]) async throws {
+        for call in calls {
+            // Re-checked after every await: a person may have decided the call meanwhile (first decision wins).
+            guard state.callsDecidedByRule.contains(where: { $0.callID == call.callID }),
+                let rule = state.approvalRules[call.name]
+            else { continue }
+            let decision = rule.decision(on: call)
+            decisions[call.callID] = decision
+            try await record(.control, ControlEventType.approvalResolved, decision)
         }
     }
 

@@ -42,6 +42,8 @@ extension ApprovalResolved {
         var reason: String?
         var client: String?
         var uid: UInt32?
+        var remember: ApprovalMemory?
+        var byRule: Bool?
         var pid: Int32?
         var tty: String?
         try JSONByteParser.readObject(text) { (key, parser: inout JSONByteParser) throws(JSONParseError) in
@@ -51,6 +53,14 @@ extension ApprovalResolved {
             case "reason": reason = try parser.readOptionalString()
             case "client": client = try parser.readOptionalString()
             case "uid": uid = try parser.readOptionalInteger(UInt32.self)
+            case "remember":
+                let start = parser.position
+                guard let raw = try parser.readOptionalString() else { break }
+                guard let known = ApprovalMemory(rawValue: raw) else {
+                    throw JSONParseError(offset: start, reason: "unknown remember \"\(raw)\"")
+                }
+                remember = known
+            case "by_rule": byRule = try parser.readNull() ? nil : parser.readBool()
             case "pid": pid = try parser.readOptionalInteger(Int32.self)
             case "tty": tty = try parser.readOptionalString()
             default: try parser.skipValue()
@@ -58,7 +68,10 @@ extension ApprovalResolved {
         }
         guard let callID else { throw .missing("call_id") }
         guard let approved else { throw .missing("approved") }
-        self.init(callID: callID, approved: approved, reason: reason, client: client, uid: uid, pid: pid, tty: tty)
+        self.init(
+            callID: callID, approved: approved, reason: reason, client: client, uid: uid, pid: pid, tty: tty,
+            remember: remember)
+        self.byRule = byRule
     }
 }
 

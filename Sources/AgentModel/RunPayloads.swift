@@ -169,10 +169,15 @@ public struct ApprovalResolved: Codable, Hashable, Sendable {
     public var pid: Int32?
     /// The deciding process's controlling terminal (`pts/3`), when it had one.
     public var tty: String?
+    /// `always`: the decision also holds for later calls of the tool in this run (an ``ApprovalRule``); absent: this
+    /// call only.
+    public var remember: ApprovalMemory? = nil
+    /// The decision was made by an ``ApprovalRule`` (whose maker `client`/`uid` name), not asked of a person.
+    public var byRule: Bool? = nil
 
     public init(
         callID: String, approved: Bool, reason: String?, client: String?, uid: UInt32?, pid: Int32? = nil,
-        tty: String? = nil
+        tty: String? = nil, remember: ApprovalMemory? = nil
     ) {
         self.callID = callID
         self.approved = approved
@@ -181,11 +186,13 @@ public struct ApprovalResolved: Codable, Hashable, Sendable {
         self.uid = uid
         self.pid = pid
         self.tty = tty
+        self.remember = remember
     }
 
     enum CodingKeys: String, CodingKey {
         case callID = "call_id"
-        case approved, reason, client, uid, pid, tty
+        case approved, reason, client, uid, pid, tty, remember
+        case byRule = "by_rule"
     }
 }
 

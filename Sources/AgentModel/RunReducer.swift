@@ -246,7 +246,9 @@ public enum RunReducer {
             guard let decision = try? ApprovalResolved(json: event.payload),
                 let index = state.callIndex(decision.callID),
                 state.toolCalls[index].approval == .pending
+                    || (decision.byRule == true && state.toolCalls[index].approval == nil)
             else { return }
+            state.remember(decision, on: state.toolCalls[index])
             let uncertain = state.toolCalls[index].status == .running
             if decision.approved {
                 state.toolCalls[index].approval = .approved

@@ -11,6 +11,8 @@ public enum NextStep: Equatable, Sendable {
     case resolveUncertain([ToolCallRecord])
     /// Calls of tools that require approval: ask a person first.
     case requestApproval([ToolCallRecord])
+    /// Calls an always-rule decides (``RunState/callsDecidedByRule``): record each rule's decision.
+    case applyRules([ToolCallRecord])
     /// The last response asked for nothing more: the run is complete.
     case complete
     /// The last request failed upstream; the engine decides whether to retry.
@@ -25,7 +27,11 @@ public enum NextStep: Equatable, Sendable {
 extension RunState {
     /// The next step for the engine, derived from the state.
     public var nextStep: NextStep {
-        if status.isTerminal || status == .awaitingApproval || awaitingResponse { return .wait }
+        if status.isTerminal || awaitingResponse { return .wait }
+        // Before the wait for a person: a rule made on one call decides the calls of its tool asked about with it.
+        let ruled = callsDecidedByRule
+        if !ruled.isEmpty { return .applyRules(ruled) }
+        if status == .awaitingApproval { return .wait }
         if let lastError {
             if lastError.code == UpstreamError.contextLengthExceeded && !overflowCompacted { return .compact }
             return .failed(lastError)

@@ -68,6 +68,8 @@ public struct RunState: Codable, Hashable, Sendable {
     public var continuesIncomplete: Bool = false
     /// The conversation's turns, in order (empty while the run is idle).
     public var turns: [TurnRecord] = []
+    /// allow_always / reject_always decisions, by tool (see ``ApprovalRule``).
+    public var approvalRules: [String: ApprovalRule] = [:]
     /// Where the current turn began: ``toolCalls`` and ``responsesCompleted`` before it (per-turn limits count from
     /// here).
     public var turnFirstCall: Int = 0

@@ -38,6 +38,8 @@ struct DaemonConfiguration: Equatable {
         var maxResponses = 200
         var maxTurnAttempts = 5
         var maxToolCalls = 500
+        /// Tools whose calls wait for a person's decision in every run (a run's own `require_approval` adds to it).
+        var requireApproval: [String] = []
         var includeEncryptedReasoning = true
         /// `[run]` request settings (see ``RunRequestKeys``).
         var compactThreshold = 200_000
@@ -177,6 +179,10 @@ struct DaemonConfiguration: Equatable {
         config.run.maxResponses = run.int("max_responses", default: 200, range: 1...100_000)
         config.run.maxTurnAttempts = run.int("max_turn_attempts", default: 5, range: 1...100)
         config.run.maxToolCalls = run.int("max_tool_calls", default: 500, range: 0...1_000_000)
+        config.run.requireApproval = run.strings("require_approval", default: [])
+        if config.run.requireApproval.contains(where: \.isEmpty) {
+            run.fail("require_approval", "names a tool with an empty string; list tool names (e.g. [\"shell\"])")
+        }
         config.run.includeEncryptedReasoning = run.bool("include_encrypted_reasoning", default: true)
         RunRequestKeys.read(run, into: &config.run)
         if !config.run.includeEncryptedReasoning {

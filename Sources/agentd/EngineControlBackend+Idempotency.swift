@@ -25,11 +25,9 @@ extension EngineControlBackend {
         _ params: RunPrompt.Params, inputID: String, client: ClientIdentity, recorder: IdempotencyRecorder?
     ) async throws -> PromptResultState {
         let recording = Self.recording(recorder)
-        let outcome = try await mapped {
-            try await manager.prompt(
-                params.runID, text: params.text, inputID: inputID, effort: params.effort,
-                client: "\(client.name) (uid \(client.uid))", recording: recording)
-        }
+        let outcome = try await manager.prompt(
+            params.runID, text: params.text, inputID: inputID, effort: params.effort,
+            client: "\(client.name) (uid \(client.uid))", recording: recording)
         return PromptResultState(state: outcome.state, turn: outcome.turn)
     }
 
@@ -38,11 +36,8 @@ extension EngineControlBackend {
         -> RunState
     {
         let recording = Self.recording(recorder)
-        return try await mapped {
-            try await manager.fork(
-                params.runID, atTurn: params.atTurn, client: "\(client.name) (uid \(client.uid))",
-                recording: recording)
-        }
+        return try await manager.fork(
+            params.runID, atTurn: params.atTurn, client: "\(client.name) (uid \(client.uid))", recording: recording)
     }
 
     /// The engine's hook that builds `recorder`'s record from the state the effect produced.

@@ -84,7 +84,7 @@ struct EngineControlBackend: ControlBackend {
     {
         let decision = ApprovalResolved(
             callID: params.callID, approved: params.approve, reason: params.reason, client: client.name,
-            uid: client.uid, pid: client.pid, tty: client.tty)
+            uid: client.uid, pid: client.pid, tty: client.tty, remember: params.remember == .always ? .always : nil)
         let outcome = try await manager.resolveApproval(params.runID, decision)
         switch outcome {
         case .resolved:

@@ -16,8 +16,13 @@ enum ToolSetFactory {
             baseEnvironment: environment)
     }
 
-    /// Names of configured tools whose every call waits for approval.
+    /// Names of tools whose every call waits for approval in every run: `[run] require_approval`, then the
+    /// `[[tools.command]]` tools with `approval = "always"`.
     static func alwaysApproved(_ configuration: DaemonConfiguration) -> [String] {
-        configuration.tools.commands.filter(\.requiresApproval).map(\.name)
+        var names = configuration.run.requireApproval
+        for name in configuration.tools.commands.filter(\.requiresApproval).map(\.name) where !names.contains(name) {
+            names.append(name)
+        }
+        return names
     }
 }

@@ -7,6 +7,12 @@ import TestSupport
 
 @Suite("ACP wire golden JSON")
 struct ACPWireGoldenTests {
+    @Test func cancelRequestNamesTheRequest() throws {
+        try checkCoding(
+            JSONRPCNotification(method: CancelRequest.name, params: CancelRequest.Params(requestId: 7)),
+            json: #"{"jsonrpc":"2.0","method":"$/cancel_request","params":{"requestId":7}}"#)
+    }
+
     @Test func agentMessageChunkIsATextContentBlock() throws {
         try checkCoding(
             SessionUpdateNotification.Params(sessionId: "run_1", update: .agentMessageChunk(.text("Hel"))),

@@ -102,4 +102,78 @@ struct UpdateTranslatorTests {
             translator.apply(events.next(.run, "run.failed", #"{"reason":"rate limited","code":"rate_limit"}"#))
                 == [.turnEnded(turn: 1, .failed("the turn failed: rate limited; session/load the session, then prompt again"))])
     }
+
+    @Test func aForkReplaysTheConversationItHolds() throws {
+        var events = Events()
+        var translator = UpdateTranslator(contextWindow: 1000)
+        let forked = RunForked(
+            parentRunID: RunID(rawValue: "run_0"), turn: 1, turns: [],
+            conversation: [
+                Items.userMessage("list"),
+                ["type": "function_call", "call_id": "c1", "name": "shell", "arguments": #"{"cmd":"ls"}"#],
+                Items.functionCallOutput(callID: "c1", output: "a.txt"),
+                ["type": "message", "role": "assistant", "content": [["type": "output_text", "text": "One file."]]],
+            ],
+            outputText: "One file.")
+        _ = translator.apply(events.next(.run, "run.started", #"{"cwd":"/w","model":"m","prompt":"","tools":["shell"]}"#))
+        let outputs = translator.apply(events.next(.run, "run.forked", try JSONCoding.encode(forked)))
+        #expect(
+            outputs == [
+                .update(.userMessageChunk(.text("list"))),
+                .update(
+                    .toolCall(
+                        ToolCallFields(toolCallId: "c1", title: "ls", kind: .execute, status: .pending, rawInput: ["cmd": "ls"]))),
+                .update(.toolCallUpdate(ToolCallFields(toolCallId: "c1", status: .completed, content: [.content(.text("a.txt"))]))),
+                .update(.agentMessageChunk(.text("One file."))),
+            ])
+        #expect(translator.turn == 1)
+    }
+
+    @Test func aCallARuleRejectsFailsNamingTheRule() throws {
+        var events = Events()
+        var translator = UpdateTranslator(contextWindow: 1000)
+        _ = translator.apply(events.next(.run, "run.started", #"{"cwd":"/w","model":"m","prompt":"go","tools":["shell"]}"#))
+        let rule = ApprovalRule(tool: "shell", approved: false, callID: "c0", client: "Zed", uid: 1)
+        let call = ToolCallRecord(callID: "c1", name: "shell", arguments: "{}", status: .requested)
+        let outputs = translator.apply(
+            events.next(.control, "approval.resolved", try JSONCoding.encode(rule.decision(on: call))))
+        #expect(
+            outputs == [
+                .approvalSettled(callID: "c1", approved: false),
+                .update(
+                    .toolCallUpdate(
+                        ToolCallFields(
+                            toolCallId: "c1", status: .failed,
+                            content: [.content(.text("Rejected by Zed: reject_always rule for shell (set in Zed on c0)"))]))),
+            ])
+    }
+
+    @Test func aTurnThatMadeTooManyRequestsStopsWithMaxTurnRequests() {
+        var events = Events()
+        var translator = UpdateTranslator(contextWindow: 1000)
+        _ = translator.apply(events.next(.run, "run.started", #"{"cwd":"/w","model":"m","prompt":"go","tools":[]}"#))
+        #expect(
+            translator.apply(
+                events.next(.run, "run.failed", #"{"reason":"the run reached run.max_responses (3)","code":"max_responses"}"#))
+                == [.turnEnded(turn: 1, .stopped(.maxTurnRequests, TurnUsage(inputTokens: 0, outputTokens: 0)))])
+    }
+
+    @Test func aRefusedCallFailsWithTheRefusalTheModelGets() throws {
+        var events = Events()
+        var translator = UpdateTranslator(contextWindow: 1000)
+        _ = translator.apply(events.next(.run, "run.started", #"{"cwd":"/w","model":"m","prompt":"go","tools":["shell"]}"#))
+        _ = translator.apply(
+            events.next(
+                .upstreamIn, "response.output_item.done",
+                #"{"type":"response.output_item.done","item":{"type":"function_call","call_id":"c1","name":"write_file","arguments":"{}"}}"#
+            ))
+        let refused = ToolRefused(callID: "c1", name: "write_file", reason: .notOffered, output: "not available")
+        #expect(
+            translator.apply(events.next(.tool, "tool.refused", try JSONCoding.encode(refused)))
+                == [
+                    .update(
+                        .toolCallUpdate(
+                            ToolCallFields(toolCallId: "c1", status: .failed, content: [.content(.text("not available"))])))
+                ])
+    }
 }

@@ -62,4 +62,21 @@ struct LogLineTests {
         let line = LogLine.render(added, timeZone: utc)
         #expect(line == "   3  23:41:02.126  input.added  " + String(repeating: "x", count: 99) + "…")
     }
+
+    @Test func anAlwaysDecisionAndTheDecisionsOfItsRuleSayWhatTheyAre() throws {
+        let always = ApprovalResolved(
+            callID: "call_0", approved: false, reason: "reject_always in Zed", client: "acp:Zed", uid: 1000,
+            remember: .always)
+        let rule = ApprovalRule(tool: "shell", approved: false, callID: "call_0", client: "acp:Zed", uid: 1000)
+        let byRule = rule.decision(on: ToolCallRecord(callID: "call_1", name: "shell", arguments: "{}", status: .requested))
+        #expect(
+            try [always, byRule].enumerated().map {
+                LogLine.render(try event(Int64($0.offset), .control, ControlEventType.approvalResolved, $0.element), timeZone: utc)
+            } == [
+                "   0  23:41:02.123  approval.resolved  call_0 denied by acp:Zed, uid 1000: reject_always in Zed"
+                    + " (always: a rule for the tool's later calls)",
+                "   1  23:41:02.124  approval.resolved  call_1 denied by acp:Zed, uid 1000: reject_always rule for shell"
+                    + " (set in acp:Zed on call_0)",
+            ])
+    }
 }

@@ -86,3 +86,33 @@ struct RunRequestSettingsTests {
             ])
     }
 }
+
+/// `[run] require_approval`: the daemon-wide list of tools whose calls wait for a decision.
+struct RequireApprovalConfigTests {
+    @Test func theRunListComesFirstAndCommandToolsWithApprovalFollowOnce() throws {
+        let config = try DaemonConfiguration.parse(
+            """
+            [run]
+            require_approval = ["shell", "deploy"]
+
+            [[tools.command]]
+            name = "deploy"
+            description = "deploy it"
+            argv = ["/bin/true"]
+            approval = "always"
+            """, file: "agentd.toml")
+        #expect(config.run.requireApproval == ["shell", "deploy"])
+        #expect(ToolSetFactory.alwaysApproved(config) == ["shell", "deploy"])
+        #expect(try DaemonConfiguration.parse("", file: "agentd.toml").run.requireApproval == [])
+    }
+
+    @Test func anEmptyNameIsRefusedWithItsLine() {
+        let error = #expect(throws: ConfigErrors.self) {
+            try DaemonConfiguration.parse("[run]\nrequire_approval = [\"shell\", \"\"]\n", file: "agentd.toml")
+        }
+        #expect(
+            error?.errors.map(\.description) == [
+                #"agentd.toml:2: run.require_approval: names a tool with an empty string; list tool names (e.g. ["shell"])"#
+            ])
+    }
+}

@@ -106,9 +106,12 @@ public actor ACPAgent {
                 try answer(id, SessionResume.Result())
             case SessionFork.name:
                 let params = try params(SessionFork.self, line)
-                let fork = try await link.call(RunForkCall.self, RunForkCall.Params(runID: try Self.runID(params.sessionId)))
-                try await follow(fork.runID, cwd: params.cwd, history: .silent, servers: params.mcpServers ?? [])
-                try answer(id, SessionFork.Result(sessionId: fork.runID.rawValue))
+                let fork = try await link.call(
+                    RunFork.self,
+                    RunFork.Params(runID: try Self.runID(params.sessionId), requestID: "acp-" + UUID().uuidString)
+                ).run
+                try await follow(fork.id, cwd: params.cwd, history: .silent, servers: params.mcpServers ?? [])
+                try answer(id, SessionFork.Result(sessionId: fork.id.rawValue))
             case SessionPrompt.name:
                 let params = try params(SessionPrompt.self, line)
                 let text = try PromptText.make(params.prompt)
@@ -179,7 +182,7 @@ public actor ACPAgent {
             started = try await link.call(
                 RunStart.self,
                 RunStart.Params(
-                    prompt: "", model: configuration.model, cwd: params.cwd,
+                    prompt: nil, model: configuration.model, cwd: params.cwd,
                     requireApproval: configuration.requireApproval.isEmpty ? nil : configuration.requireApproval,
                     requestID: "acp-" + UUID().uuidString))
         } catch let error as ControlError where error.code == .invalidParams && error.data?["field"] == "prompt" {
@@ -257,7 +260,10 @@ public actor ACPAgent {
     }
 
     private func abandon(_ id: Int64) {
-        outgoing.removeValue(forKey: id)?.resume(throwing: CancellationError())
+        guard let waiter = outgoing.removeValue(forKey: id) else { return }
+        waiter.resume(throwing: CancellationError())
+        // The editor still shows the question: its answer is no longer needed (a late answer is ignored).
+        send(JSONRPCNotification(method: CancelRequest.name, params: CancelRequest.Params(requestId: id)))
     }
 
     fileprivate nonisolated func notify(_ params: SessionUpdateNotification.Params) {

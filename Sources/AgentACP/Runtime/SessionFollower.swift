@@ -37,8 +37,6 @@ actor SessionFollower {
     /// Calls that waited when the history ended, asked for once it has been read.
     private var waitingInHistory: [String: PermissionNeed] = [:]
     private var permissionTasks: [String: Task<Void, Never>] = [:]
-    /// allow_always / reject_always of this session, per tool.
-    private var alwaysRules: [String: Bool] = [:]
     /// Prompts this editor sent whose user message it already shows (not echoed back).
     private var ownPrompts: [String] = []
     /// The editor's name, for the reasons recorded with its decisions.
@@ -72,10 +70,10 @@ actor SessionFollower {
         defer { pendingPrompts -= 1 }
         ensureFollowing()
         ownPrompts.append(text)
-        let result: RunPromptCall.Result
+        let result: RunPrompt.Result
         do {
             result = try await link.call(
-                RunPromptCall.self, RunPromptCall.Params(runID: runID, text: text, requestID: "acp-" + UUID().uuidString))
+                RunPrompt.self, RunPrompt.Params(runID: runID, text: text, requestID: "acp-" + UUID().uuidString))
         } catch {
             ownPrompts.removeAll { $0 == text }
             throw error
@@ -229,11 +227,6 @@ actor SessionFollower {
 
     private func ask(_ need: PermissionNeed) {
         guard permissionTasks[need.callID] == nil else { return }
-        if let allow = alwaysRules[need.tool] {
-            let rule = "\(allow ? "allow" : "reject")_always rule for \(need.tool) in this session (set in \(editorName))"
-            permissionTasks[need.callID] = Task { await self.resolve(need, approve: allow, reason: rule) }
-            return
-        }
         let params = RequestPermission.Params(
             sessionId: runID.rawValue, toolCall: need.toolCall, options: PermissionOption.standard(tool: need.tool))
         permissionTasks[need.callID] = Task {
@@ -251,11 +244,13 @@ actor SessionFollower {
         guard outcome.outcome == "selected", let id = outcome.optionId, let kind = PermissionOption.Kind(rawValue: id)
         else { return }  // cancelled: the turn is being cancelled, the call is not decided
         let approve = kind == .allowOnce || kind == .allowAlways
-        if kind == .allowAlways || kind == .rejectAlways { alwaysRules[need.tool] = approve }
-        await resolve(need, approve: approve, reason: "\(kind.rawValue) in \(editorName)")
+        // An always-option is a rule in the ledger: agentd decides the tool's later calls (and the ones asked
+        // about with this one) itself, for every client of the run.
+        let remember: ApprovalMemory = kind == .allowAlways || kind == .rejectAlways ? .always : .once
+        await resolve(need, approve: approve, reason: "\(kind.rawValue) in \(editorName)", remember: remember)
     }
 
-    private func resolve(_ need: PermissionNeed, approve: Bool, reason: String) async {
+    private func resolve(_ need: PermissionNeed, approve: Bool, reason: String, remember: ApprovalMemory) async {
         do {
             // The id makes a repeat harmless; another client's earlier decision wins (`already_resolved`), and the
             // editor sees that decision as a tool_call_update from the ledger.
@@ -263,7 +258,7 @@ actor SessionFollower {
                 ApprovalResolve.self,
                 ApprovalResolve.Params(
                     runID: runID, callID: need.callID, approve: approve, reason: reason,
-                    requestID: "acp-" + UUID().uuidString))
+                    requestID: "acp-" + UUID().uuidString, remember: remember == .always ? .always : nil))
         } catch {
             log("agentctl acp: approval/resolve of \(need.callID) in \(runID): \(error)")
         }

@@ -45,14 +45,21 @@ public struct UpdateTranslator: Sendable {
             // A run started without a prompt has no turn yet; its first prompt opens one with `turn.started`.
             guard !started.prompt.isEmpty else { return [] }
             return startTurn(1, prompt: started.prompt)
-        case Self.turnStartedType:
-            let payload = try? JSONValue.parse(event.payload)
-            let number = payload?["turn"]?.intValue ?? turn + 1
-            return startTurn(number, prompt: payload?["prompt"]?.stringValue ?? "")
+        case RunEventType.turnStarted:
+            guard let started = try? JSONCoding.decode(TurnStarted.self, from: event.payload) else { return [] }
+            return startTurn(started.turn, prompt: started.prompt)
+        case RunEventType.forked:
+            guard let forked = try? JSONCoding.decode(RunForked.self, from: event.payload) else { return [] }
+            turn = forked.turn
+            return history(forked.conversation)
         case RunEventType.completed:
             return [.turnEnded(turn: turn, .stopped(stopReason, usage))]
         case RunEventType.cancelled:
             return closeOpenCalls(because: "cancelled") + [.turnEnded(turn: turn, .stopped(.cancelled, usage))]
+        case RunEventType.failed where (try? RunEnded(json: event.payload))?.code == "max_responses":
+            // The turn made `run.max_responses` requests: ACP has a stop reason for exactly that.
+            return closeOpenCalls(because: "the turn reached run.max_responses")
+                + [.turnEnded(turn: turn, .stopped(.maxTurnRequests, usage))]
         case RunEventType.failed, RunEventType.interrupted:
             let reason = (try? RunEnded(json: event.payload))?.reason
             let what = event.type == RunEventType.failed ? "the turn failed" : "agentd stopped during the turn"
@@ -64,15 +71,38 @@ public struct UpdateTranslator: Sendable {
         }
     }
 
-    /// `turn.started` (conversations): opens turn 2 and later.
-    static let turnStartedType = "turn.started"
-
     private mutating func startTurn(_ number: Int, prompt: String) -> [TranslatorOutput] {
         turn = number
         usage = TurnUsage(inputTokens: 0, outputTokens: 0)
         stopReason = .endTurn
         var outputs: [TranslatorOutput] = [.turnStarted(turn: number, prompt: prompt)]
         if !prompt.isEmpty { outputs.append(.update(.userMessageChunk(.text(prompt)))) }
+        return outputs
+    }
+
+    /// A fork's copy of its parent's conversation, as a replay shows it: the messages, and each call with its output.
+    private mutating func history(_ items: [JSONValue]) -> [TranslatorOutput] {
+        var outputs: [TranslatorOutput] = []
+        for item in items {
+            switch item["type"]?.stringValue {
+            case "message":
+                let user = item["role"]?.stringValue == "user"
+                let text = (item["content"]?.arrayValue ?? []).compactMap { part -> String? in
+                    let type = part["type"]?.stringValue
+                    return type == "input_text" || type == "output_text" ? part["text"]?.stringValue : nil
+                }.joined()
+                guard !text.isEmpty else { continue }
+                outputs.append(.update(user ? .userMessageChunk(.text(text)) : .agentMessageChunk(.text(text))))
+            case "function_call_output", "shell_call_output", "apply_patch_call_output":
+                guard let id = item["call_id"]?.stringValue, calls[id]?.finished == false else { continue }
+                calls[id]?.finished = true
+                let output = item["output"]?.stringValue ?? (item["output"].flatMap { try? JSONCoding.encode($0) } ?? "")
+                outputs.append(
+                    .update(.toolCallUpdate(ToolCallFields(toolCallId: id, status: .completed, content: [.content(.text(output))]))))
+            default:
+                outputs += announce(item)
+            }
+        }
         return outputs
     }
 
@@ -170,6 +200,17 @@ public struct UpdateTranslator: Sendable {
         case ToolEventType.abandoned:
             guard let abandoned = try? ToolAbandoned(json: event.payload) else { return [] }
             return [.update(.toolCallUpdate(ToolCallFields(toolCallId: abandoned.callID, status: .pending)))]
+        case ToolEventType.refused:
+            // A call the run must not make (a tool it was not given, a repeated id): it never runs.
+            guard let refused = try? ToolRefused(json: event.payload), calls[refused.callID]?.finished == false
+            else { return [] }
+            calls[refused.callID]?.finished = true
+            let why = refused.output ?? "refused: \(refused.reason.rawValue)"
+            return [
+                .update(
+                    .toolCallUpdate(
+                        ToolCallFields(toolCallId: refused.callID, status: .failed, content: [.content(.text(why))])))
+            ]
         case ToolEventType.finished:
             guard let finished = try? ToolFinished(json: event.payload) else { return [] }
             calls[finished.callID]?.finished = true

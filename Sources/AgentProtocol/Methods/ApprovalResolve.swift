@@ -15,13 +15,20 @@ public enum ApprovalResolve: ControlMethod {
         public var reason: String?
         /// A client-chosen idempotency key.
         public var requestID: String?
+        /// `always`: the decision also holds for every later call of this tool in this run (allow_always /
+        /// reject_always); absent or `once`: this call only. Recorded only when this decision is the one in force.
+        public var remember: ApprovalMemory?
 
-        public init(runID: RunID, callID: String, approve: Bool, reason: String? = nil, requestID: String? = nil) {
+        public init(
+            runID: RunID, callID: String, approve: Bool, reason: String? = nil, requestID: String? = nil,
+            remember: ApprovalMemory? = nil
+        ) {
             self.runID = runID
             self.callID = callID
             self.approve = approve
             self.reason = reason
             self.requestID = requestID
+            self.remember = remember
         }
 
         enum CodingKeys: String, CodingKey {
@@ -29,6 +36,7 @@ public enum ApprovalResolve: ControlMethod {
             case callID = "call_id"
             case approve, reason
             case requestID = "request_id"
+            case remember
         }
     }
 

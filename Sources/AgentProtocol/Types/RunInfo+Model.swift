@@ -27,6 +27,9 @@ extension RunInfo {
         turns = state.turns.count
         lastPrompt = state.turns.last?.prompt
         turnList = state.turns.isEmpty ? nil : state.turns.map(TurnInfo.init)
+        if !state.approvalRules.isEmpty {
+            approvalRules = state.approvalRules.values.sorted { $0.tool < $1.tool }.map(ApprovalRuleInfo.init)
+        }
         toolFormat = state.toolFormat
         retry = state.retryWait.map {
             RunRetryInfo(

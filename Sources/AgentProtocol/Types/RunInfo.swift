@@ -30,6 +30,8 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
     public var lastPrompt: String? = nil
     /// Every turn, in order.
     public var turnList: [TurnInfo]? = nil
+    /// The run's allow_always / reject_always rules, by tool name; absent when it has none.
+    public var approvalRules: [ApprovalRuleInfo]? = nil
     /// How the run offers `shell` and `apply_patch`: `native` (the built-in tool types) or `function`.
     public var toolFormat: ToolFormat? = nil
 
@@ -71,9 +73,10 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
         case endReason = "end_reason"
         case contextTokens = "context_tokens"
         case compactions, retry, turns
-        case toolFormat = "tool_format"
         case lastPrompt = "last_prompt"
         case turnList = "turn_list"
+        case approvalRules = "approval_rules"
+        case toolFormat = "tool_format"
     }
 }
 
