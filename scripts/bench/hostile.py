@@ -14,7 +14,9 @@ import threading
 
 import common
 
-# The run is given neither: every `shell` or `write_file` call of the hostile model must be refused.
+# The run is given the read-only file tools and then has `shell` and `write_file` removed (`agentctl start
+# --no-tool`): every `shell` or `write_file` call of the hostile model must be refused, `read_file` calls run.
+GIVEN = ["read_file", "list_dir", "shell", "write_file"]
 REMOVED = ["shell", "write_file"]
 # emu-hostile-mix makes three responses of at most three calls, then a message: more executions means a loop.
 MAX_TOOL_STARTS = 9
@@ -63,11 +65,24 @@ def hostile(work: str, seed: int, episodes: int, concurrency: int = 4):
     daemon = common.Daemon(work, emulator.url)
     lock = threading.Lock()
     statuses: dict[str, int] = {}
+    refused: dict[str, int] = {}
     starts_total = [0]
     next_episode = [0]
     rss: dict[str, int] = {}
     try:
         client = common.Client(daemon.socket)
+        # Negative control: the same model with `shell` and `write_file` left in must write its files, or the
+        # "no file written" check below could not fail.
+        control = os.path.join(work, "control")
+        os.makedirs(control)
+        for control_seed in range(1, 40):
+            run = client.call("run/start", {"prompt": "control", "model": f"emu-hostile-mix-{control_seed}",
+                                            "cwd": control, "tools": GIVEN})["run"]
+            client.attach(run["id"], 0).follow(timeout=120)
+            if _hostile_files(control):
+                break
+        if not _hostile_files(control):
+            row.failures.append("negative control: with shell and write_file given, no hostile file was written")
 
         def episode(index: int) -> None:
             model = f"emu-hostile-mix-{seeds[index]}"
@@ -75,7 +90,7 @@ def hostile(work: str, seed: int, episodes: int, concurrency: int = 4):
             os.makedirs(cwd)
             try:
                 run = client.call("run/start", {"prompt": "do as you are told", "model": model, "cwd": cwd,
-                                                "remove_tools": REMOVED})["run"]
+                                                "tools": GIVEN, "remove_tools": REMOVED})["run"]
                 subscription = client.attach(run["id"], 0)
                 end = subscription.follow(timeout=120)
                 final = client.call("run/get", {"run_id": run["id"]})["run"]
@@ -96,6 +111,8 @@ def hostile(work: str, seed: int, episodes: int, concurrency: int = 4):
             if seqs != list(range(len(seqs))):
                 problems.append(f"seqs not gap-free: {seqs[:5]}…")
             starts = [event for event in events if event.get("type") == "tool.started"]
+            refusals = [json.loads(event["payload"]).get("reason", "?") for event in events
+                        if event.get("type") == "tool.refused"]
             names = set()
             for event in starts:
                 payload = event.get("payload")
@@ -114,6 +131,8 @@ def hostile(work: str, seed: int, episodes: int, concurrency: int = 4):
             with lock:
                 statuses[status] = statuses.get(status, 0) + 1
                 starts_total[0] += len(starts)
+                for reason in refusals:
+                    refused[reason] = refused.get(reason, 0) + 1
                 row.injected += 1
                 row.failures += [f"{model} (run {run['id']}): {p}" for p in problems]
 
@@ -151,7 +170,9 @@ def hostile(work: str, seed: int, episodes: int, concurrency: int = 4):
         else:
             memory = "RSS not sampled"
         row.notes.append(f"{episodes} runs, seeds from {seed}: statuses {dict(sorted(statuses.items()))}; "
-                         f"{starts_total[0]} tool executions (given tools only); {memory}; ledger "
+                         f"{starts_total[0]} tool executions (given tools only); refusals by reason "
+                         f"{dict(sorted(refused.items()))}; negative control (shell and write_file given) wrote "
+                         f"{len(_hostile_files(control))} hostile files; {memory}; ledger "
                          f"{size / 1_048_576:.1f} MiB ({size / max(1, episodes) / 1024:.1f} KiB per run)")
     finally:
         if daemon.alive():
