@@ -85,7 +85,8 @@ extension BenchCommand {
                 "after clean shutdown", stopSignal: SIGTERM, binary: binary, directory: directory.path, state: state,
                 stops: &stops)
             let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
-            print("  ledger file \(size / 1_048_576) MiB; SIGTERM to exit: \(stops.map { String(format: "%.0f", $0) }) ms")
+            let stopped = stops.map { String(format: "%.0f", $0) }
+            print("  ledger file \(size / 1_048_576) MiB; SIGTERM to exit: \(stopped) ms")
             MetricLine.emit("ledger_startup_median", killed[killed.count / 2], "ms")
             MetricLine.emit("ledger_startup_max", killed.last ?? .nan, "ms")
             MetricLine.emit("ledger_startup_after_power_loss_median", powerLoss[powerLoss.count / 2], "ms")
