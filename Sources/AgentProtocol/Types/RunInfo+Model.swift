@@ -44,6 +44,9 @@ extension ToolCallInfo {
             durationMillis: record.durationMillis,
             approval: record.approval?.rawValue
         )
+        error = record.error
+        signal = record.signal
+        cancelled = record.cancelled
     }
 }
 
