@@ -40,6 +40,14 @@ struct StartCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-output-tokens"), help: "max_output_tokens of each response (default: run.max_output_tokens).")
     var maxOutputTokens: Int?
 
+    @Option(
+        name: .customLong("tool-format"),
+        help: """
+            How shell and apply_patch are offered: native (the built-in tool types) or function \
+            (default: run.tool_format).
+            """)
+    var toolFormat: String?
+
     @Flag(help: "Print the run id and return without waiting.")
     var detach = false
 
@@ -55,6 +63,12 @@ struct StartCommand: AsyncParsableCommand {
     func run() async throws {
         let text = prompt.joined(separator: " ")
         guard !text.isEmpty else { throw ValidationError("the prompt is empty") }
+        let format = try toolFormat.map { raw in
+            guard let format = ToolFormat(rawValue: raw) else {
+                throw ValidationError("--tool-format must be native or function, got \"\(raw)\"")
+            }
+            return format
+        }
         let directory = cwd.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             ?? FileManager.default.currentDirectoryPath
         let session = try await Session.open(global)
@@ -64,12 +78,14 @@ struct StartCommand: AsyncParsableCommand {
             addTools: tools.isEmpty ? nil : tools, removeTools: noTools.isEmpty ? nil : noTools)
         params.effort = effort
         params.maxOutputTokens = maxOutputTokens
+        params.toolFormat = format
         let run = try await session.perform { try await $0.call(RunStart.self, params).run }
         if detach {
             Console.out(json ? try JSONCoding.encode(["id": run.id.rawValue]) + "\n" : "\(run.id)\n")
             return
         }
-        Console.err("run \(run.id) started (model \(run.model))\n")
+        let native = run.toolFormat == .native ? ", native tools" : ""
+        Console.err("run \(run.id) started (model \(run.model)\(native))\n")
         throw try await session.followAndReport(run.id, fromSeq: 0, json: json, prompts: !noPrompt)
     }
 }

@@ -51,6 +51,7 @@ public enum RunReducer {
             state.requireApproval = started.requireApproval ?? []
             state.effort = started.effort
             state.maxOutputTokens = started.maxOutputTokens
+            state.toolFormat = started.toolFormat ?? .function
             state.createdAtMillis = event.timestampMillis
             state.pendingInput = [Items.userMessage(started.prompt)]
         case RunEventType.chainReset:
@@ -190,7 +191,8 @@ public enum RunReducer {
         }
     }
 
-    /// The call a `function_call`, `shell_call` or `apply_patch_call` item asks for; `nil` for other items.
+    /// The call a `function_call`, `shell_call`, `apply_patch_call` or `custom_tool_call` item asks for; `nil` for
+    /// other items.
     private static func toolCall(in item: JSONValue, type: String) -> ToolCallRecord? {
         guard let kind = ToolCallKind(rawValue: type), let callID = item["call_id"]?.stringValue else { return nil }
         var call: ToolCallRecord
@@ -199,8 +201,8 @@ public enum RunReducer {
             call = ToolCallRecord(callID: callID, name: tool, arguments: input, status: .requested)
         } else {
             call = ToolCallRecord(
-                callID: callID, name: item["name"]?.stringValue ?? "", arguments: item["arguments"]?.stringValue ?? "",
-                status: .requested)
+                callID: callID, name: item["name"]?.stringValue ?? "",
+                arguments: item[kind.inputMember]?.stringValue ?? "", status: .requested)
         }
         call.kind = kind
         call.caller = item["caller"].flatMap { $0 == .null ? nil : $0 }

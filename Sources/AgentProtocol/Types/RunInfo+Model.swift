@@ -24,6 +24,7 @@ extension RunInfo {
         )
         contextTokens = ConversationCompaction.estimatedTokens(state.conversation + state.pendingInput)
         compactions = state.compactions
+        toolFormat = state.toolFormat
         retry = state.retryWait.map {
             RunRetryInfo(
                 code: $0.code, message: $0.message, delayMillis: $0.delayMillis, sinceMillis: $0.sinceMillis,

@@ -24,6 +24,8 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
     public var compactions: Int? = nil
     /// The wait before the run's next attempt at a request, while it lasts (a 429, a 5xx, …).
     public var retry: RunRetryInfo? = nil
+    /// How the run offers `shell` and `apply_patch`: `native` (the built-in tool types) or `function`.
+    public var toolFormat: ToolFormat? = nil
 
     public init(
         id: RunID, status: RunStatus, model: String, prompt: String, cwd: String, outputText: String,
@@ -62,6 +64,7 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
         case endReason = "end_reason"
         case contextTokens = "context_tokens"
         case compactions, retry
+        case toolFormat = "tool_format"
     }
 }
 
