@@ -8,7 +8,8 @@
 #
 # Sections: kills (SIGKILL at ≥ 200 random points, exactly-once journal check), drops (≥ 200 upstream drops),
 # expiry (connection expiry storms), fuzz (100,000 control frames), disk (full disk on a tmpfs: needs root),
-# leak (RSS after 1,000 runs vs after 100).
+# leak (RSS after 1,000 runs vs after 100), hostile (500 runs of emu-hostile-mix-SEED models calling tools the
+# run was not given, unknown tools and repeated call ids: clear end, nothing refused executed, no loop, ledger verifies).
 # Options: --no-build, --doc FILE. Environment: AGENTD_BIN_DIR (binaries to use; implies --no-build).
 # Exits non-zero when any check failed; failures are listed in the document with run id and seed.
 set -euo pipefail
@@ -23,7 +24,7 @@ while [[ $# -gt 0 ]]; do
         --no-build) build=false ;;
         --quick) args+=(--quick) ;;
         --only|--seed|--count|--doc) args+=("$1" "$2"); shift ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "campaign.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
     esac
     shift

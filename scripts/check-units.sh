@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Verifies the systemd units: `systemd-analyze verify` must print nothing on stderr for any unit (services and
-# sockets), and the system service's offline security exposure must stay at or below 2.5. Runs without a running
+# sockets), and the system service's offline security exposure must stay at or below 2.7. Runs without a running
 # systemd. Usage: scripts/check-units.sh [UNIT_DIR [AGENTD_BINARY]] (defaults: systemd/ and the debug build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,11 +30,12 @@ for service in "$work"/*.service; do
     exposure=$(systemd-analyze security --offline=yes "$service" 2>/dev/null | tail -n 1)
     echo "check-units: $(basename "$service"): $exposure"
 done
-# The system service (the one running as the account agentd) must stay at or below 2.5.
+# The system service (the one running as the account agentd) must stay at or below 2.7: 1.6 plus what the bwrap
+# sandbox needs (user, mount, pid, network and IPC namespaces; no over-mounts of /proc: docs/operations.md).
 system=$(grep -l '^User=agentd$' "$work"/*.service | head -n 1 || true)
 if [ -n "$system" ]; then
-    systemd-analyze security --offline=yes --threshold=25 "$system" >/dev/null
-    echo "check-units: units verified, $(basename "$system") exposure at or below 2.5"
+    systemd-analyze security --offline=yes --threshold=27 "$system" >/dev/null
+    echo "check-units: units verified, $(basename "$system") exposure at or below 2.7"
 else
     echo "check-units: units verified (no system service among them)"
 fi

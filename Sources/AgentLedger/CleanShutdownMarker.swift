@@ -4,10 +4,10 @@ import Glibc
 
 /// The "verified clean" marker next to a ledger file (`<ledger>-verified-clean`).
 ///
-/// Written only by a clean close: every commit done, the WAL checkpointed and truncated, `PRAGMA quick_check`
-/// ok, the database closed. It binds the file's ``LedgerFileIdentity`` at that moment, so a later open can skip
-/// the full `quick_check` only when the file is byte-for-byte the one that was checked. It is removed (and the
-/// removal made durable) before the ledger is opened for writing.
+/// Written only by a clean close: every commit done, no I/O error in the session, the WAL checkpointed and
+/// truncated, the file fsynced, the database closed. It binds the file's ``LedgerFileIdentity`` at that moment, so
+/// a later open can skip the full `quick_check` only when the file is byte-for-byte the one that was closed. It is
+/// removed (and the removal made durable) before the ledger is opened for writing.
 struct CleanShutdownMarker {
     /// The ledger file the marker describes.
     let ledgerPath: String
@@ -29,13 +29,17 @@ struct CleanShutdownMarker {
     /// Whether a marker file exists at all (matching or not).
     var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
-    /// Records the closed file's current identity: temp file, fsync, rename, fsync of the directory.
+    /// Records the closed file's current identity: fsync of the ledger file, then temp file, fsync, rename, fsync
+    /// of the directory.
     ///
-    /// Returns false (and leaves no marker) when the WAL is not empty or any step fails; the next open then runs
-    /// the full check, which is always safe.
+    /// The ledger file is fsynced first because under `sync = off` the checkpoint did not, and a marker that
+    /// outlives a power loss must not describe pages that did not. Returns false (and leaves no marker) when the
+    /// WAL is not empty or any step fails; the next open then runs the full check, which is always safe.
     @discardableResult
     func write() -> Bool {
-        guard let identity = LedgerFileIdentity.current(path: ledgerPath), identity.walBytes == 0 else { return false }
+        guard syncLedgerFile(),
+            let identity = LedgerFileIdentity.current(path: ledgerPath), identity.walBytes == 0
+        else { return false }
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return false }
@@ -72,6 +76,13 @@ struct CleanShutdownMarker {
                 message: "fsync of directory \(directory) failed (errno \(errno)) after removing \(path); "
                     + "check the file system, then restart")
         }
+    }
+
+    private func syncLedgerFile() -> Bool {
+        let fd = open(ledgerPath, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { _ = close(fd) }
+        return fsync(fd) == 0
     }
 
     private func syncDirectory() -> Bool {

@@ -43,9 +43,10 @@ struct DaemonStartupProbe {
         return String(line[range.upperBound...].prefix { !$0.isWhitespace })
     }
 
-    /// Milliseconds from spawning agentd to the first answer on its socket; agentd is then stopped with `stopSignal`
-    /// and waited for (after SIGTERM it must exit 0 within `timeout`).
-    func timeUntilReady(stopSignal: Int32 = SIGKILL, timeout: Duration = .seconds(60)) throws -> Double {
+    /// Milliseconds from spawning agentd to the first answer on its socket (`ready`); agentd is then stopped with
+    /// `stopSignal` and waited for (after SIGTERM it must exit 0 within `timeout`), and `stop` is the milliseconds
+    /// from that signal to its exit.
+    func startAndStop(stopSignal: Int32, timeout: Duration = .seconds(120)) throws -> (ready: Double, stop: Double) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--socket", socket, "--state-dir", stateDirectory]
@@ -69,9 +70,11 @@ struct DaemonStartupProbe {
                 usleep(500)
             }
         }
+        let stopping = clock.now
         try stop(process, with: millis == nil ? SIGKILL : stopSignal, timeout: timeout)
+        let stopped = clock.now - stopping
         guard let millis else { throw ValidationError("agentd did not answer on \(socket) within \(timeout)") }
-        return millis
+        return (millis, Double(stopped.components.seconds) * 1000 + Double(stopped.components.attoseconds) / 1e15)
     }
 
     /// Sends `signal` and waits for the exit; a SIGTERM that does not lead to exit status 0 in time is an error.

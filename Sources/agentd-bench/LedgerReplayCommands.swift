@@ -41,13 +41,16 @@ extension BenchCommand {
             commandName: "ledger-startup",
             abstract: "Start agentd on a 1,000,000-event ledger; time until its socket answers `initialize`, "
                 + "restarting after SIGKILL (same boot: no quick_check), after a simulated power loss (SIGKILL, "
-                + "session marker gone: full quick_check) and after a clean SIGTERM shutdown.")
+                + "session marker gone: full quick_check) and after a clean SIGTERM shutdown; and time each "
+                + "SIGTERM until agentd exits.")
 
         @Option(help: "Events in the ledger (runs of about 1,000 events).") var events = 1_000_000
         @Option(help: "Runs left unfinished (recovered at start-up).") var unfinished = 10
         @Option(help: "Start-ups to time.") var repeats = 5
         @Option(help: "The agentd binary (default: next to agentd-bench).") var agentd: String?
         @Option(help: "Copy this ledger into the state directory instead of writing a fresh one.") var ledger: String?
+        @Flag(help: "Skip the power-loss series (each start reads the whole file: minutes on a multi-GB ledger).")
+        var skipPowerLoss = false
 
         func run() async throws {
             let binary = agentd ?? Self.siblingBinary("agentd")
@@ -70,18 +73,28 @@ extension BenchCommand {
                 "after SIGKILL", stopSignal: SIGKILL, binary: binary, directory: directory.path, state: state)
             // After a power loss or an OS crash: SIGKILL, and the runtime directory loses the session marker, so
             // every start runs the full quick_check.
-            let powerLoss = try startups(
-                "after power loss", stopSignal: SIGKILL, forgetSession: true, binary: binary,
-                directory: directory.path, state: state)
+            let powerLoss =
+                skipPowerLoss
+                ? [.nan]
+                : try startups(
+                    "after power loss", stopSignal: SIGKILL, forgetSession: true, binary: binary,
+                    directory: directory.path, state: state)
             // After SIGTERM: each start follows a clean shutdown (the first follows the last SIGKILL: warm-up).
+            var stops: [Double] = []
             let clean = try startups(
-                "after clean shutdown", stopSignal: SIGTERM, binary: binary, directory: directory.path, state: state)
+                "after clean shutdown", stopSignal: SIGTERM, binary: binary, directory: directory.path, state: state,
+                stops: &stops)
+            let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
+            let stopped = stops.map { String(format: "%.0f", $0) }
+            print("  ledger file \(size / 1_048_576) MiB; SIGTERM to exit: \(stopped) ms")
             MetricLine.emit("ledger_startup_median", killed[killed.count / 2], "ms")
             MetricLine.emit("ledger_startup_max", killed.last ?? .nan, "ms")
             MetricLine.emit("ledger_startup_after_power_loss_median", powerLoss[powerLoss.count / 2], "ms")
             MetricLine.emit("ledger_startup_after_power_loss_max", powerLoss.last ?? .nan, "ms")
             MetricLine.emit("ledger_startup_clean_median", clean[clean.count / 2], "ms")
             MetricLine.emit("ledger_startup_clean_max", clean.last ?? .nan, "ms")
+            MetricLine.emit("ledger_stop_median", stops.isEmpty ? .nan : stops[stops.count / 2], "ms")
+            MetricLine.emit("ledger_stop_max", stops.last ?? .nan, "ms")
         }
 
         /// One uncounted warm-up start, then `repeats` timed starts, each stopped with `stopSignal` (and, with
@@ -90,13 +103,26 @@ extension BenchCommand {
             _ label: String, stopSignal: Int32, forgetSession: Bool = false, binary: String, directory: String,
             state: String
         ) throws -> [Double] {
+            var ignored: [Double] = []
+            return try startups(
+                label, stopSignal: stopSignal, forgetSession: forgetSession, binary: binary, directory: directory,
+                state: state, stops: &ignored)
+        }
+
+        /// The same, also collecting (sorted) the milliseconds from each timed start's `stopSignal` to its exit.
+        private func startups(
+            _ label: String, stopSignal: Int32, forgetSession: Bool = false, binary: String, directory: String,
+            state: String, stops: inout [Double]
+        ) throws -> [Double] {
             var samples: [Double] = []
             for attempt in 0...max(1, repeats) {
                 let probe = try DaemonStartupProbe(binary: binary, directory: directory, stateDirectory: state)
                 if forgetSession { try probe.forgetSessionMarkers() }
-                let millis = try probe.timeUntilReady(stopSignal: stopSignal)
+                let (millis, stopped) = try probe.startAndStop(stopSignal: stopSignal)
                 guard attempt > 0 else { continue }
                 samples.append(millis)
+                stops.append(stopped)
+                stops.sort()
                 print(
                     "  start-up \(label) \(attempt): \(String(format: "%.1f", millis)) ms to a socket that answers "
                         + "(integrity_check=\(probe.loggedIntegrityCheck()))")

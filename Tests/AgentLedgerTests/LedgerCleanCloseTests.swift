@@ -147,6 +147,31 @@ import Testing
         #expect(!marked)
     }
 
+    /// A clean close costs what the session wrote, not what the ledger holds: it reads no page the session did not
+    /// write. (It ran `quick_check` over the whole file: a SIGTERM of agentd on a multi-GB ledger outlasted
+    /// systemd's `TimeoutStopSec`.) So a page damaged behind SQLite's back during the session goes unseen by the
+    /// close, exactly as it goes unseen by a restart after a process crash (docs/ledger.md, *Opening*).
+    @Test func cleanCloseReadsNoPageTheSessionDidNotWrite() async throws {
+        let directory = try TemporaryDirectory()
+        let path = try await closedLedger(in: directory)
+        let ledger = try Ledger(path: path)
+        // A run that sorts after every other: its rows go to the right-most table and index pages.
+        try await ledger.append([Fixture.delta(Fixture.run(999), 0, "after reopening")])
+        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+        let size = handle.seekToEndOfFile()
+        let pageSize: UInt64 = 4096
+        let middle = (size / pageSize / 2) * pageSize
+        #expect(middle > pageSize)
+        handle.seek(toFileOffset: middle)
+        handle.write(Data(repeating: 0xA5, count: Int(pageSize)))
+        try handle.close()
+
+        ledger.close()
+
+        let marked = markerExists(path)
+        #expect(marked, "the close read an old page (a whole-file check) and refused the clean-close marker")
+    }
+
     @Test func markerTextBindsEveryField() throws {
         let identity = LedgerFileIdentity(
             device: 1, inode: 2, size: 3, modifiedNanoseconds: 4, changedNanoseconds: 5, walBytes: 0)

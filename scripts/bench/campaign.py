@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 import campaign_sections as sections  # noqa: E402
 import common  # noqa: E402
 import disk_full  # noqa: E402
+import hostile  # noqa: E402
 import report  # noqa: E402
 
 # name → (full count, quick count, runner(work, seed, count))
@@ -25,6 +26,7 @@ SECTIONS = {
     "fuzz": (100_000, 4_000, lambda work, seed, n: sections.fuzzing(work, seed, n)),
     "disk": (2, 1, lambda work, seed, n: disk_full.disk_full(work, seed, n)),
     "leak": (1000, 100, lambda work, seed, n: sections.leak(work, seed, n // 10, n)),
+    "hostile": (500, 40, lambda work, seed, n: hostile.hostile(work, seed, n)),
 }
 
 
