@@ -191,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "AgentEngineTests",
             dependencies: [
-                "AgentEngine", "AgentModel", .product(name: "Logging", package: "swift-log"),
+                "AgentEngine", "AgentModel", "TestSupport", .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),

@@ -118,11 +118,18 @@ public struct RunFeed: AsyncSequence, Sendable {
             batchFromLedger = false
             guard let first = try await next() else { return nil }
             var batch = [first]
-            while batch.count < max && !finished && (bufferedIndex < buffered.count || ending != nil) {
+            while batch.count < max && !finished && (bufferedIndex < buffered.count || endsWithoutWaiting) {
                 guard let item = try await next() else { break }
                 batch.append(item)
             }
             return batch
+        }
+
+        /// The pending ending yields its item without waiting. Following across turns, the end of a turn yields none:
+        /// the feed waits for the next turn, which must not hold back the batch that ended this one.
+        private var endsWithoutWaiting: Bool {
+            guard let ending else { return false }
+            return !(feed.acrossTurns && (ending == .runEnded || ending == .runNotActive))
         }
 
         private mutating func readHistory() async throws {

@@ -1,6 +1,7 @@
 import AgentModel
 import Synchronization
 import Testing
+import TestSupport
 
 @testable import AgentEngine
 
@@ -40,6 +41,22 @@ struct RunFeedBatchTests {
         #expect(batches == expected)
         let remaining = hub.subscriptionCount
         #expect(remaining == 0)
+    }
+
+    /// Following a conversation, the batch that ends a turn is handed over at once: it must not wait (held back
+    /// from the client) until the next turn's first event.
+    @Test func acrossTurnsTheBatchEndingATurnIsHandedOverWithoutWaitingForTheNextTurn() async throws {
+        let hub = EventHub()
+        let store = InMemoryEventStore(observer: { hub.publish($0) })
+        store.enqueue((0..<3).map { Self.event($0) } + [Self.completed(3)])
+        var feed = RunFeed(run: Self.run, fromSeq: 0, store: store, hub: hub, isActive: { _ in false }, pageSize: 64)
+        feed.acrossTurns = true
+        let following = feed
+        let first = try await withTimeout(.seconds(20), "the first turn's batch") {
+            var iterator = following.makeAsyncIterator()
+            return try await iterator.nextBatch()
+        }
+        #expect(first == (0..<3).map { .event(Self.event($0)) } + [.event(Self.completed(3))])
     }
 
     @Test func liveEventsBeyondTheBufferAreReadFromTheLedgerExactlyOnce() async throws {
