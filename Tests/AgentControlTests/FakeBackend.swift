@@ -163,8 +163,8 @@ final class FakeBackend: ControlBackend, @unchecked Sendable {
         locked { startCount += 1 }
         let id = RunID.generate()
         var state = addRun(id)
-        state.prompt = params.prompt
-        locked { runs[id]?.state.prompt = params.prompt }
+        state.prompt = params.prompt ?? ""
+        locked { runs[id]?.state.prompt = params.prompt ?? "" }
         return state
     }
 
