@@ -14,7 +14,9 @@ struct ForkCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .customLong("at"), help: "The last turn the new run holds (1 for the first).")
+    @Option(
+        name: .customLong("at"),
+        help: ArgumentHelp("The last turn the new run holds (1 for the first).", valueName: "turn"))
     var atTurn: Int?
 
     @Flag(help: "Print the new run as one JSON object.")
