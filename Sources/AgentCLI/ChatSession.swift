@@ -199,7 +199,9 @@ struct ChatSession {
     /// Says which run this is and where its conversation stands.
     private mutating func introduce(_ run: RunInfo) {
         let turns = run.turns == 1 ? "1 turn" : "\(run.turns) turns"
-        let last = run.lastPrompt.map { "; last prompt: " + VisibleText.escaped(String($0.prefix(60)), keepingNewlines: false) }
+        let last = run.lastPrompt.map {
+            "; last prompt: " + VisibleText.escaped(String($0.prefix(60)), keepingNewlines: false)
+        }
         Console.err("run \(run.id) (model \(run.model)): \(turns), \(run.status.rawValue)\(last ?? "")\n")
         if interactive { Console.err("Ctrl-C cancels a turn, Ctrl-D leaves\n") }
         live =
@@ -214,8 +216,8 @@ struct ChatSession {
         case (.run, RunEventType.started), (.run, RunEventType.turnStarted):
             turnTally = RunTally()
             if !json, let opened = opening(event), !opened.own || !interactive {
-                let from = opened.own ? "" : " (from another client)"
-                diagnostic("[turn \(opened.turn)] \(VisibleText.escaped(opened.prompt, keepingNewlines: false))\(from)\n")
+                let prompt = VisibleText.escaped(opened.prompt, keepingNewlines: false)
+                diagnostic("[turn \(opened.turn)] \(prompt)\(opened.own ? "" : " (from another client)")\n")
             }
         default:
             break

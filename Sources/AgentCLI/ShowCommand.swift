@@ -68,8 +68,8 @@ struct ShowCommand: AsyncParsableCommand {
         for turn in turns {
             let prompt = VisibleText.escaped(String(turn.prompt.prefix(60)), keepingNewlines: false)
             table.add([
-                "\(turn.turn)", turn.status.rawValue, "\(turn.toolCalls)", "\(turn.inputTokens)", "\(turn.outputTokens)",
-                prompt,
+                "\(turn.turn)", turn.status.rawValue, "\(turn.toolCalls)", "\(turn.inputTokens)",
+                "\(turn.outputTokens)", prompt,
             ])
         }
         return table.render()

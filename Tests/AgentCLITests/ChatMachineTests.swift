@@ -71,7 +71,8 @@ struct ChatMachineTests {
     @Test func anInterruptedTurnThatResumesIsStillRunning() {
         var chat = ChatMachine(run: (Self.run, 1, .running))
         _ = chat.begin()
-        #expect(chat.event(Self.event(RunEventType.interrupted)) == [.turnEnded(turn: 1, status: .interrupted), .readLine])
+        #expect(
+            chat.event(Self.event(RunEventType.interrupted)) == [.turnEnded(turn: 1, status: .interrupted), .readLine])
         #expect(chat.event(Self.event(RunEventType.resumed)) == [.stopReading])
         #expect(chat.turnRunning)
     }

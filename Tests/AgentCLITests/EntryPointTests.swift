@@ -22,7 +22,9 @@ struct EntryPointTests {
 /// Usage errors of the conversation commands, refused before anything is sent.
 struct ConversationUsageTests {
     @Test func chatWithARunRefusesNewRunOptions() async {
-        let result = await CLIResult.run(["chat", "run_0123abcd", "--model", "m", "--socket", "/nonexistent/agentd.sock"])
+        let result = await CLIResult.run([
+            "chat", "run_0123abcd", "--model", "m", "--socket", "/nonexistent/agentd.sock",
+        ])
         #expect(result.status == 64)
         #expect(result.stderr.contains("the run options (--model, --tool, …) are for a new run"))
     }
