@@ -6,4 +6,9 @@ extension ControlBackend {
     public func attachBatches(_ id: RunID, fromSeq: Int64) async throws -> AttachBatches {
         AttachBatches(try await attach(id, fromSeq: fromSeq))
     }
+
+    /// Backends without conversations end a feed at a turn's end whatever is asked.
+    public func attachBatches(_ id: RunID, fromSeq: Int64, acrossTurns: Bool) async throws -> AttachBatches {
+        try await attachBatches(id, fromSeq: fromSeq)
+    }
 }

@@ -13,6 +13,21 @@ public protocol ControlBackend: Sendable {
     func startRun(_ params: RunStart.Params, client: ClientIdentity, recorder: IdempotencyRecorder?) async throws
         -> RunState
 
+    /// The next user message of a conversation: a new turn, or input for the current one (see `run/prompt`).
+    ///
+    /// With a `recorder`, a prompt that opens a turn commits `recorder.record(for:)` with `turn.started`.
+    /// - Throws: ``ControlError`` `runNotFound`, or `invalidParams` when the prompt cannot be taken.
+    func promptRun(
+        _ params: RunPrompt.Params, inputID: String, client: ClientIdentity, recorder: IdempotencyRecorder?
+    ) async throws -> PromptResultState
+
+    /// A new `idle` run holding `params.runID`'s conversation through a turn (see `run/fork`).
+    ///
+    /// With a `recorder`, the record commits in the same transaction as the fork's first events.
+    /// - Throws: ``ControlError`` `runNotFound`, or `invalidParams` when the turn cannot be forked.
+    func forkRun(_ params: RunFork.Params, client: ClientIdentity, recorder: IdempotencyRecorder?) async throws
+        -> RunState
+
     /// Where idempotency records survive restarts (the ledger); nil keeps them in memory only.
     var requestStore: (any ControlRequestStore)? { get }
 
@@ -40,6 +55,12 @@ public protocol ControlBackend: Sendable {
     ///
     /// - Throws: ``ControlError`` `runNotFound` when there is no such run.
     func attachBatches(_ id: RunID, fromSeq: Int64) async throws -> AttachBatches
+
+    /// ``attachBatches(_:fromSeq:)``; with `acrossTurns` the feed follows the conversation across turns: it never
+    /// ends with `run_ended` or `run_not_active` but waits for the next turn (the default ignores the flag).
+    ///
+    /// - Throws: ``ControlError`` `runNotFound` when there is no such run.
+    func attachBatches(_ id: RunID, fromSeq: Int64, acrossTurns: Bool) async throws -> AttachBatches
 
     /// The seq of the last committed event of `id` (-1 when it has none), for `from_end` and `last`.
     func lastSeq(_ id: RunID) async throws -> Int64
@@ -101,6 +122,17 @@ public struct ClientIdentity: Hashable, Sendable {
         self.version = version
         self.uid = uid
         self.pid = pid
+    }
+}
+
+/// What became of a `run/prompt`: the run's state and the turn the text belongs to.
+public struct PromptResultState: Sendable {
+    public var state: RunState
+    public var turn: Int
+
+    public init(state: RunState, turn: Int) {
+        self.state = state
+        self.turn = turn
     }
 }
 

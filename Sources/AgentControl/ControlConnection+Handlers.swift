@@ -49,9 +49,6 @@ extension ControlConnection {
             let resultOf: @Sendable (RunState) -> RunStart.Result = { RunStart.Result(run: RunInfo($0)) }
             return await respondIdempotent(RunStart.self, id: id, line: line, client: client, resultOf: resultOf) {
                 params, recorder in
-                guard !(params.prompt ?? "").isEmpty else {
-                    throw ControlError.invalidParams(field: "prompt", "must not be empty")
-                }
                 if let gated = params.requireApproval, gated.contains(where: \.isEmpty) {
                     throw ControlError.invalidParams(field: "require_approval", "tool names must not be empty")
                 }
@@ -79,6 +76,8 @@ extension ControlConnection {
             }
         case RunInput.name, RunCancel.name, RunResume.name, ApprovalList.name, ApprovalResolve.name:
             return await dispatchControlPlane(id: id, method: method, line: line, client: client)
+        case RunPrompt.name, RunFork.name:
+            return await dispatchConversation(id: id, method: method, line: line, client: client)
         default:
             return (WireEncoding.errorLine(id: id, .methodNotFound(method)), nil)
         }
@@ -148,7 +147,8 @@ extension ControlConnection {
         } else if let last = params.last {
             fromSeq = max(0, try await backend.lastSeq(params.runID) + 1 - Int64(last))
         }
-        let stream = try await backend.attachBatches(params.runID, fromSeq: fromSeq)
+        let stream = try await backend.attachBatches(
+            params.runID, fromSeq: fromSeq, acrossTurns: params.acrossTurns == true)
         let subscription = state.withLock { state -> String? in
             guard !state.closed else { return nil }
             defer { state.nextSubscription += 1 }

@@ -31,7 +31,7 @@ extension RunDriver {
     /// Ends the run when a person denied going on past the limit; returns whether it did.
     func endIfContinuationDenied() async throws -> Bool {
         guard !state.status.isTerminal,
-            let denied = state.toolCalls.last(where: { $0.approvalReason == .toolCallLimit && $0.approval == .denied })
+            let denied = state.toolCalls[state.turnFirstCall...].last(where: { $0.approvalReason == .toolCallLimit && $0.approval == .denied })
         else { return false }
         let made = Self.callsMade(state)
         let reason = "the run reached run.max_tool_calls after \(made) tool calls and going on was denied (call \(denied.callID))"
@@ -41,11 +41,15 @@ extension RunDriver {
 
     /// Calls that started (running or finished), not counting denied or refused ones (which never ran).
     static func callsMade(_ state: RunState) -> Int {
-        state.toolCalls.filter { $0.status != .requested && $0.approval != .denied && $0.refusal == nil }.count
+        state.toolCalls[state.turnFirstCall...].filter {
+            $0.status != .requested && $0.approval != .denied && $0.refusal == nil
+        }.count
     }
 
     /// How many times a person let the run go on past the limit.
     static func continuationsGranted(_ state: RunState) -> Int {
-        state.toolCalls.filter { $0.approvalReason == .toolCallLimit && $0.approval == .approved }.count
+        state.toolCalls[state.turnFirstCall...].filter {
+            $0.approvalReason == .toolCallLimit && $0.approval == .approved
+        }.count
     }
 }

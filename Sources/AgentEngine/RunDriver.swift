@@ -36,8 +36,10 @@ actor RunDriver {
 
     init(
         state: RunState, store: any EventStore, upstream: any ResponsesUpstream, tools: any ToolExecutor,
-        toolDefinitions: [JSONValue], configuration: EngineConfiguration, logger: Logger
+        toolDefinitions: [JSONValue], configuration: EngineConfiguration, logger: Logger,
+        lane: (any UpstreamLane)? = nil
     ) {
+        self.lane = lane
         self.id = state.id
         self.state = state
         self.store = store
@@ -64,8 +66,18 @@ actor RunDriver {
             await group.next()
             group.cancelAll()
         }
-        await lane?.release()
-        lane = nil
+        // A completed turn leaves its response cached on the lane: the run keeps it for its next turn (see
+        // ``takeLane()``). After anything else the lane's state is unknown: give it back.
+        if state.status != .completed {
+            await lane?.release()
+            lane = nil
+        }
+    }
+
+    /// The lane the run keeps between turns, handed over once ``drive()`` returned (`nil` when it gave it back).
+    func takeLane() -> (any UpstreamLane)? {
+        defer { lane = nil }
+        return lane
     }
 
     /// Asks the run to stop: `.now` interrupts the current step (killing a running tool), `.afterTool` stops
@@ -141,8 +153,8 @@ actor RunDriver {
             if try await endIfContinuationDenied() { return }
             switch state.nextStep {
             case .sendRequest:
-                guard state.responsesCompleted < configuration.maxResponses else {
-                    let reason = "the run reached run.max_responses (\(configuration.maxResponses))"
+                guard state.responsesCompleted - state.turnFirstResponse < configuration.maxResponses else {
+                    let reason = "the turn reached run.max_responses (\(configuration.maxResponses))"
                     try await record(.run, RunEventType.failed, RunEnded(reason: reason, code: "max_responses"))
                     return
                 }

@@ -15,6 +15,9 @@ public struct RunFeed: AsyncSequence, Sendable {
     let hub: EventHub
     let isActive: @Sendable (RunID) async -> Bool
     let pageSize: Int
+    /// Follow the conversation across turns: the end of a turn (or a run with nothing running) does not end the feed,
+    /// which waits for the next turn's events instead (until detached or the daemon stops).
+    var acrossTurns = false
 
     public func makeAsyncIterator() -> Iterator {
         Iterator(feed: self, live: LiveSubscription(hub: hub, run: run))
@@ -74,6 +77,12 @@ public struct RunFeed: AsyncSequence, Sendable {
                     } catch {
                         ending = .ledgerUnreadable
                     }
+                }
+                if feed.acrossTurns, ending == .runEnded || ending == .runNotActive {
+                    // The next turn's events arrive live (the subscription has listened since the feed began).
+                    ending = nil
+                    readingHistory = false
+                    continue
                 }
                 if let ending {
                     finish()

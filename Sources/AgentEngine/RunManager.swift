@@ -21,6 +21,11 @@ public actor RunManager {
     /// Runs stopped because the ledger was full, with the reason: kept in memory (the disk cannot take it) and
     /// shown as `interrupted` until `run/resume`. After a restart such a run is recovered as after a crash.
     private var paused: [RunID: String] = [:]
+    /// The upstream lane of each run whose last turn completed: the server caches the run's last response there, so
+    /// the next turn continues the chain with `previous_response_id` (if the pool did not give the lane away).
+    private var parkedLanes: [RunID: any UpstreamLane] = [:]
+    /// Commands waiting for a run's driver to go: its turn ended and it is winding down.
+    private var driverEndWaiters: [RunID: [CheckedContinuation<Void, Never>]] = [:]
     /// Cleared when the service stops; nonisolated so cancellation can clear it at once.
     private let accepting = Mutex(true)
     private let launches: AsyncStream<RunDriver>
@@ -46,10 +51,13 @@ public actor RunManager {
                 for await driver in launches {
                     group.addTask {
                         await driver.drive()
-                        await self.driverFinished(driver, pauseReason: await driver.pauseReason)
+                        await self.driverFinished(
+                            driver, pauseReason: await driver.pauseReason, lane: await driver.takeLane())
                     }
                 }
             }
+            for lane in parkedLanes.values { await lane.release() }
+            parkedLanes = [:]
         } onCancel: {
             stopAccepting()
         }
@@ -63,6 +71,8 @@ public actor RunManager {
 
     /// Starts a run: records `run.started` and returns once it is committed.
     ///
+    /// Without a prompt the run is `idle`: it has no turn and no driver until ``prompt(_:text:inputID:effort:client:recording:)``.
+    ///
     /// - Parameter recording: builds the idempotency record of the request from the new run's state; it is
     ///   committed in the same transaction as `run.started`, so the run exists exactly when its record does.
     public func start(
@@ -72,7 +82,6 @@ public actor RunManager {
             throw EngineError(.shuttingDown, "agentd is shutting down; start the run later")
         }
         let prompt = request.prompt
-        guard !prompt.isEmpty else { throw EngineError(.invalidRequest, "the prompt is empty") }
         let toolNames = ToolSelection.resolve(
             base: request.tools ?? configuration.defaultTools, adding: request.addTools, removing: request.removeTools)
         let definitions: [JSONValue]
@@ -106,7 +115,114 @@ public actor RunManager {
         } else {
             try await store.append([event])
         }
-        try launch(state: state, definitions: definitions)
+        // An idle run waits for its first prompt: nothing to send yet.
+        if state.status != .idle { try launch(state: state, definitions: definitions) }
+        return state
+    }
+
+    /// Takes the next user message of a conversation: a new turn when the last one ended (or there is none), else
+    /// input for the current turn. ``RunState/promptDecision(text:inputID:)`` decides which.
+    ///
+    /// - Parameter recording: builds the idempotency record from the run's state; when the prompt opens a turn it
+    ///   commits in the same transaction as `turn.started` (a queued input is recorded by the caller afterwards).
+    public func prompt(
+        _ id: RunID, text: String, inputID: String, effort: String? = nil, client: String? = nil,
+        recording: (@Sendable (RunState) throws -> ControlRequestRecord)? = nil
+    ) async throws -> PromptOutcome {
+        guard accepting.withLock({ $0 }) else {
+            throw EngineError(.shuttingDown, "agentd is shutting down; send the prompt later")
+        }
+        if let effort, !EngineConfiguration.reasoningEfforts.contains(effort) {
+            let allowed = EngineConfiguration.reasoningEfforts.joined(separator: ", ")
+            throw EngineError(.invalidRequest, "effort must be one of \(allowed), got \"\(effort)\"")
+        }
+        await claim(id)
+        defer { release(id) }
+        let input = InputAdded(inputID: inputID, text: text, client: client)
+        // A driver whose turn just ended is winding down: wait for it, then the run takes a new turn.
+        while let driver = await driverStillWorking(id) {
+            let state = await driver.state
+            // Re-checked after the await: the driver may have ended its turn meanwhile.
+            guard drivers[id] === driver else { continue }
+            switch state.promptDecision(text: text, inputID: inputID) {
+            case .queueInput(let turn):
+                try await driver.addInput(input)
+                try await driver.steerIfStreaming(input)
+                return PromptOutcome(state: await driver.state, turn: turn, startedTurn: false)
+            case .alreadyApplied(let turn):
+                return PromptOutcome(state: state, turn: turn, startedTurn: false)
+            case .refuse(let reason):
+                throw EngineError(.invalidRequest, reason)
+            case .startTurn:
+                continue
+            }
+        }
+        var state = try await replay(id)
+        switch state.promptDecision(text: text, inputID: inputID) {
+        case .refuse(let reason):
+            throw EngineError(.invalidRequest, reason)
+        case .alreadyApplied(let turn):
+            return PromptOutcome(state: state, turn: turn, startedTurn: false)
+        case .queueInput(let turn):
+            // Active in the ledger but without a driver here (paused, or waiting for recovery): queued for its next
+            // request.
+            try await appendEvents(&state, [(.control, ControlEventType.inputAdded, try JSONCoding.encode(input))])
+            return PromptOutcome(state: state, turn: turn, startedTurn: false)
+        case .startTurn(let turn, let endingInterrupted):
+            let definitions = try tools.definitions(for: state.tools)
+            var events: [(EventKind, String, String)] = []
+            if endingInterrupted {
+                // Ended first, so the interrupted turn is never resumed behind the new one.
+                let ended = RunEnded(reason: "a new turn started", code: "superseded")
+                events.append((.run, RunEventType.cancelled, try JSONCoding.encode(ended)))
+            }
+            let started = TurnStarted(turn: turn, prompt: text, inputID: inputID, effort: effort)
+            events.append((.run, RunEventType.turnStarted, try JSONCoding.encode(started)))
+            try await appendEvents(&state, events, recording: recording)
+            if paused.removeValue(forKey: id) != nil { await store.forgetDeferredFailures(of: id) }
+            try launch(state: state, definitions: definitions)
+            return PromptOutcome(state: state, turn: turn, startedTurn: true)
+        }
+    }
+
+    /// A new run holding `id`'s conversation through turn `atTurn` (the last ended turn when `nil`), `idle` until
+    /// prompted. Its ledger carries that history (`run.forked`), so it never reads the parent again.
+    public func fork(
+        _ id: RunID, atTurn: Int?, client: String? = nil,
+        recording: (@Sendable (RunState) throws -> ControlRequestRecord)? = nil
+    ) async throws -> RunState {
+        guard accepting.withLock({ $0 }) else {
+            throw EngineError(.shuttingDown, "agentd is shutting down; fork the run later")
+        }
+        let parent = try await state(of: id)
+        let turn: Int
+        switch parent.forkDecision(atTurn: atTurn) {
+        case .refuse(let reason): throw EngineError(.invalidRequest, reason)
+        case .fork(let through): turn = through
+        }
+        // The parent as it was when that turn ended (its live state may be turns further on).
+        let through = try await replay(id, throughTurn: turn)
+        var started = RunStarted(
+            model: through.model, prompt: "", instructions: through.instructions, cwd: through.cwd,
+            tools: through.tools, client: client, requireApproval: through.requireApproval.isEmpty ? nil : through.requireApproval)
+        started.effort = through.effort
+        started.maxOutputTokens = through.maxOutputTokens
+        let forkID = RunID.generate()
+        let now = LedgerEvent.nowMillis()
+        let events = [
+            LedgerEvent(
+                runID: forkID, seq: 0, timestampMillis: now, kind: .run, type: RunEventType.started,
+                payload: try JSONCoding.encode(started)),
+            LedgerEvent(
+                runID: forkID, seq: 1, timestampMillis: now, kind: .run, type: RunEventType.forked,
+                payload: try JSONCoding.encode(through.forkHistory(parent: id))),
+        ]
+        let state = RunReducer.replay(forkID, events)
+        if let recording {
+            try await store.append(events, recording: try recording(state))
+        } else {
+            try await store.append(events)
+        }
         return state
     }
 
@@ -245,18 +361,25 @@ public actor RunManager {
     public var activeRunCount: Int { drivers.count }
 
     /// The run's events from `fromSeq` on, history then live; see ``RunFeed``.
-    public nonisolated func feed(_ id: RunID, fromSeq: Int64) -> RunFeed {
-        RunFeed(
+    ///
+    /// - Parameter acrossTurns: keep following after a turn ends (see ``RunFeed/acrossTurns``).
+    public nonisolated func feed(_ id: RunID, fromSeq: Int64, acrossTurns: Bool = false) -> RunFeed {
+        var feed = RunFeed(
             run: id, fromSeq: fromSeq, store: store, hub: hub, isActive: { await self.isActive($0) }, pageSize: 1024)
+        feed.acrossTurns = acrossTurns
+        return feed
     }
 
-    /// Replays a run from the ledger.
-    public func replay(_ id: RunID) async throws -> RunState {
+    /// Replays a run from the ledger; with `throughTurn`, only up to the turn after that one.
+    public func replay(_ id: RunID, throughTurn: Int? = nil) async throws -> RunState {
         var state = RunState(id: id)
         var next: Int64 = 0
-        while true {
+        paging: while true {
             let page = try await store.events(of: id, fromSeq: next, limit: 4096)
-            for event in page { RunReducer.reduce(&state, event) }
+            for event in page {
+                if let throughTurn, RunReducer.opensTurn(after: throughTurn, event) { break paging }
+                RunReducer.reduce(&state, event)
+            }
             guard let last = page.last else { break }
             next = last.seq + 1
         }
@@ -287,9 +410,44 @@ public actor RunManager {
         }
         let driver = RunDriver(
             state: state, store: store, upstream: upstream, tools: tools, toolDefinitions: definitions,
-            configuration: configuration, logger: logger)
+            configuration: configuration, logger: logger, lane: parkedLanes.removeValue(forKey: state.id))
         drivers[state.id] = driver
         launchContinuation.yield(driver)
+    }
+
+    /// The driver of `id` while its turn is still going; waits for a driver whose turn ended to go first.
+    private func driverStillWorking(_ id: RunID) async -> RunDriver? {
+        while let driver = drivers[id] {
+            let ended = await driver.state.status.turnEnded
+            // Re-checked after the await: the driver may be gone already (then no one would wake this wait).
+            guard drivers[id] === driver else { continue }
+            guard ended else { return driver }
+            await withCheckedContinuation { driverEndWaiters[id, default: []].append($0) }
+        }
+        return nil
+    }
+
+    /// Appends events built from `(kind, type, payload)` after the run's last one (with the idempotency record built
+    /// from the state they produce, in the same transaction) and folds them into `state`.
+    private func appendEvents(
+        _ state: inout RunState, _ parts: [(EventKind, String, String)],
+        recording: (@Sendable (RunState) throws -> ControlRequestRecord)? = nil
+    ) async throws {
+        var next = state
+        var events: [LedgerEvent] = []
+        for (kind, type, payload) in parts {
+            let event = LedgerEvent(
+                runID: state.id, seq: next.lastSeq + 1, timestampMillis: LedgerEvent.nowMillis(), kind: kind,
+                type: type, payload: payload)
+            RunReducer.reduce(&next, event)
+            events.append(event)
+        }
+        if let recording {
+            try await store.append(events, recording: try recording(next))
+        } else {
+            try await store.append(events)
+        }
+        state = next
     }
 
     private func appendLifecycle<Payload: Encodable>(_ state: inout RunState, _ type: String, payload: Payload)
@@ -302,10 +460,19 @@ public actor RunManager {
         RunReducer.reduce(&state, event)
     }
 
-    private func driverFinished(_ driver: RunDriver, pauseReason: String?) {
+    private func driverFinished(_ driver: RunDriver, pauseReason: String?, lane: (any UpstreamLane)?) async {
         let id = driver.id
         // Only this driver's own entry: a later driver of the run (resumed after this one ended) stays.
         if drivers[id] === driver { drivers[id] = nil }
+        for waiter in driverEndWaiters.removeValue(forKey: id) ?? [] { waiter.resume() }
+        if let lane {
+            if drivers[id] == nil && accepting.withLock({ $0 }) {
+                let replaced = parkedLanes.updateValue(lane, forKey: id)
+                await replaced?.release()
+            } else {
+                await lane.release()
+            }
+        }
         if let pauseReason {
             logger.warning(
                 "run paused: the ledger is full or not writable", metadata: ["run.id": "\(id)", "reason": "\(pauseReason)"])

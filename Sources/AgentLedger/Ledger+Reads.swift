@@ -84,7 +84,13 @@ extension Ledger {
     /// every delta of each listed run. (With it, a schema change that drops the index fails loudly instead.)
     static func summariesSQL(paged: Bool) -> String {
         """
-        SELECT e.run_id, e.ts_ms, e.type, CASE WHEN e.type = 'run.started' THEN e.payload END
+        SELECT e.run_id, e.ts_ms, e.type,
+            CASE
+                WHEN e.type IN ('run.started', 'turn.started') THEN e.payload
+                WHEN e.type = 'run.forked' THEN json_object(
+                    'turn', json_extract(e.payload, '$.turn'),
+                    'last_prompt', json_extract(e.payload, '$.turns[#-1].prompt'))
+            END
         FROM (
             SELECT run_id FROM events INDEXED BY events_lifecycle
             WHERE kind = 'run' \(paged ? "AND run_id < :before" : "")

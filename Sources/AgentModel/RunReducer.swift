@@ -36,6 +36,9 @@ public enum RunReducer {
         case .tool: applyTool(&state, event)
         case .control: applyControl(&state, event)
         }
+        // The current turn's status is the run's: one rule, whatever event moved it. (An idle run has no current
+        // turn: a fork's last turn keeps the status it ended with.)
+        if !state.turns.isEmpty && state.status != .idle { state.turns[state.turns.count - 1].status = state.status }
     }
 
     private static func applyRun(_ state: inout RunState, _ event: LedgerEvent) {
@@ -52,7 +55,21 @@ public enum RunReducer {
             state.effort = started.effort
             state.maxOutputTokens = started.maxOutputTokens
             state.createdAtMillis = event.timestampMillis
-            state.pendingInput = [Items.userMessage(started.prompt)]
+            if started.prompt.isEmpty {
+                // No prompt: a conversation with no turn yet, waiting for `run/prompt` (or a fork's history).
+                state.status = .idle
+                state.pendingInput = []
+                state.turns = []
+            } else {
+                state.pendingInput = [Items.userMessage(started.prompt)]
+                state.turns = [TurnRecord(turn: 1, prompt: started.prompt, status: .running)]
+            }
+        case RunEventType.turnStarted:
+            guard let turn = try? JSONCoding.decode(TurnStarted.self, from: event.payload) else { return }
+            applyTurnStarted(&state, turn)
+        case RunEventType.forked:
+            guard let forked = try? JSONCoding.decode(RunForked.self, from: event.payload) else { return }
+            applyForked(&state, forked)
         case RunEventType.chainReset:
             // The next request carries the whole conversation; whatever was in flight is abandoned.
             state.chainIntact = false
@@ -164,6 +181,7 @@ public enum RunReducer {
         state.conversation += output
         state.outputText += Items.messageText(output)
         state.overflowCompacted = false
+        let callsBefore = state.toolCalls.count
         if ConversationCompaction.containsCompaction(output) {
             // Everything before the compaction item is in it: a rebuild starts from it, never the whole history.
             state.conversation = ConversationCompaction.pruned(state.conversation)
@@ -184,9 +202,15 @@ public enum RunReducer {
                 type: "agentd_error", code: "unsupported_output_item",
                 message: "the response has an output item of type '\(type)', which agentd cannot handle")
         }
-        if let usage = response.usage {
-            state.inputTokens += usage["input_tokens"]?.intValue ?? 0
-            state.outputTokens += usage["output_tokens"]?.intValue ?? 0
+        let usedInput = response.usage?["input_tokens"]?.intValue ?? 0
+        let usedOutput = response.usage?["output_tokens"]?.intValue ?? 0
+        state.inputTokens += usedInput
+        state.outputTokens += usedOutput
+        if !state.turns.isEmpty {
+            let last = state.turns.count - 1
+            state.turns[last].toolCalls += state.toolCalls.count - callsBefore
+            state.turns[last].inputTokens += usedInput
+            state.turns[last].outputTokens += usedOutput
         }
     }
 

@@ -65,6 +65,10 @@ public struct RunState: Codable, Hashable, Sendable {
     public var continuesIncomplete: Bool = false
     /// The conversation's turns, in order (empty while the run is idle).
     public var turns: [TurnRecord] = []
+    /// Where the current turn began: ``toolCalls`` and ``responsesCompleted`` before it (per-turn limits count from
+    /// here).
+    public var turnFirstCall: Int = 0
+    public var turnFirstResponse: Int = 0
 
     public init(id: RunID) {
         self.id = id

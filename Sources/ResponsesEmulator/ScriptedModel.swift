@@ -37,7 +37,8 @@ extension ScriptedModel {
 ///
 /// Names: `emu-text` (and anything starting with `emu-text`), `emu-script` (steps from the last user message),
 /// `emu-tools-N` and `emu-tools-N-tool-NAME`, `emu-journal-N`, `emu-slow-N-MS`, `emu-text-deltas-N-RATE`, `emu-fail`,
-/// `emu-hostile-…` (see ``HostileModel``), `emu-shell-prompt` (runs the prompt as a shell command). Anything else is unknown (`model_not_found`).
+/// `emu-hostile-…` (see ``HostileModel``), `emu-shell-prompt` (runs the prompt as a shell command), `emu-chat` (reports the user messages of the chain, see
+/// ``ChatModel``). Anything else is unknown (`model_not_found`).
 /// Over WebSocket, a name containing `wait-steer` makes the first response of a chain hold its stream after the
 /// first text delta until a `response.steer` arrives (10 s at most), and a name ending in `-nosteer` refuses
 /// steering with `steering_not_supported`.
@@ -54,6 +55,7 @@ enum ModelCatalog {
         if name.hasPrefix("emu-text") { return TextModel() }
         if name == "emu-fail" { return FailingModel() }
         if name == "emu-shell-prompt" { return PromptCommandModel() }
+        if name == "emu-chat" { return ChatModel() }
         if name.hasPrefix("emu-hostile-") { return HostileModel(name: name) }
         if name.hasPrefix("emu-journal-"), let n = Int(name.dropFirst("emu-journal-".count)), n >= 0 {
             return ToolLoopModel(callCount: n, toolName: "shell", style: .journal)

@@ -20,3 +20,38 @@ extension EngineControlBackend {
         }
     }
 }
+
+extension EngineControlBackend {
+    /// Prompts a conversation; a prompt that opens a turn commits its idempotency record with `turn.started`.
+    func promptRun(
+        _ params: RunPrompt.Params, inputID: String, client: ClientIdentity, recorder: IdempotencyRecorder?
+    ) async throws -> PromptResultState {
+        let recording = Self.recording(recorder)
+        let outcome = try await mapped {
+            try await manager.prompt(
+                params.runID, text: params.text, inputID: inputID, effort: params.effort,
+                client: "\(client.name) (uid \(client.uid))", recording: recording)
+        }
+        return PromptResultState(state: outcome.state, turn: outcome.turn)
+    }
+
+    /// Forks a conversation; the idempotency record commits with the fork's first events.
+    func forkRun(_ params: RunFork.Params, client: ClientIdentity, recorder: IdempotencyRecorder?) async throws
+        -> RunState
+    {
+        let recording = Self.recording(recorder)
+        return try await mapped {
+            try await manager.fork(
+                params.runID, atTurn: params.atTurn, client: "\(client.name) (uid \(client.uid))",
+                recording: recording)
+        }
+    }
+
+    /// The engine's hook that builds `recorder`'s record from the state the effect produced.
+    private static func recording(_ recorder: IdempotencyRecorder?)
+        -> (@Sendable (RunState) throws -> ControlRequestRecord)?
+    {
+        guard let recorder else { return nil }
+        return { state in try recorder.record(for: state) }
+    }
+}

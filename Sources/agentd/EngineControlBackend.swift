@@ -114,6 +114,11 @@ struct EngineControlBackend: ControlBackend {
         return RunFeedAttachSource(manager.feed(id, fromSeq: fromSeq)).batches
     }
 
+    func attachBatches(_ id: RunID, fromSeq: Int64, acrossTurns: Bool) async throws -> AttachBatches {
+        _ = try await runState(id)
+        return RunFeedAttachSource(manager.feed(id, fromSeq: fromSeq, acrossTurns: acrossTurns)).batches
+    }
+
     func lastSeq(_ id: RunID) async throws -> Int64 {
         try await runState(id).lastSeq
     }

@@ -53,7 +53,13 @@ final class DaemonHarness: Sendable {
     /// Kills agentd with SIGKILL (a crash: nothing is flushed or recorded), starts it again on the same socket
     /// and ledger, and returns once it is ready.
     func crashAndRestartDaemon() async throws {
-        daemon.signal(SIGKILL)
+        try await restartDaemon(signal: SIGKILL)
+    }
+
+    /// Stops agentd with `signal` (SIGTERM: a graceful stop; SIGKILL: a crash), starts it again on the same socket and
+    /// ledger, and returns once it is ready.
+    func restartDaemon(signal: Int32) async throws {
+        daemon.signal(signal)
         _ = try await daemon.waitForExit(timeout: .seconds(10))
         let fresh = try Self.launchDaemon(daemonArguments, emulatorURL: emulatorURL)
         currentDaemon.withLock { $0 = fresh }

@@ -54,6 +54,13 @@ import Testing
                 id: runs[0], status: .completed, model: "gpt-test", prompt: "one", createdAtMillis: t0,
                 updatedAtMillis: t0 + 1),
         ]
+        .map { summary in
+            // Runs of one turn each: the prompt is the first and the last.
+            var summary = summary
+            summary.turns = 1
+            summary.lastPrompt = summary.prompt
+            return summary
+        }
         #expect(all == expected)
         #expect(firstPage == Array(expected[0..<2]))
         #expect(secondPage == Array(expected[2..<4]))
@@ -68,5 +75,38 @@ import Testing
         #expect(try await ledger.runSummaries(limit: 10, before: nil) == [])
         #expect(try await ledger.unfinishedRuns() == [])
         #expect(try await ledger.events(of: Fixture.run(1), fromSeq: 0, limit: 10) == [])
+    }
+
+    /// A conversation lists its turn count and last prompt; a fork (history in `run.forked`) and an idle run too.
+    @Test func summariesCountTurnsOfConversationsAndForks() async throws {
+        let directory = try TemporaryDirectory()
+        let ledger = try Ledger(path: directory.file())
+        defer { ledger.close() }
+        let runs = (1...3).map { Fixture.run($0) }
+        func event(_ run: RunID, _ seq: Int64, _ type: String, _ payload: String) -> LedgerEvent {
+            LedgerEvent(runID: run, seq: seq, timestampMillis: Fixture.t0 + seq, kind: .run, type: type, payload: payload)
+        }
+        let history = RunForked(
+            parentRunID: runs[0], turn: 2,
+            turns: [
+                TurnRecord(turn: 1, prompt: "one", status: .completed),
+                TurnRecord(turn: 2, prompt: "two", status: .cancelled),
+            ],
+            conversation: [Items.userMessage("one"), Items.userMessage("two")], outputText: "")
+        try await ledger.append([
+            try Fixture.started(runs[0], 0, prompt: "one"), Fixture.lifecycle(runs[0], 1, RunEventType.completed),
+            event(runs[0], 2, RunEventType.turnStarted, #"{"turn":2,"prompt":"two"}"#),
+            Fixture.lifecycle(runs[0], 3, RunEventType.completed),
+            event(runs[0], 4, RunEventType.turnStarted, #"{"turn":3,"prompt":"three"}"#),
+        ])
+        try await ledger.append([
+            try Fixture.started(runs[1], 0, prompt: ""),
+            event(runs[1], 1, RunEventType.forked, try JSONCoding.encode(history)),
+        ])
+        try await ledger.append([try Fixture.started(runs[2], 0, prompt: "")])
+        let listed = try await ledger.runSummaries(limit: 10, before: nil)
+        #expect(listed.map(\.turns) == [0, 2, 3])
+        #expect(listed.map(\.lastPrompt) == [nil, "two", "three"])
+        #expect(listed.map(\.status) == [.idle, .idle, .running])
     }
 }

@@ -32,6 +32,8 @@ struct RunReducerTests {
         ]
         expected.inputTokens = 9
         expected.outputTokens = 6
+        // A run of one turn: every call and token of it is the turn's.
+        expected.turns = [TurnRecord(turn: 1, prompt: "go", status: .completed, toolCalls: 2, inputTokens: 9, outputTokens: 6)]
         #expect(state == expected)
     }
 

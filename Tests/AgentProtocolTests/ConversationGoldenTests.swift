@@ -83,3 +83,12 @@ struct ConversationGoldenTests {
                 + #""output_tokens":1,"prompt":"hi","status":"completed","tool_calls":0,"turn":1}]}"#)
     }
 }
+
+@Suite("Conversation attach golden JSON")
+struct ConversationAttachGoldenTests {
+    @Test func attachAcrossTurns() throws {
+        var params = RunAttach.Params(runID: Fixtures.runID, fromSeq: 0)
+        params.acrossTurns = true
+        try checkCoding(params, json: #"{"across_turns":true,"from_seq":0,"run_id":"run_1"}"#)
+    }
+}

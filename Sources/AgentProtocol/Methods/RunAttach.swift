@@ -15,6 +15,9 @@ public enum RunAttach: ControlMethod {
         public var fromEnd: Bool?
         /// The last `last` committed events, then live ones.
         public var last: Int?
+        /// Follow the conversation across turns: the subscription does not end when a turn ends (no `run_ended`,
+        /// no `run_not_active`) but delivers the next turns' events as they come, until `run/detach`.
+        public var acrossTurns: Bool? = nil
 
         public init(runID: RunID, fromSeq: Int64? = nil, fromEnd: Bool? = nil, last: Int? = nil) {
             self.runID = runID
@@ -28,6 +31,7 @@ public enum RunAttach: ControlMethod {
             case fromSeq = "from_seq"
             case fromEnd = "from_end"
             case last
+            case acrossTurns = "across_turns"
         }
     }
 
