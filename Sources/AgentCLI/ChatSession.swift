@@ -27,7 +27,8 @@ struct ChatSession {
     private let interactive = KeyReader.stdinIsTerminal
     private let inputs: AsyncStream<Input>
     private let mailbox: AsyncStream<Input>.Continuation
-    /// Wakes the feed after a prompt, when agentd had ended it with the run's turn (`run_ended`).
+    /// Wakes the feed after a prompt, when agentd ended it with the run's turn (`run_ended`: a daemon that does
+    /// not know `across_turns`).
     private let wakes: AsyncStream<Void>
     private let waker: AsyncStream<Void>.Continuation
 
@@ -256,13 +257,15 @@ struct ChatSession {
             var wake = wakes.makeAsyncIterator()
             do {
                 while !Task.isCancelled {
-                    let end = try await session.feed(runID, fromSeq: next) { _ = mailbox.yield(.event($0)) }
+                    let end = try await session.feed(runID, fromSeq: next, acrossTurns: true) {
+                        _ = mailbox.yield(.event($0))
+                    }
                     next = end.nextSeq
                     guard end.reason == .runEnded || end.reason == .runNotActive else {
                         mailbox.yield(.feedEnded(end.reason))
                         return
                     }
-                    // agentd ended the feed because nothing runs; the next prompt starts a turn to follow.
+                    // An agentd before conversations ended the feed with the turn; the next prompt starts one.
                     guard await wake.next() != nil else { return }
                 }
             } catch {

@@ -102,12 +102,17 @@ extension Session {
     /// Hands the run's events from `fromSeq` to `body` until the feed ends (reattaching where it stopped when cut
     /// off as a slow client) or the task is cancelled; returns why it ended (`nil`: the connection closed without
     /// an end marker) and the first seq not delivered.
-    func feed(_ runID: RunID, fromSeq: Int64, _ body: (LedgerEvent) async throws -> Void) async throws
-        -> (reason: AttachEndReason?, nextSeq: Int64)
-    {
+    ///
+    /// - Parameter acrossTurns: follow the conversation's next turns too (`agentctl chat`), rather than end with
+    ///   the turn.
+    func feed(
+        _ runID: RunID, fromSeq: Int64, acrossTurns: Bool = false, _ body: (LedgerEvent) async throws -> Void
+    ) async throws -> (reason: AttachEndReason?, nextSeq: Int64) {
         var next = fromSeq
         while true {
-            let subscription = try await perform { try await $0.attach(RunAttach.Params(runID: runID, fromSeq: next)) }
+            var params = RunAttach.Params(runID: runID, fromSeq: next)
+            params.acrossTurns = acrossTurns ? true : nil
+            let subscription = try await perform { [params] in try await $0.attach(params) }
             var endReason: AttachEndReason?
             do {
                 for try await item in subscription.events {
