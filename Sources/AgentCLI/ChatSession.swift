@@ -175,7 +175,7 @@ struct ChatSession {
     private func cancel(_ turn: Int) async {
         guard let runID = machine.runID else { return }
         diagnostic("agentctl: cancelling turn \(turn); the chat goes on (Ctrl-D leaves)\n")
-        let params = RunCancel.Params(runID: runID, mode: .now, reason: "cancelled with Ctrl-C at agentctl chat")
+        let params = RunCancel.Params(runID: runID, mode: .now, reason: "Ctrl-C in agentctl chat")
         _ = try? await session.perform { try await $0.call(RunCancel.self, params) }
     }
 

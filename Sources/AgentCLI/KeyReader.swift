@@ -81,7 +81,9 @@ final class KeyReader: Sendable {
             var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
             // Wake every 100 ms to notice a cancel.
             let ready = poll(&descriptor, 1, 100)
-            if ready > 0 { return true }
+            // Checked again: a cancelled line read must not take the key another reader (an approval prompt)
+            // waits for, once that reader's raw mode makes the key readable.
+            if ready > 0 { return !cancelled.withLock { $0 } }
         }
         return false
     }

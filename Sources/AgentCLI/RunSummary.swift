@@ -41,7 +41,8 @@ struct RunSummary: Equatable {
         }
         if let durationMillis { facts.append(EventRenderer.duration(durationMillis)) }
         let why = status == .completed ? "" : " (\(reason.map { VisibleText.escaped($0) } ?? "no reason given"))"
-        let subject = turn.map { "turn \($0) of run \(id)" } ?? "run \(id)"
+        // A chat named the run already, and the line must fit a terminal's width.
+        let subject = turn.map { "turn \($0)" } ?? "run \(id)"
         var text = "\(subject) \(status.rawValue)\(why): " + facts.joined(separator: ", ")
         // In a chat the next step is the next line.
         if turn != nil { return text + "\n" }

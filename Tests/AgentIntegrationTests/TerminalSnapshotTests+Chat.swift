@@ -12,7 +12,9 @@ extension TerminalSnapshotTests {
             try await terminal.typeLine(#"call shell {"cmd":"echo chat-one"}"#)
             try await terminal.waitForScreen("the approval of turn 1") { $0.hasSuffix("[a]lways for this tool:") }
             try await terminal.press("y")
-            try await terminal.waitForScreen("the end of turn 1") { $0.contains("turn 1 of run") && $0.hasSuffix("\n>") }
+            try await terminal.waitForScreen("the end of turn 1") {
+                $0.contains("turn 1 completed") && $0.hasSuffix("\n>")
+            }
 
             try await terminal.typeLine(#"call shell {"cmd":"sleep 60"}"#)
             try await terminal.waitForScreen("the approval of turn 2") { $0.hasSuffix("[a]lways for this tool:") }
@@ -21,10 +23,14 @@ extension TerminalSnapshotTests {
                 screen.split(separator: "\n").last.map { Self.isSpinnerLine(String($0)) } ?? false
             }
             try await terminal.press("C-c")
-            try await terminal.waitForScreen("the end of turn 2") { $0.contains("turn 2 of run") && $0.hasSuffix("\n>") }
+            try await terminal.waitForScreen("the end of turn 2") {
+                $0.contains("turn 2 cancelled") && $0.hasSuffix("\n>")
+            }
 
             try await terminal.typeLine("say still here")
-            try await terminal.waitForScreen("the end of turn 3") { $0.contains("turn 3 of run") && $0.hasSuffix("\n>") }
+            try await terminal.waitForScreen("the end of turn 3") {
+                $0.contains("turn 3 completed") && $0.hasSuffix("\n>")
+            }
             try await terminal.press("C-d")
             try await terminal.waitForScreen("the shell again") { $0.hasSuffix("$") }
             try await terminal.typeLine("echo exit=$?")
@@ -40,15 +46,17 @@ extension TerminalSnapshotTests {
                     [approval] CALL approved by agentctl, uid UID
                     ✓ shell: echo chat-one  exit 0  DURATION
                     Done.
-                    turn 1 of run RUN completed: 1 tool call, TOKENS, DURATION
+                    turn 1 completed: 1 tool call, TOKENS, DURATION
                     > call shell {"cmd":"sleep 60"}
                     ? approve shell: sleep 60: yes
                     [approval] CALL approved by agentctl, uid UID
                     agentctl: cancelling turn 2; the chat goes on (Ctrl-D leaves)
-                    turn 2 of run RUN cancelled (cancelled with Ctrl-C at agentctl chat): 1 tool call, TOKENS, DURATION
+                    ✗ shell: sleep 60  error  DURATION
+                    turn 2 cancelled (Ctrl-C in agentctl chat): 1 tool call, TOKENS, DURATION
                     > say still here
+                    (upstream: continuing with the full conversation: new upstream connection)
                     still here
-                    turn 3 of run RUN completed: 0 tool calls, TOKENS, DURATION
+                    turn 3 completed: 0 tool calls, TOKENS, DURATION
                     >
                     agentctl: left the chat; run RUN stays: agentctl chat RUN
                     $ echo exit=$?
@@ -87,12 +95,12 @@ extension TerminalSnapshotTests {
                 try await other.press("y")
                 for screen in [terminal, other] {
                     try await screen.waitForScreen("the end of turn 2") {
-                        $0.contains("turn 2 of run") && $0.hasSuffix("\n>")
+                        $0.contains("turn 2 completed") && $0.hasSuffix("\n>")
                     }
                 }
                 try await other.typeLine("say from the other terminal")
                 let screen = try await terminal.waitForScreen("the end of turn 3") {
-                    $0.contains("turn 3 of run") && $0.hasSuffix("\n>")
+                    $0.contains("turn 3 completed") && $0.hasSuffix("\n>")
                 }
                 #expect(
                     Self.normalized(screen) == """
@@ -103,14 +111,14 @@ extension TerminalSnapshotTests {
                         [approval] CALL approved by agentctl, uid UID
                         ✓ shell: echo from-one  exit 0  DURATION
                         Done.
-                        turn 2 of run RUN completed: 1 tool call, TOKENS, DURATION
+                        turn 2 completed: 1 tool call, TOKENS, DURATION
                         [turn 3] say from the other terminal (from another client)
                         from the other terminal
-                        turn 3 of run RUN completed: 0 tool calls, TOKENS, DURATION
+                        turn 3 completed: 0 tool calls, TOKENS, DURATION
                         >
                         """)
                 let otherScreen = try await other.waitForScreen("the end of turn 3") {
-                    $0.contains("turn 3 of run") && $0.hasSuffix("\n>")
+                    $0.contains("turn 3 completed") && $0.hasSuffix("\n>")
                 }
                 #expect(otherScreen.contains("[turn 2] call shell {\"cmd\":\"echo from-one\"} (from another client)"))
                 #expect(otherScreen.contains("? approve shell: echo from-one: yes"))
