@@ -169,6 +169,7 @@ let package = Package(
         .testTarget(name: "AgentCLITests", dependencies: ["AgentCLI", "AgentProtocol", "AgentModel"]),
         // Helpers the test targets share (a quiet command runner, a tmpfs to fill, files made immutable).
         .target(name: "TestSupport", dependencies: ["AgentModel"], path: "Tests/TestSupport"),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport", "AgentModel"]),
         .testTarget(
             name: "AgentLedgerTests",
             dependencies: ["AgentLedger", "AgentModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
@@ -177,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "AgentUpstreamTests",
             dependencies: [
-                "AgentUpstream", "AgentModel", "ResponsesEmulator", .product(name: "Logging", package: "swift-log"),
+                "AgentUpstream", "AgentModel", "ResponsesEmulator", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "AgentToolsTests", dependencies: ["AgentTools", "AgentModel"]),
@@ -216,7 +217,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentIntegrationTests",
-            dependencies: ["agentd", "agentctl", "responses-emulator", "mcp-test-server", "AgentModel", "TestSupport"]
+            dependencies: [
+                "agentd", "agentctl", "responses-emulator", "mcp-test-server", "AgentModel", "AgentProtocol",
+                "TestSupport",
+            ]
         ),
     ]
 )

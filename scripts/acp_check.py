@@ -299,7 +299,7 @@ async def check_two_prompts_and_attach(daemon):
         assert editor.text(sid) == "First turn done.Second turn done.", editor.text(sid)
         assert open(os.path.join(daemon.work, "two.txt")).read() == "two\n"
     # A terminal sees both turns of the editor's session.
-    log = daemon.agentctl("log", sid)
+    log = daemon.agentctl("log", "--json", sid)
     assert log.returncode == 0, log.stderr
     text = log.stdout
     assert "First turn done." in text and "Second turn done." in text, text[-2000:]
@@ -372,7 +372,7 @@ async def check_load_a_terminal_run(daemon):
         assert os.path.exists(os.path.join(daemon.work, "terminal.marker"))
         statuses = [u.status for u in editor.of(rid, "tool_call_update")]
         assert statuses[-1] == "completed", statuses
-    show = daemon.agentctl("log", rid)
+    show = daemon.agentctl("log", "--json", rid)
     resolved = [json.loads(json.loads(l)["payload"]) for l in show.stdout.splitlines() if '"approval.resolved"' in l]
     assert len(resolved) == 1 and resolved[0]["approved"] and resolved[0]["reason"] == "allow_once in acp-check" or resolved[0]["reason"].startswith("allow_once in"), resolved
 
@@ -451,7 +451,7 @@ async def check_first_decision_wins(daemon):
         release.set()  # the editor's late allow changes nothing
         await editor.wait_for(lambda: editor.text(sid).endswith("ok"), "the end of the run")
         assert not os.path.exists(os.path.join(daemon.work, "raced.marker")), "the editor's late allow ran the call"
-    log = daemon.agentctl("log", sid)
+    log = daemon.agentctl("log", "--json", sid)
     resolved = [json.loads(json.loads(l)["payload"]) for l in log.stdout.splitlines() if '"approval.resolved"' in l]
     assert len(resolved) == 1 and resolved[0]["approved"] is False and resolved[0]["client"] == "agentctl", resolved
 

@@ -35,4 +35,4 @@ echo "== agentctl attach $run --from 0 (replayed from the ledger)" >&2
 "$bin/agentctl" attach "$run" --from 0 | tail -n 3
 echo "== agentctl status" >&2
 "$bin/agentctl" status
-echo "== the ledger: $("$bin/agentctl" log "$run" | wc -l) events for $run" >&2
+echo "== the ledger: $("$bin/agentctl" log --json "$run" | wc -l) events for $run" >&2

@@ -8,8 +8,26 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+watchdog_pid=
+trap 'rm -f "$log"; [ -z "$watchdog_pid" ] || kill "$watchdog_pid" 2>/dev/null || true' EXIT
 swift build --build-tests --explicit-target-dependency-import-check error
+# A hung test must not run out CI's clock in silence: after 35 minutes (the suite takes about 6 here) the watchdog
+# prints the tests that started and never ended and the processes still alive, then stops the test run.
+watchdog() {
+    sleep 2100 </dev/null >/dev/null 2>&1
+    {
+        echo "test.sh: the Swift tests did not end within 35 minutes. Started and not ended:"
+        grep -oE '(Test|Suite) [^ ]+.* started' "$log" | sed -E 's/ started$//' | while read -r line; do
+            name=${line#* }
+            grep -qF "$name passed" "$log" || grep -qF "$name failed" "$log" || echo "  $line"
+        done
+        echo "Processes:"
+        ps -eo pid,ppid,etimes,stat,args --forest | grep -v 'ps -eo'
+    } >&2
+    pkill -TERM -f 'agentdPackageTests' || true
+}
+watchdog &
+watchdog_pid=$!
 # At most 6 tests at a time: every suite runs real sockets and processes on 2 cores, and an unbounded fan-out of
 # tests made the machine so busy that a slower host missed the tests' connect and exit deadlines.
 swift test --skip-build --experimental-maximum-parallelization-width 6 2>&1 | tee "$log"

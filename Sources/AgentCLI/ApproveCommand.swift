@@ -51,7 +51,9 @@ struct ApproveCommand: AsyncParsableCommand {
             if !json { Console.out("call \(callID) of run \(id) \(decision)\n") }
         case .alreadyResolved:
             let by = result.decidedBy.map { who in
-                " by \(who.client ?? "an unnamed client") (uid \(who.uid.map(String.init) ?? "unknown"))"
+                let ids = DeciderText.describe(client: nil, uid: who.uid, pid: who.pid, tty: who.tty)
+                let name = VisibleText.escaped(who.client ?? "an unnamed client")
+                return " by \(name)" + (ids.isEmpty ? "" : " (\(ids))")
             }
             Console.err("agentctl: call \(callID) of run \(id) was already \(decision)\(by ?? " by an earlier decision")\n")
             throw ExitCodes.refused

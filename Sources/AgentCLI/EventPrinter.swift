@@ -1,17 +1,20 @@
 import AgentModel
 
-/// Prints a followed run's events as they come: JSON lines, or rendered (on a live terminal view when there is
+/// Prints a followed run's events as they come: JSON lines, `agentctl log` lines, or rendered (on a live terminal view when there is
 /// one), holding back the line of a run-ending event so the follower can say it with its summary instead.
 struct EventPrinter {
     let json: Bool
+    /// Each event as `agentctl log` prints it (``LogLine``).
+    let logLines: Bool
     let live: LiveView?
     private var renderer = EventRenderer()
     /// The line a run-ending event rendered: shown only if the run goes on (a later `run.resumed`); at the end
     /// the summary line says it instead.
     private var heldEnding: String?
 
-    init(json: Bool, live: LiveView?) {
+    init(json: Bool, logLines: Bool = false, live: LiveView?) {
         self.json = json
+        self.logLines = logLines
         self.live = live
     }
 
@@ -19,6 +22,10 @@ struct EventPrinter {
     mutating func print(_ event: LedgerEvent) async throws {
         if json {
             Console.out(try JSONCoding.encode(event) + "\n")
+            return
+        }
+        if logLines {
+            Console.out(LogLine.render(event) + "\n")
             return
         }
         var rendered = renderer.render(event)

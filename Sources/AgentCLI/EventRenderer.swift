@@ -77,10 +77,7 @@ struct EventRenderer {
             guard let finished = try? JSONCoding.decode(ToolFinished.self, from: event.payload) else { break }
             let label = toolArguments.removeValue(forKey: finished.callID) ?? finished.callID
             rendered.toolLabel = label
-            let outcome =
-                finished.timedOut
-                ? "timed out" : finished.exitCode.map { "exit \($0)" } ?? "error"
-            rendered.output = lineBreak() + "[tool] \(label) -> \(outcome) in \(Self.duration(finished.durationMillis))\n"
+            rendered.output = lineBreak() + "[tool] \(label) -> \(ToolOutcomeText.describe(finished))\n"
             atLineStart = true
         case (.tool, ToolEventType.refused):
             guard let refused = try? ToolRefused(json: event.payload) else { break }
@@ -105,7 +102,8 @@ struct EventRenderer {
                 + "approve with: agentctl approve \(event.runID) \(requested.callID) [--deny]\n"
         case (.control, ControlEventType.approvalResolved):
             guard let resolved = try? JSONCoding.decode(ApprovalResolved.self, from: event.payload) else { break }
-            let who = [resolved.client.map { VisibleText.escaped($0) }, resolved.uid.map { "uid \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            let who = DeciderText.describe(
+                client: resolved.client, uid: resolved.uid, pid: resolved.pid, tty: resolved.tty)
             rendered.diagnostics =
                 "[approval] \(resolved.callID) \(resolved.approved ? "approved" : "denied")"
                 + (who.isEmpty ? "" : " by \(who)") + (resolved.reason.map { ": \(VisibleText.escaped($0))" } ?? "") + "\n"

@@ -33,10 +33,14 @@ final class LiveView: Sendable {
         case (.tool, ToolEventType.finished):
             guard let finished = try? JSONCoding.decode(ToolFinished.self, from: event.payload) else { return }
             let success = finished.exitCode == 0 && !finished.timedOut
-            let outcome = finished.timedOut ? "timed out" : finished.exitCode.map { "exit \($0)" } ?? "error"
+            let outcome = ToolOutcomeText.outcome(
+                exitCode: finished.exitCode, timedOut: finished.timedOut, signal: finished.signal,
+                cancelled: finished.cancelled == true)
             let label = rendered.toolLabel ?? finished.callID
+            let reason = ToolOutcomeText.reason(
+                exitCode: finished.exitCode, timedOut: finished.timedOut, error: finished.launchError)
             let line = "\(style.mark(success: success)) \(label)  \(style.paint(outcome, success ? .green : .red))  "
-                + style.paint(EventRenderer.duration(finished.durationMillis), .dim)
+                + style.paint(EventRenderer.duration(finished.durationMillis), .dim) + (reason.map { "  " + $0 } ?? "")
             screen.toolFinished(callID: finished.callID, line: line)
         case (.control, ControlEventType.approvalRequested) where prompter != nil:
             guard let requested = try? JSONCoding.decode(ApprovalRequested.self, from: event.payload) else { return }

@@ -44,6 +44,13 @@ struct OutputCommand: AsyncParsableCommand {
             }
             bytes += slice
         } while bytes.count < last.totalBytes
+        if !json, last.source == .output, bytes.starts(with: Array(#"{"error":"#.utf8)),
+            let error = try await launchError(of: id, session)
+        {
+            // The call never ran: there is no stream to print, only why.
+            Console.err("agentctl: tool call \(call) never ran: \(VisibleText.escaped(error))\n")
+            throw ExitCodes.failed
+        }
         if json {
             last.offset = 0
             last.dataBase64 = Data(bytes).base64EncodedString()
@@ -51,5 +58,11 @@ struct OutputCommand: AsyncParsableCommand {
         } else {
             Console.out(bytes: bytes)
         }
+    }
+
+    /// Why the call never ran, if it never did (a missing program or working directory, refused arguments).
+    private func launchError(of id: RunID, _ session: Session) async throws -> String? {
+        let info = try await session.perform { try await $0.call(RunGet.self, RunGet.Params(runID: id)).run }
+        return info.toolCalls.first { $0.callID == call }?.error
     }
 }

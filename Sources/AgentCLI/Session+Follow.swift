@@ -9,12 +9,17 @@ extension Session {
     ///
     /// On a terminal (and without `json`) it draws live: spinners, and approval prompts when `prompts` is set and
     /// stdin is a terminal too. Cut off as a slow client, it reattaches where it stopped.
-    func followAndReport(_ runID: RunID, fromSeq: Int64, json: Bool, prompts: Bool = false) async throws -> ExitCode {
+    /// - Parameter logLines: print each event as `agentctl log` does (``LogLine``) instead of rendering the run.
+    func followAndReport(
+        _ runID: RunID, fromSeq: Int64, json: Bool, logLines: Bool = false, prompts: Bool = false
+    ) async throws -> ExitCode {
         let style = TerminalStyle.detect()
         let live =
-            json || !style.live
+            json || logLines || !style.live
             ? nil : LiveView(session: self, runID: runID, style: style, prompts: prompts && KeyReader.stdinIsTerminal)
-        let following = Task { try await self.follow(runID, fromSeq: fromSeq, json: json, live: live) }
+        let following = Task {
+            try await self.follow(runID, fromSeq: fromSeq, json: json, logLines: logLines, live: live)
+        }
         let watcher = InterruptWatcher { following.cancel() }
         defer { watcher.stop() }
         let result = await following.result
@@ -78,8 +83,10 @@ extension Session {
     }
 
     /// Renders the run's events until the feed ends; says why it ended and what the events said.
-    private func follow(_ runID: RunID, fromSeq: Int64, json: Bool, live: LiveView?) async throws -> (FollowEnd, RunTally) {
-        var printer = EventPrinter(json: json, live: live)
+    private func follow(
+        _ runID: RunID, fromSeq: Int64, json: Bool, logLines: Bool, live: LiveView?
+    ) async throws -> (FollowEnd, RunTally) {
+        var printer = EventPrinter(json: json, logLines: logLines, live: live)
         var tally = RunTally()
         let end = try await feed(runID, fromSeq: fromSeq) { event in
             tally.add(event)

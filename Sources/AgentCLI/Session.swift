@@ -47,7 +47,9 @@ struct Session {
     ///
     /// Cut off as a slow client (the output is read slower than the daemon sends), it reattaches where it stopped;
     /// any other end before the last committed event is an error, never a silently short log.
-    func printCommittedEvents(of runID: RunID, fromSeq: Int64) async throws {
+    func printCommittedEvents(
+        of runID: RunID, fromSeq: Int64, as line: (LedgerEvent) throws -> String = { try JSONCoding.encode($0) }
+    ) async throws {
         let last = try await perform { try await $0.call(RunGet.self, RunGet.Params(runID: runID)).run.lastSeq }
         var next = fromSeq
         while next <= last {
@@ -56,7 +58,7 @@ struct Session {
             for try await item in subscription.events {
                 switch item {
                 case .event(let event):
-                    Console.out(try JSONCoding.encode(event) + "\n")
+                    Console.out(try line(event) + "\n")
                     next = event.seq + 1
                 case .ended(let reason, let nextSeq):
                     endReason = reason

@@ -44,9 +44,13 @@ struct ShowCommand: AsyncParsableCommand {
         for call in info.toolCalls {
             // A call without a result while the run waits for a decision is waiting, not running.
             let waiting = info.status == .awaitingApproval && call.exitCode == nil && call.status == "running"
-            let outcome = call.exitCode.map { "exit \($0)" } ?? (waiting ? "waiting for approval" : call.status)
-            let duration = call.durationMillis.map { " in " + EventRenderer.duration($0) } ?? ""
-            lines.append("  - \(EventRenderer.summary(name: call.name, arguments: call.arguments)) -> \(outcome)\(duration)")
+            let outcome =
+                call.status == "finished"
+                ? ToolOutcomeText.describe(
+                    exitCode: call.exitCode, timedOut: false, durationMillis: call.durationMillis, error: call.error,
+                    signal: call.signal, cancelled: call.cancelled == true)
+                : (waiting ? "waiting for approval" : call.status)
+            lines.append("  - \(EventRenderer.summary(name: call.name, arguments: call.arguments)) -> \(outcome)")
         }
         if let turns = info.turnList, !turns.isEmpty {
             lines.append("turns     \(turns.count)")

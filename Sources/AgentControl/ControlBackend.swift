@@ -116,12 +116,15 @@ public struct ClientIdentity: Hashable, Sendable {
     public var version: String
     public var uid: UInt32
     public var pid: Int32
+    /// The peer's controlling terminal (`pts/3`), read from the kernel at `initialize`, when it has one.
+    public var tty: String?
 
-    public init(name: String, version: String, uid: UInt32, pid: Int32) {
+    public init(name: String, version: String, uid: UInt32, pid: Int32, tty: String? = nil) {
         self.name = name
         self.version = version
         self.uid = uid
         self.pid = pid
+        self.tty = tty
     }
 }
 

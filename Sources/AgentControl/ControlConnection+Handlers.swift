@@ -23,7 +23,8 @@ extension ControlConnection {
             return WireEncoding.errorLine(id: id, .unsupportedProtocolVersion(params.protocolVersion))
         }
         let identity = ClientIdentity(
-            name: params.client.name, version: params.client.version, uid: peer.uid, pid: peer.pid)
+            name: params.client.name, version: params.client.version, uid: peer.uid, pid: peer.pid,
+            tty: PeerTerminal.name(ofProcess: peer.pid))
         let accepted = state.withLock { state -> Bool in
             guard state.identity == nil else { return false }
             state.identity = identity

@@ -1,3 +1,4 @@
+import AgentModel
 import Logging
 
 import Glibc
@@ -99,12 +100,23 @@ enum SocketPreparation {
     /// which would follow whatever a path names by then.
     ///
     /// The umask is process-wide: files other threads create during the bind are also born 0600, which is only
-    /// stricter. Call this during start-up.
+    /// stricter. Binds that overlap (several servers in one process) share one private umask: the first sets it,
+    /// the last restores what was there before, so no bind ever runs under a umask another one restored.
     static func withPrivateUmask<T>(_ body: () async throws -> T) async throws -> T {
-        let previous = umask(0o177)
-        defer { umask(previous) }
+        privateUmask.withLock { state in
+            if state.binds == 0 { state.previous = umask(0o177) }
+            state.binds += 1
+        }
+        defer {
+            privateUmask.withLock { state in
+                state.binds -= 1
+                if state.binds == 0 { umask(state.previous) }
+            }
+        }
         return try await body()
     }
+
+    private static let privateUmask = SharedMutex((binds: 0, previous: mode_t(0)))
 
     enum ProbeResult: Equatable {
         case alive

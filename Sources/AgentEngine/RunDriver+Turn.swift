@@ -148,6 +148,8 @@ extension RunDriver {
         var finished = ToolFinished(
             callID: call.callID, exitCode: outcome.exitCode, durationMillis: outcome.durationMillis,
             output: outcome.output, timedOut: outcome.timedOut, truncatedBytes: outcome.truncatedBytes)
+        // A `cancel --now` ends the call by cancelling this task: killed by us, which `show` says.
+        if Task.isCancelled && cancellation != nil { finished.cancelled = true }
         let fullOutput = finished.attachFullOutput(of: outcome)
         // Committed together with the next request (which is appended durably before it is sent).
         try await record(.tool, ToolEventType.finished, finished, blobs: fullOutput, commit: .withNext)

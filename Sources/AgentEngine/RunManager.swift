@@ -24,6 +24,11 @@ public actor RunManager {
     /// The upstream lane of each run whose last turn completed: the server caches the run's last response there, so
     /// the next turn continues the chain with `previous_response_id` (if the pool did not give the lane away).
     private var parkedLanes: [RunID: any UpstreamLane] = [:]
+    /// The state of each run whose last turn completed in this process, as its driver folded it (equal to a replay
+    /// of its ledger): the next `run/prompt` starts from it instead of replaying the whole conversation. Dropped
+    /// whenever the manager appends to the run outside a driver.
+    private var endedStates: [RunID: RunState] = [:]
+    private static let endedStatesLimit = 64
     /// Commands waiting for a run's driver to go: its turn ended and it is winding down.
     private var driverEndWaiters: [RunID: [CheckedContinuation<Void, Never>]] = [:]
     /// Cleared when the service stops; nonisolated so cancellation can clear it at once.
@@ -52,7 +57,8 @@ public actor RunManager {
                     group.addTask {
                         await driver.drive()
                         await self.driverFinished(
-                            driver, pauseReason: await driver.pauseReason, lane: await driver.takeLane())
+                            driver, pauseReason: await driver.pauseReason, lane: await driver.takeLane(),
+                            finalState: await driver.state)
                     }
                 }
             }
@@ -157,7 +163,8 @@ public actor RunManager {
                 continue
             }
         }
-        var state = try await replay(id)
+        var state: RunState
+        if let ended = endedStates.removeValue(forKey: id) { state = ended } else { state = try await replay(id) }
         switch state.promptDecision(text: text, inputID: inputID) {
         case .refuse(let reason):
             throw EngineError(.invalidRequest, reason)
@@ -433,6 +440,7 @@ public actor RunManager {
         _ state: inout RunState, _ parts: [(EventKind, String, String)],
         recording: (@Sendable (RunState) throws -> ControlRequestRecord)? = nil
     ) async throws {
+        endedStates[state.id] = nil
         var next = state
         var events: [LedgerEvent] = []
         for (kind, type, payload) in parts {
@@ -453,6 +461,7 @@ public actor RunManager {
     private func appendLifecycle<Payload: Encodable>(_ state: inout RunState, _ type: String, payload: Payload)
         async throws
     {
+        endedStates[state.id] = nil
         let event = LedgerEvent(
             runID: state.id, seq: state.lastSeq + 1, timestampMillis: LedgerEvent.nowMillis(), kind: .run,
             type: type, payload: try JSONCoding.encode(payload))
@@ -460,8 +469,18 @@ public actor RunManager {
         RunReducer.reduce(&state, event)
     }
 
-    private func driverFinished(_ driver: RunDriver, pauseReason: String?, lane: (any UpstreamLane)?) async {
+    private func driverFinished(
+        _ driver: RunDriver, pauseReason: String?, lane: (any UpstreamLane)?, finalState: RunState
+    ) async {
         let id = driver.id
+        // Only a completed turn's state is known to be all committed (a paused driver's may not be).
+        if drivers[id] === driver && pauseReason == nil && finalState.status == .completed {
+            // Bounded: a conversation's state holds its whole context; an evicted run is replayed when prompted.
+            if endedStates.count >= Self.endedStatesLimit, let evicted = endedStates.keys.first {
+                endedStates[evicted] = nil
+            }
+            endedStates[id] = finalState
+        }
         // Only this driver's own entry: a later driver of the run (resumed after this one ended) stays.
         if drivers[id] === driver { drivers[id] = nil }
         for waiter in driverEndWaiters.removeValue(forKey: id) ?? [] { waiter.resume() }

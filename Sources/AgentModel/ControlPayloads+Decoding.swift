@@ -42,6 +42,8 @@ extension ApprovalResolved {
         var reason: String?
         var client: String?
         var uid: UInt32?
+        var pid: Int32?
+        var tty: String?
         try JSONByteParser.readObject(text) { (key, parser: inout JSONByteParser) throws(JSONParseError) in
             switch key {
             case "call_id": callID = try parser.readString()
@@ -49,12 +51,14 @@ extension ApprovalResolved {
             case "reason": reason = try parser.readOptionalString()
             case "client": client = try parser.readOptionalString()
             case "uid": uid = try parser.readOptionalInteger(UInt32.self)
+            case "pid": pid = try parser.readOptionalInteger(Int32.self)
+            case "tty": tty = try parser.readOptionalString()
             default: try parser.skipValue()
             }
         }
         guard let callID else { throw .missing("call_id") }
         guard let approved else { throw .missing("approved") }
-        self.init(callID: callID, approved: approved, reason: reason, client: client, uid: uid)
+        self.init(callID: callID, approved: approved, reason: reason, client: client, uid: uid, pid: pid, tty: tty)
     }
 }
 

@@ -93,6 +93,8 @@ public struct ToolFinished: Codable, Hashable, Sendable {
     public var stderrSHA256: String?
     /// The full standard error's size in bytes, with ``stderrSHA256``.
     public var stderrBytes: Int?
+    /// `true` when the run was cancelled (`cancel --now`) while the call ran and agentd killed it; absent otherwise.
+    public var cancelled: Bool?
 
     public init(
         callID: String, exitCode: Int32?, durationMillis: Double, output: String, timedOut: Bool, truncatedBytes: Int
@@ -116,6 +118,7 @@ public struct ToolFinished: Codable, Hashable, Sendable {
         case stdoutBytes = "stdout_bytes"
         case stderrSHA256 = "stderr_sha256"
         case stderrBytes = "stderr_bytes"
+        case cancelled
     }
 }
 
@@ -158,18 +161,27 @@ public struct ApprovalResolved: Codable, Hashable, Sendable {
     public var client: String?
     /// The deciding peer's uid, from the socket's credentials.
     public var uid: UInt32?
+    /// The deciding peer's pid, from the socket's credentials: which of two terminals decided.
+    public var pid: Int32?
+    /// The deciding process's controlling terminal (`pts/3`), when it had one.
+    public var tty: String?
 
-    public init(callID: String, approved: Bool, reason: String?, client: String?, uid: UInt32?) {
+    public init(
+        callID: String, approved: Bool, reason: String?, client: String?, uid: UInt32?, pid: Int32? = nil,
+        tty: String? = nil
+    ) {
         self.callID = callID
         self.approved = approved
         self.reason = reason
         self.client = client
         self.uid = uid
+        self.pid = pid
+        self.tty = tty
     }
 
     enum CodingKeys: String, CodingKey {
         case callID = "call_id"
-        case approved, reason, client, uid
+        case approved, reason, client, uid, pid, tty
     }
 }
 

@@ -299,6 +299,9 @@ public enum RunReducer {
             state.toolCalls[index].status = .finished
             state.toolCalls[index].exitCode = finished.exitCode
             state.toolCalls[index].durationMillis = finished.durationMillis
+            state.toolCalls[index].error = finished.launchError
+            state.toolCalls[index].signal = finished.signal
+            state.toolCalls[index].cancelled = finished.cancelled
             state.pendingInput.append(
                 Items.toolOutput(for: state.toolCalls[index], output: finished.output, exitCode: finished.exitCode))
         default:

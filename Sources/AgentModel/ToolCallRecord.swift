@@ -29,6 +29,12 @@ public struct ToolCallRecord: Codable, Hashable, Sendable {
     /// Why the call must never run, when the reducer decided so as the response completed (see
     /// ``RunState/admit(_:)``); the engine records `tool.refused` for it instead of running it.
     public var refusal: ToolRefusal?
+    /// Why a finished call never ran (``ToolFinished/launchError``).
+    public var error: String?
+    /// The signal that killed a finished call's process (``ToolFinished/signal``).
+    public var signal: String?
+    /// `true` when agentd killed the call because the run was cancelled (``ToolFinished/cancelled``).
+    public var cancelled: Bool?
 
     /// A person's part in a call.
     public enum Approval: String, Codable, Sendable {
@@ -56,7 +62,7 @@ public struct ToolCallRecord: Codable, Hashable, Sendable {
         case approvalReason = "approval_reason"
         case exitCode = "exit_code"
         case durationMillis = "duration_ms"
-        case kind, caller, refusal
+        case kind, caller, refusal, error, signal, cancelled
     }
 
     /// Decodes a record; `kind` is absent from records written before native tool items (it is `function_call`).
@@ -73,5 +79,8 @@ public struct ToolCallRecord: Codable, Hashable, Sendable {
         kind = try container.decodeIfPresent(ToolCallKind.self, forKey: .kind) ?? .function
         caller = try container.decodeIfPresent(JSONValue.self, forKey: .caller)
         refusal = try container.decodeIfPresent(ToolRefusal.self, forKey: .refusal)
+        error = try container.decodeIfPresent(String.self, forKey: .error)
+        signal = try container.decodeIfPresent(String.self, forKey: .signal)
+        cancelled = try container.decodeIfPresent(Bool.self, forKey: .cancelled)
     }
 }

@@ -45,6 +45,7 @@ extension ToolFinished {
         var stdoutBytes: Int?
         var stderrSHA256: String?
         var stderrBytes: Int?
+        var cancelled: Bool?
         try JSONByteParser.readObject(text) { (key, parser: inout JSONByteParser) throws(JSONParseError) in
             switch key {
             case "call_id": callID = try parser.readString()
@@ -57,6 +58,7 @@ extension ToolFinished {
             case "stdout_bytes": stdoutBytes = try parser.readOptionalInteger(Int.self)
             case "stderr_sha256": stderrSHA256 = try parser.readOptionalString()
             case "stderr_bytes": stderrBytes = try parser.readOptionalInteger(Int.self)
+            case "cancelled": cancelled = try parser.readNull() ? nil : parser.readBool()
             default: try parser.skipValue()
             }
         }
@@ -72,6 +74,7 @@ extension ToolFinished {
         self.stdoutBytes = stdoutBytes
         self.stderrSHA256 = stderrSHA256
         self.stderrBytes = stderrBytes
+        self.cancelled = cancelled
     }
 }
 

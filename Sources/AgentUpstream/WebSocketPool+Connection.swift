@@ -225,9 +225,12 @@ extension WebSocketPool {
                 slots[c].readFailure = "the server broke the WebSocket protocol"
             }
         }
+        // Our own stop (the pool's task cancelled, or shut down) is not an error: logging it as one made every
+        // clean stop say `upstream.error=CancellationError()`.
+        let stopped = (cancelled || shutDown) && (error is CancellationError || error is AttemptEnd)
         if let failure = slots[c].readFailure {
             slots[c].lastError = failure
-        } else if let error, !(error is AttemptEnd && planned) {
+        } else if let error, !stopped, !(error is AttemptEnd && planned) {
             switch error {
             case AttemptEnd.connectTimeout:
                 slots[c].lastError = "connect timed out after \(configuration.connectTimeout)"
@@ -260,10 +263,9 @@ extension WebSocketPool {
             )
         }
         if wasUp {
-            logger.info(
-                "upstream connection closed",
-                metadata: meta(c, ["upstream.planned": "\(planned)", "upstream.error": "\(slots[c].lastError ?? "none")"])
-            )
+            var metadata: Logger.Metadata = ["upstream.planned": "\(planned)"]
+            if let lastError = slots[c].lastError { metadata["upstream.error"] = "\(lastError)" }
+            logger.info("upstream connection closed", metadata: meta(c, metadata))
             emit(.closed(connection: c, planned: planned))
         } else {
             logger.warning("upstream connect failed", metadata: meta(c, ["upstream.error": "\(slots[c].lastError ?? "none")"]))

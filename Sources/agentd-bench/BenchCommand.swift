@@ -12,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [TurnOverhead.self, LedgerThroughput.self, ToolSpawn.self, LedgerReplay.self, LedgerStartup.self,
             UpstreamTransportBench.self, UpstreamQueueWaitBench.self, UpstreamOutageBench.self,
             UpstreamPrewarmBench.self, FanoutBench.self, FanoutClientCommand.self, MCPRoundTripBench.self,
-            LedgerBlobBench.self, CancelLatencyBench.self, LongContextBench.self])
+            LedgerBlobBench.self, CancelLatencyBench.self, LongContextBench.self, ConversationBench.self])
 
     struct TurnOverhead: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -83,13 +83,14 @@ struct EngineControlBackend: ControlBackend {
     {
         let decision = ApprovalResolved(
             callID: params.callID, approved: params.approve, reason: params.reason, client: client.name,
-            uid: client.uid)
+            uid: client.uid, pid: client.pid, tty: client.tty)
         let outcome = try await mapped { try await manager.resolveApproval(params.runID, decision) }
         switch outcome {
         case .resolved:
             return ApprovalResolve.Result(outcome: .resolved, approved: params.approve)
         case .alreadyResolved(let earlier):
-            let decidedBy = ApprovalResolve.DecidedBy(client: earlier.client, uid: earlier.uid)
+            let decidedBy = ApprovalResolve.DecidedBy(
+                client: earlier.client, uid: earlier.uid, pid: earlier.pid, tty: earlier.tty)
             return ApprovalResolve.Result(outcome: .alreadyResolved, approved: earlier.approved, decidedBy: decidedBy)
         case .notFound:
             throw ControlError.approvalNotFound(runID: params.runID, callID: params.callID)

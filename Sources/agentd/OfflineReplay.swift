@@ -1,9 +1,11 @@
 import AgentModel
+import AgentProtocol
 import ArgumentParser
 import Foundation
 
 /// `agentd --replay FILE`: folds an exported run (JSON lines of ledger events) through the same reducer the
-/// daemon uses and prints the resulting state; no socket, no network, no ledger.
+/// daemon uses and prints the resulting state in the shape of `agentctl show --json` (one mapping of a run to JSON,
+/// ``RunInfo``, for both); no socket, no network, no ledger.
 enum OfflineReplay {
     static func run(path: String) throws {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -30,6 +32,6 @@ enum OfflineReplay {
                 Data("agentd: \(path) must hold one run's events from seq 0 without gaps\n".utf8))
             throw ExitCode(65)
         }
-        print(try JSONCoding.encode(RunReducer.replay(run, events)))
+        print(try JSONCoding.encode(RunInfo(RunReducer.replay(run, events))))
     }
 }

@@ -17,6 +17,17 @@ struct EntryPointTests {
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("'not-a-run' is not a run id"))
     }
+
+    @Test func attachTakesEitherFromOrLastAndNeitherBelowZero() async {
+        let socket = ["--socket", "/nonexistent/agentd.sock"]
+        let results = [
+            await CLIResult.run(["attach", "@last", "--from", "3", "--last", "2"] + socket),
+            await CLIResult.run(["attach", "@last", "--last=-1"] + socket),
+        ]
+        #expect(results.map(\.status) == [64, 64])
+        #expect(results[0].stderr.contains("give --from or --last, not both"))
+        #expect(results[1].stderr.contains("--last must be 0 or more"))
+    }
 }
 
 /// Usage errors of the conversation commands, refused before anything is sent.

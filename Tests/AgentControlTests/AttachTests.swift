@@ -4,6 +4,7 @@ import AgentModel
 import AgentProtocol
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Attach: history, live events, detach, slow consumers")
 struct AttachTests {
@@ -20,7 +21,7 @@ struct AttachTests {
             // Live events only after the history was seen would be stricter, but ordering holds either way.
             server.backend.emit(run, count: 2)
             server.backend.end(run)
-            let received = try await withTimeout(20, "attach items") { try await items.value }
+            let received = try await withTimeout(.seconds(20), "attach items") { try await items.value }
             #expect(received.compactMap(\.seq) == [2, 3, 4, 5, 6, 7])
             #expect(received.last == .ended(reason: .runEnded, nextSeq: 8))
             await client.close()
@@ -33,7 +34,7 @@ struct AttachTests {
             server.backend.addRun(run, historyCount: 3)
             server.backend.end(run)
             let client = try await server.client()
-            let items = try await withTimeout { try await collect(client.attach(runID: run, fromSeq: 1)) }
+            let items = try await withTimeout(.seconds(20)) { try await collect(client.attach(runID: run, fromSeq: 1)) }
             #expect(items.compactMap(\.seq) == [1, 2, 3])
             #expect(items.last == .ended(reason: .runEnded, nextSeq: 4))
             await client.close()
@@ -58,13 +59,13 @@ struct AttachTests {
             #expect(reason == .detached)
             #expect(nextSeq == 3)
             #expect(try await iterator.next() == nil)
-            try await withTimeout(10, "release") { await server.backend.waitForSubscribers(run, count: 0) }
+            try await withTimeout(.seconds(10), "release") { await server.backend.waitForSubscribers(run, count: 0) }
 
             server.backend.emit(run, count: 2)
             let second = try await client.attach(RunAttach.Params(runID: run, fromSeq: nextSeq))
             let rest = Task { try await collect(second.events) }
             server.backend.end(run)
-            let received = try await withTimeout(20, "reattach items") { try await rest.value }
+            let received = try await withTimeout(.seconds(20), "reattach items") { try await rest.value }
             #expect(seen + received.compactMap(\.seq) == [0, 1, 2, 3, 4, 5])
             await client.close()
         }
@@ -81,8 +82,8 @@ struct AttachTests {
             let endItems = Task { try await collect(fromEnd.events) }
             server.backend.emit(run, count: 1)
             server.backend.end(run)
-            #expect(try await withTimeout { try await lastItems.value }.compactMap(\.seq) == [3, 4, 5, 6])
-            #expect(try await withTimeout { try await endItems.value }.compactMap(\.seq) == [5, 6])
+            #expect(try await withTimeout(.seconds(20)) { try await lastItems.value }.compactMap(\.seq) == [3, 4, 5, 6])
+            #expect(try await withTimeout(.seconds(20)) { try await endItems.value }.compactMap(\.seq) == [5, 6])
             await #expect {
                 _ = try await client.attach(RunAttach.Params(runID: run, fromSeq: 1, last: 2))
             } throws: { error in
@@ -108,7 +109,7 @@ struct AttachTests {
             server.backend.end(run)
             var results: [[AttachItem]] = []
             for task in tasks {
-                results.append(try await withTimeout(30, "a subscriber's events") { try await task.value })
+                results.append(try await withTimeout(.seconds(30), "a subscriber's events") { try await task.value })
             }
             for client in clients { await client.close() }
             let expected = (0...510).map { Int64($0) }

@@ -4,6 +4,7 @@ import AgentModel
 import AgentProtocol
 import Foundation
 import Testing
+import TestSupport
 
 /// History is paced by the writer (it waits for room in the connection's queue); only live events that overflow
 /// what the client has not drained cut a subscription off.
@@ -32,11 +33,11 @@ struct HistoryPacingTests {
                 await progress.update(.max)
                 return items
             }
-            try await withTimeout(60, "the whole history") { await progress.wait(until: 999) }
+            try await withTimeout(.seconds(60), "the whole history") { await progress.wait(until: 999) }
             // Then a few live events and the end, on the same subscription.
             server.backend.emit(run, count: 10)
             server.backend.end(run)
-            let received = try await withTimeout(20, "the end of the attach") { try await items.value }
+            let received = try await withTimeout(.seconds(20), "the end of the attach") { try await items.value }
             let seqs = received.compactMap(\.seq)
             #expect(seqs == Array(0..<1011))
             #expect(received.last == .ended(reason: .runEnded, nextSeq: 1011))
@@ -65,7 +66,7 @@ struct HistoryPacingTests {
             #expect(seqs == Array(0..<1000))
             // Now the client stops reading while the run streams (far more than the socket buffers hold).
             server.backend.emit(run, count: 4000, payloadBytes: 2000)
-            try await withTimeout(20, "the stalled subscription to be cut off") {
+            try await withTimeout(.seconds(20), "the stalled subscription to be cut off") {
                 await server.backend.waitForSubscribers(run, count: 0)
             }
             server.backend.end(run)

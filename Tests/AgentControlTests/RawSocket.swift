@@ -1,12 +1,8 @@
 import AgentModel
 import Foundation
+import TestSupport
 
 import Glibc
-
-struct TestTimeout: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting for \(what)" }
-}
 
 /// A plain blocking Unix-socket client speaking raw lines, for tests that need to misbehave (bad JSON, huge
 /// lines, never reading). Blocking reads run on Dispatch threads, never on the cooperative pool.
@@ -123,20 +119,5 @@ final class RawSocket: @unchecked Sendable {
             }
             buffer.append(contentsOf: chunk[..<count])
         }
-    }
-}
-
-/// Runs `operation`, failing with ``TestTimeout`` after `seconds` (the sleep is only a deadline, never a sync).
-func withTimeout<T: Sendable>(
-    _ seconds: Double = 20, _ what: String = "the operation", _ operation: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            throw TestTimeout(what: what)
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
     }
 }

@@ -4,6 +4,7 @@ import AgentModel
 import AgentProtocol
 import Foundation
 import Testing
+import TestSupport
 
 /// The highest seq a subscriber has seen, with waiters (no polling).
 actor Progress {
@@ -57,17 +58,17 @@ struct SlowConsumerTests {
             for index in 0..<bursts {
                 server.backend.emit(run, count: burst, payloadBytes: 1000)
                 let target = Int64((index + 1) * burst)
-                try await withTimeout(20, "the good client to reach seq \(target)") {
+                try await withTimeout(.seconds(20), "the good client to reach seq \(target)") {
                     await progress.wait(until: target)
                 }
             }
             // The slow subscription was cut and its backend stream released; the run went on.
-            try await withTimeout(20, "the slow subscription to be released") {
+            try await withTimeout(.seconds(20), "the slow subscription to be released") {
                 await server.backend.waitForSubscribers(run, count: 1)
             }
             server.backend.end(run)
             let total = Int64(bursts * burst) + 2  // run.started + bursts + run.completed
-            let received = try await withTimeout(20, "the good client's end") { try await goodItems.value }
+            let received = try await withTimeout(.seconds(20), "the good client's end") { try await goodItems.value }
             #expect(received.compactMap(\.seq) == Array(0..<total))
             #expect(received.last == .ended(reason: .runEnded, nextSeq: total))
 
@@ -103,7 +104,7 @@ struct SlowConsumerTests {
             #expect(seqs == [0, 1, 2])
             #expect(end == .ended(reason: .daemonShutdown, nextSeq: 3))
             #expect(!FileManager.default.fileExists(atPath: server.socketPath))
-            try await withTimeout(10, "backend release") { await server.backend.waitForSubscribers(run, count: 0) }
+            try await withTimeout(.seconds(10), "backend release") { await server.backend.waitForSubscribers(run, count: 0) }
         }
     }
 }

@@ -1,9 +1,11 @@
 import AgentClient
-import AgentControl
 import AgentModel
 import AgentProtocol
 import Foundation
 import Testing
+import TestSupport
+
+@testable import AgentControl
 
 import Glibc
 
@@ -20,6 +22,31 @@ struct SocketHygieneTests {
             #expect(mode(server.socketPath) == 0o600)
             #expect(mode(server.directory + "/run") == 0o700)
         }
+    }
+
+    /// Servers of one process binding at overlapping times (every test binary, a daemon with several sockets): the
+    /// one that finishes first must not restore the umask under the other's bind (its socket would be born 0755).
+    @Test func overlappingBindsKeepThePrivateUmaskUntilTheLastEnds() async throws {
+        let (firstEntered, enteredFirst) = AsyncStream.makeStream(of: Void.self)
+        let (secondEntered, enteredSecond) = AsyncStream.makeStream(of: Void.self)
+        let (firstLeft, leftFirst) = AsyncStream.makeStream(of: Void.self)
+        let first = Task {
+            try await SocketPreparation.withPrivateUmask {
+                enteredFirst.yield()
+                for await _ in secondEntered { break }
+            }
+            leftFirst.yield()
+        }
+        for await _ in firstEntered { break }
+        let umaskInSecond = try await SocketPreparation.withPrivateUmask {
+            enteredSecond.yield()
+            try await first.value
+            for await _ in firstLeft { break }
+            let current = umask(0o177)
+            umask(current)
+            return current
+        }
+        #expect(umaskInSecond == 0o177)
     }
 
     @Test func aSecondServerRefusesWhileTheFirstListens() async throws {
@@ -51,7 +78,7 @@ struct SocketHygieneTests {
         try await client.initialize(clientName: "t", version: "1")
         await client.close()
         run.cancel()
-        try await withTimeout(10, "shutdown") { try await run.value }
+        try await withTimeout(.seconds(10), "shutdown") { try await run.value }
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 

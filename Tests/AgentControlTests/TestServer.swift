@@ -3,6 +3,7 @@ import AgentControl
 import AgentModel
 import AgentProtocol
 import Foundation
+import TestSupport
 
 import Glibc
 
@@ -41,7 +42,7 @@ struct TestServer: Sendable {
     func stop() async throws {
         runTask.cancel()
         let task = runTask
-        try await withTimeout(10, "server shutdown") { try await task.value }
+        try await withTimeout(.seconds(10), "server shutdown") { try await task.value }
     }
 
     /// A connected, initialised client.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// agentd started the way systemd starts it on socket activation: an already listening socket as descriptor 3,
 /// `LISTEN_FDS=1` and `LISTEN_PID` naming the daemon's own pid. stdout and stderr go to a log file.
@@ -49,11 +50,11 @@ final class ActivatedDaemon: Sendable {
 
     func signal(_ signal: Int32) { kill(pid, signal) }
 
-    /// Waits for agentd to exit and returns its exit status (128 + N for a signal).
+    /// Waits for agentd to exit and returns its exit status (128 + N for a signal); at the deadline kills it and fails.
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
         let pid = self.pid
-        return try await withThrowingTaskGroup(of: Int32.self) { group in
-            group.addTask {
+        do {
+            return try await withTimeout(timeout, "agentd (socket-activated) to exit") {
                 await withCheckedContinuation { continuation in
                     // A thread of its own: a blocking wait on Dispatch's small global pool starves other tests.
                     Thread {
@@ -64,13 +65,9 @@ final class ActivatedDaemon: Sendable {
                     }.start()
                 }
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw HarnessError("agentd (socket-activated) did not exit within \(timeout); log:\n\(self.log)")
-            }
-            let status = try await group.next()!
-            group.cancelAll()
-            return status
+        } catch let timeout as TestTimeout {
+            kill(pid, SIGKILL)
+            throw HarnessError("\(timeout); killed it; log:\n\(log)")
         }
     }
 

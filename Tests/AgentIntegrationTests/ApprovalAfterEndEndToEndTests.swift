@@ -25,14 +25,18 @@ struct ApprovalAfterEndEndToEndTests {
         #expect(first == ["outcome": "resolved", "approved": true])
         #expect(try await follower.waitForExit(timeout: .seconds(60)) == 0)
 
-        let expected: JSONValue = [
-            "outcome": "already_resolved", "approved": true,
-            "decided_by": ["client": "editor-a", "uid": .number(Double(getuid()))],
+        // The editor is this process: its pid, and its terminal as `ps` names it (none under CI).
+        let terminal = try Self.terminal(ofProcess: getpid())
+        var decider: [String: JSONValue] = [
+            "client": "editor-a", "uid": .number(Double(getuid())), "pid": .number(Double(getpid())),
         ]
+        decider["tty"] = terminal.map(JSONValue.string)
+        let expected: JSONValue = ["outcome": "already_resolved", "approved": true, "decided_by": .object(decider)]
         let late = try await harness.agentctl(["approve", run, call, "--deny", "--json"])
         #expect(late.status == 4)
         #expect(try JSONCoding.decode(JSONValue.self, from: late.stdout.joined()) == expected)
-        #expect(late.stderr == ["agentctl: call \(call) of run \(run) was already approved by editor-a (uid \(getuid()))"])
+        let who = "uid \(getuid()), pid \(getpid())" + (terminal.map { " on \($0)" } ?? "")
+        #expect(late.stderr == ["agentctl: call \(call) of run \(run) was already approved by editor-a (\(who))"])
 
         // A new agentd process knows it only from the ledger.
         try await harness.crashAndRestartDaemon()
@@ -48,5 +52,20 @@ struct ApprovalAfterEndEndToEndTests {
         // Still one decision in the ledger.
         let decisions = try await harness.ledger(run).filter { $0.type == ControlEventType.approvalResolved }
         #expect(decisions.count == 1)
+    }
+
+    /// The controlling terminal of `pid` as procps' `ps` names it (`pts/3`), `nil` for none: an implementation
+    /// independent of agentd's.
+    static func terminal(ofProcess pid: Int32) throws -> String? {
+        let ps = Process()
+        ps.executableURL = URL(fileURLWithPath: "/usr/bin/ps")
+        ps.arguments = ["-o", "tty=", "-p", String(pid)]
+        let output = Pipe()
+        ps.standardOutput = output
+        try ps.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        ps.waitUntilExit()
+        let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return name == "?" || name.isEmpty ? nil : name
     }
 }

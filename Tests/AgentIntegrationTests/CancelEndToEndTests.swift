@@ -33,6 +33,27 @@ struct CancelEndToEndTests {
         #expect(!outcome.timedOut)
         #expect(!outcome.output.contains("step-0"))
         #expect(!Self.processRunning(commandContains: "sleep 60.0"))
+
+        // Killed by the cancel, and every view says so: the ledger, `show --json`, `show`, the replayed tool line.
+        #expect(outcome.cancelled == true)
+        let signal = try #require(outcome.signal)
+        let shownJSON = try await harness.agentctl(["show", id, "--json"])
+        let shownRun = try JSONCoding.decode(JSONValue.self, from: shownJSON.stdout.joined())
+        let call = shownRun["tool_calls"]?.arrayValue?.first
+        #expect(call?["status"] == "finished")
+        #expect(call?["cancelled"] == true)
+        #expect(call?["signal"]?.stringValue == signal)
+        let said = "-> cancelled, killed by \(signal) after \(Self.duration(outcome.durationMillis))"
+        let shown = try await harness.agentctl(["show", id])
+        #expect(
+            shown.stdout.contains { $0.hasPrefix("  - shell: sleep 60.0") && $0.hasSuffix(said) }, "\(shown.stdout)")
+        let replay = try await harness.agentctl(["attach", id])
+        #expect(replay.stdout.contains { $0.hasPrefix("[tool] shell: sleep 60.0") && $0.hasSuffix(said) })
+    }
+
+    /// A duration as agentctl prints it.
+    static func duration(_ millis: Double) -> String {
+        millis < 1_000 ? String(format: "%.1f ms", millis) : String(format: "%.2f s", millis / 1_000)
     }
 
     /// Whether any process's command line contains `text` (scanning /proc).

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 
 /// A built executable of this package run as a real child process, with its output captured line by line.
 final class ChildProcess: Sendable {
@@ -71,11 +72,11 @@ final class ChildProcess: Sendable {
         return found!
     }
 
-    /// Waits for the process to exit and returns its status.
+    /// Waits for the process to exit and returns its status; at the deadline kills it and fails.
     func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
         let process = self.process
-        return try await withThrowingTaskGroup(of: Int32.self) { group in
-            group.addTask {
+        do {
+            try await withTimeout(timeout, "\(name) to exit") {
                 await withCheckedContinuation { continuation in
                     // A thread of its own: a blocking wait on Dispatch's small global pool starves other tests.
                     Thread {
@@ -83,17 +84,13 @@ final class ChildProcess: Sendable {
                         continuation.resume()
                     }.start()
                 }
-                return process.terminationStatus
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw HarnessError("\(process.executableURL!.lastPathComponent) did not exit within \(timeout)")
-            }
-            let status = try await group.next()!
-            group.cancelAll()
-            try await waitForOutputEnd()
-            return status
+        } catch let timeout as TestTimeout {
+            signal(SIGKILL)
+            throw HarnessError("\(timeout); killed it; last stderr:\n" + lastStderr)
         }
+        try await waitForOutputEnd()
+        return process.terminationStatus
     }
 
     /// Waits until both output pipes reached end of file (every line is captured).

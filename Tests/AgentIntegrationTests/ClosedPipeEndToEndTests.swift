@@ -13,7 +13,7 @@ struct ClosedPipeEndToEndTests {
         #expect(try await harness.agentctl(["attach", run, "--json"]).status == 0)
 
         let commands: [[String]] = [
-            ["log", run], ["export", run], ["list", "--json"], ["list"], ["show", run],
+            ["log", run], ["log", "--json", run], ["export", run], ["list", "--json"], ["list"], ["show", run],
             ["start", "--json", "--model", "emu-tools-1", "one step"],
         ]
         for arguments in commands {

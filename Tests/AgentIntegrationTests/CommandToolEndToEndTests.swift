@@ -31,7 +31,7 @@ struct CommandToolEndToEndTests {
         #expect(live.stdout.contains { $0.hasPrefix("Completed 2 tool calls.") })
 
         let runID = try #require(live.stderr.first { $0.hasPrefix("run run_") }?.split(separator: " ")[1])
-        let log = try await harness.agentctl(["log", String(runID)])
+        let log = try await harness.agentctl(["log", "--json", String(runID)])
         let events = try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
         let started = try events.filter { $0.type == ToolEventType.started }
             .map { try JSONCoding.decode(ToolStarted.self, from: $0.payload) }
@@ -47,6 +47,43 @@ struct CommandToolEndToEndTests {
         let create = try JSONCoding.decode(JSONValue.self, from: first)
         let names = create["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
         #expect(names == ["shell", "count_words"])
+    }
+
+    /// A tool whose program does not exist shows why on its tool line, in `show` and from `output` (issue 13
+    /// item 6: it showed `error in 0.0 ms` and nothing else).
+    @Test func aToolThatCannotStartShowsWhyEverywhereItIsShown() async throws {
+        let config = """
+            [[tools.command]]
+            name = "lint"
+            description = "Run the linter."
+            argv = ["agentd-no-such-linter", "{file}"]
+            parameters = { type = "object", properties = { file = { type = "string", default = "notes.txt" } } }
+            """
+        let harness = try await DaemonHarness(daemonConfig: config)
+        defer { Task { await harness.stop() } }
+        let live = try await harness.agentctl([
+            "start", "--model", "emu-tools-1-tool-lint", "--tool", "lint", "lint it",
+        ])
+        #expect(live.status == 0, "stderr: \(live.stderr)")
+        let toolLine = try #require(live.stdout.first { $0.hasPrefix("[tool] lint ") })
+        #expect(toolLine.contains(" -> error in "), "\(toolLine)")
+        #expect(toolLine.contains(": ") && toolLine.contains("agentd-no-such-linter"), "\(toolLine)")
+
+        let runID = try #require(live.stderr.first { $0.hasPrefix("run run_") }?.split(separator: " ")[1])
+        let shown = try await harness.agentctl(["show", String(runID), "--json"])
+        let call = try #require(
+            try JSONCoding.decode(JSONValue.self, from: shown.stdout.joined())["tool_calls"]?.arrayValue?.first)
+        let error = try #require(call["error"]?.stringValue)
+        #expect(error.contains("agentd-no-such-linter"))
+        let human = try await harness.agentctl(["show", String(runID)])
+        let line = human.stdout.first { $0.hasPrefix("  - lint ") }
+        #expect(line?.contains(" -> error in ") == true && line?.hasSuffix(": " + error) == true, "\(human.stdout)")
+
+        let callID = try #require(call["call_id"]?.stringValue)
+        let output = try await harness.agentctl(["output", String(runID), callID])
+        #expect(output.status == 1)
+        #expect(output.stdout.isEmpty)
+        #expect(output.stderr == ["agentctl: tool call \(callID) never ran: \(error)"])
     }
 
     @Test func aBadCommandToolIsRefusedAtStartUpWithItsLine() async throws {

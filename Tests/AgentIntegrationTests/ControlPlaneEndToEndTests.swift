@@ -38,9 +38,17 @@ struct ControlPlaneEndToEndTests {
         #expect(info["status"] == "completed")
         #expect(info["output_text"]?.stringValue == "Completed 2 tool calls.\ndigest=\(expectedDigest)")
 
-        // The ledger has one decision per call, each naming agentctl and this uid.
-        let decisions = try await harness.ledger(run).filter { $0.type == "approval.resolved" }
+        // The ledger has one decision per call, each naming agentctl, this uid and the deciding process (the
+        // agentctl processes are gone; their pids are checked by ApprovalAfterEndEndToEndTests).
+        let recorded = try await harness.ledger(run).filter { $0.type == "approval.resolved" }
             .map { try JSONCoding.decode(ApprovalResolved.self, from: $0.payload) }
+        #expect(recorded.allSatisfy { $0.pid != nil })
+        let decisions = recorded.map { decision in
+            var decision = decision
+            decision.pid = nil
+            decision.tty = nil
+            return decision
+        }
         #expect(
             decisions == [
                 ApprovalResolved(callID: firstCall, approved: true, reason: nil, client: "agentctl", uid: getuid()),
@@ -133,7 +141,7 @@ extension DaemonHarness {
 
     /// The run's ledger events, from `agentctl log`.
     func ledger(_ run: String) async throws -> [LedgerEvent] {
-        let log = try await agentctl(["log", run])
+        let log = try await agentctl(["log", "--json", run])
         guard log.status == 0 else { throw HarnessError("agentctl log failed: \(log.stderr)") }
         return try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
     }

@@ -51,7 +51,7 @@ struct ConversationEndToEndTests {
                 "turn 1; saw: alpha", "turn 2; saw: alpha | beta", "turn 3; saw: alpha | beta | gamma",
                 "turn 4; saw: alpha | beta | gamma | delta",
             ])
-        let log = try await harness.agentctl(["log", runID])
+        let log = try await harness.agentctl(["log", "--json", runID])
         let events = try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
         #expect(events.filter { $0.type == RunEventType.turnStarted }.count == 3)
         #expect(events.filter { $0.type == RunEventType.completed }.count == 4)
@@ -94,8 +94,34 @@ struct ConversationEndToEndTests {
         #expect(forkAgain.stdout == ["turn 3; saw: alpha | gamma | epsilon"])
 
         // The fork's ledger holds its own history: its log starts with run.started and run.forked.
-        let log = try await harness.agentctl(["log", fork])
+        let log = try await harness.agentctl(["log", "--json", fork])
         let events = try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
         #expect(events.prefix(2).map(\.type) == [RunEventType.started, RunEventType.forked])
+    }
+
+    /// `run/start` without a prompt makes an idle run (an editor's new session): nothing goes upstream until the
+    /// first prompt, which opens turn 1; an idle run survives a restart as idle.
+    @Test func aRunStartedWithoutAPromptIsIdleUntilItsFirstPrompt() async throws {
+        let harness = try await DaemonHarness()
+        defer { Task { await harness.stop() } }
+        let socket = harness.socket
+        let cwd = harness.workDirectory
+        let started = try await onThread { () throws -> JSONValue in
+            let client = try ControlSocket(path: socket)
+            try client.initialize(name: "idle-test")
+            return try client.call("run/start", ["model": "emu-chat", "cwd": .string(cwd)])
+        }
+        let run = try #require(started["run"]?["id"]?.stringValue)
+        #expect(started["run"]?["status"] == "idle")
+        #expect(started["run"]?["turns"] == 0)
+
+        try await harness.restartDaemon(signal: SIGTERM)
+        let first = try await harness.agentctl(["send", run, "hello"])
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        #expect(first.stdout == ["turn 1; saw: hello"])
+        let recording = try await harness.emulatorRecording()
+        let creates = try recording.connections.flatMap(\.inbound).map { try JSONCoding.decode(JSONValue.self, from: $0) }
+            .filter { $0["type"] == "response.create" }
+        #expect(creates.count == 1)
     }
 }

@@ -74,7 +74,7 @@ struct CrashRecoveryTests {
         #expect(lines == expectedLines)
 
         // Nothing a client saw before the crash is missing from the ledger, byte for byte.
-        let log = try await harness.agentctl(["log", id])
+        let log = try await harness.agentctl(["log", "--json", id])
         let ledger = log.stdout.compactMap { try? JSONCoding.decode(LedgerEvent.self, from: $0) }
         let seqs = ledger.map(\.seq)
         #expect(seqs == Array(0..<Int64(ledger.count)))

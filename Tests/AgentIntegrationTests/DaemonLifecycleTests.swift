@@ -26,6 +26,8 @@ struct DaemonLifecycleTests {
         try await notify.waitFor("STOPPING=1")
         #expect(try await daemon.waitForExit(timeout: .seconds(10)) == 0)
         #expect(!FileManager.default.fileExists(atPath: directory + "/s.sock"))
+        // A clean stop is not an error (issue 13 item 10: it logged `upstream.error=CancellationError()`).
+        #expect(!daemon.stderr.contains { $0.contains("CancellationError") }, "\(daemon.stderr.suffix(6))")
         emulator.signal(SIGTERM)
         _ = try await emulator.waitForExit()
     }
@@ -49,7 +51,7 @@ struct DaemonLifecycleTests {
         // Back up again: the ledger ends with the interruption. The `shell` call the stop killed may have had its
         // effect, so the resumed run asks a person about it (reason uncertain) instead of running it again.
         try await harness.crashAndRestartDaemon()
-        let log = try await harness.agentctl(["log", id])
+        let log = try await harness.agentctl(["log", "--json", id])
         #expect(log.stdout.last?.contains(#""type":"run.interrupted""#) == true)
         #expect(!log.stdout.contains { $0.contains("tool.abandoned") })
         let resumed = try await harness.agentctl(["resume", id, "--detach"])

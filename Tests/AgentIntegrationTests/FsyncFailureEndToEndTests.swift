@@ -30,7 +30,7 @@ struct FsyncFailureEndToEndTests {
         let openCheck = harness.ledgerOpenCheck() ?? "no \"ledger opened\" line"
         let ending = try await harness.decideUncertainCallsFromJournal(id, limit: 3).ending
 
-        let log = try await harness.agentctl(["log", id])
+        let log = try await harness.agentctl(["log", "--json", id])
         let ledger = log.stdout.compactMap { try? JSONCoding.decode(LedgerEvent.self, from: $0) }
         let missing = seen.filter { event in ledger.first { $0.seq == event.seq } != event }
         let lines = harness.journal().split(separator: "\n").map(String.init)

@@ -8,7 +8,7 @@ import Testing
 struct HostileUpstreamEndToEndTests {
     /// The run's ledger events, via `agentctl log`.
     func events(_ harness: DaemonHarness, _ id: String) async throws -> [LedgerEvent] {
-        let log = try await harness.agentctl(["log", id])
+        let log = try await harness.agentctl(["log", "--json", id])
         return try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
     }
 

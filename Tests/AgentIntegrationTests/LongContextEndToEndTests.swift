@@ -143,7 +143,7 @@ struct LongContextEndToEndTests {
     }
 
     private func ledger(_ harness: DaemonHarness, of id: String) async throws -> [LedgerEvent] {
-        let log = try await harness.agentctl(["log", id])
+        let log = try await harness.agentctl(["log", "--json", id])
         return try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
     }
 

@@ -94,7 +94,7 @@ struct MCPToolEndToEndTests {
     {
         let runID = try #require(
             live.stderr.first { $0.hasPrefix("run run_") }?.split(separator: " ")[1])
-        let log = try await harness.agentctl(["log", String(runID)])
+        let log = try await harness.agentctl(["log", "--json", String(runID)])
         return try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
     }
 }

@@ -34,7 +34,7 @@ struct ServiceRealitiesEndToEndTests {
 
         var waits: [(retry: LedgerEvent, next: LedgerEvent)] = []
         for id in ids {
-            let events = try await harness.agentctl(["log", id]).stdout.map {
+            let events = try await harness.agentctl(["log", "--json", id]).stdout.map {
                 try JSONCoding.decode(LedgerEvent.self, from: $0)
             }
             for retry in events where retry.type == RunEventType.retryScheduled {
@@ -101,7 +101,7 @@ struct ServiceRealitiesEndToEndTests {
         let shown = try JSONValue.parse(try await harness.agentctl(["show", id, "--json"]).stdout.joined())
         #expect(shown["output_text"]?.stringValue == answer)
 
-        let events = try await harness.agentctl(["log", id]).stdout.map {
+        let events = try await harness.agentctl(["log", "--json", id]).stdout.map {
             try JSONCoding.decode(LedgerEvent.self, from: $0)
         }
         let creates = try events.filter { $0.type == UpstreamEventType.create }.map { try JSONValue.parse($0.payload) }

@@ -29,7 +29,7 @@ struct StateDirectoryLockEndToEndTests {
         _ = try await watcher.waitForExit(timeout: .seconds(60))
         let (completed, shown) = try await harness.runInFlightCompleted(id)
         #expect(completed, "show: \(shown); daemon: \(harness.daemon.stderr.suffix(8))")
-        let log = try await harness.agentctl(["log", id])
+        let log = try await harness.agentctl(["log", "--json", id])
         #expect(!log.stdout.contains { $0.contains("run.chain_reset") || $0.contains("tool.abandoned") || $0.contains("run.interrupted") })
         #expect(!harness.daemon.stderr.contains { $0.contains("UNIQUE constraint") })
     }

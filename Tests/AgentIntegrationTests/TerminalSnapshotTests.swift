@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `agentctl start` and `agentctl attach` on a real terminal (tmux) against a real agentd and emulator: the
-/// rendered screen, with run ids, call ids, uids and durations normalized, matches a snapshot.
+/// rendered screen, with run ids, call ids, uids, pids, terminals and durations normalized, matches a snapshot.
 @Suite(.serialized)
 struct TerminalSnapshotTests {
     /// Runs `body` with a daemon and a terminal whose shell talks to it; stops both however `body` ends.
@@ -50,11 +50,11 @@ struct TerminalSnapshotTests {
                 run RUN started (model emu-tools-2)
                 [thinking] Planning the next step: checking what the earlier tool outputs say.
                 ? approve shell: echo step-0 $((0 * 7 + 3)): yes
-                [approval] CALL approved by agentctl, uid UID
+                [approval] CALL approved by agentctl, uid UID, pid PID on pts/N
                 ✓ shell: echo step-0 $((0 * 7 + 3))  exit 0  DURATION
                 [thinking] Planning the next step: checking what the earlier tool outputs say.
                 ? approve shell: echo step-1 $((1 * 7 + 3)): yes
-                [approval] CALL approved by agentctl, uid UID
+                [approval] CALL approved by agentctl, uid UID, pid PID on pts/N
                 ✓ shell: echo step-1 $((1 * 7 + 3))  exit 0  DURATION
                 Completed 2 tool calls.
                 digest=ce24705a5529f41baa82eda28c679d658aa4444621eddab72c3fdee0122ec327
@@ -85,7 +85,7 @@ struct TerminalSnapshotTests {
                 $ agentctl attach RUN
                 [thinking] Planning the next step: checking what the earlier tool outputs say.
                 ? approve shell: sleep 1.5; echo step-0 $((0 * 7 + 3)): yes
-                [approval] CALL approved by agentctl, uid UID
+                [approval] CALL approved by agentctl, uid UID, pid PID on pts/N
                 ✓ shell: sleep 1.5; echo step-0 $((0 * 7 + 3))  exit 0  DURATION
                 Completed 1 tool calls.
                 digest=6082404024ea9bf20980ade702b83be30f179160792c14a84292c7d14c0b13c8
@@ -100,10 +100,12 @@ struct TerminalSnapshotTests {
         line.range(of: #"^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] shell: .*  \d+\.\d s$"#, options: .regularExpression) != nil
     }
 
-    /// Run and call ids, uids and durations replaced by placeholders (they differ on every run).
+    /// Run and call ids, uids, pids, terminal numbers and durations replaced by placeholders (they differ on every
+    /// run).
     static func normalized(_ screen: String) -> String {
         let rules: [(String, String)] = [
             (#"run_[0-9a-z]+"#, "RUN"), (#"call_[0-9a-zA-Z]+"#, "CALL"), (#"uid \d+"#, "uid UID"),
+            (#"pid \d+"#, "pid PID"), (#"pts/\d+"#, "pts/N"),
             (#"\d+(\.\d+)? (ms|s)$"#, "DURATION"), (#"\d+ tokens \(\d+ in, \d+ out\)"#, "TOKENS"),
         ]
         return screen.split(separator: "\n", omittingEmptySubsequences: false).map { line in

@@ -1,4 +1,6 @@
+import AgentModel
 import Foundation
+import TestSupport
 
 /// A real pseudo-terminal: a private tmux server running one shell, driven with `send-keys` and read with
 /// `capture-pane` (what a person would see on a 120×40 terminal).
@@ -67,10 +69,23 @@ final class TmuxTerminal: Sendable {
         let outputPath = NSTemporaryDirectory() + server + "-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let argv = ["tmux", "-u", "-L", server, "-f", "/dev/null"] + arguments
-        let status = await withCheckedContinuation { continuation in
-            // posix_spawn and a blocking waitpid on a thread of its own (Foundation's Process was seen to miss
-            // the exit of tmux's short-lived client).
-            Thread { continuation.resume(returning: Self.spawnAndWait(argv, outputPath: outputPath)) }.start()
+        let client = SharedMutex<pid_t>(0)
+        let status: Int32
+        do {
+            status = try await withTimeout(.seconds(30), "tmux \(arguments.first ?? "")") {
+                await withCheckedContinuation { continuation in
+                    // posix_spawn and a blocking waitpid on a thread of its own (Foundation's Process was seen to
+                    // miss the exit of tmux's short-lived client).
+                    Thread {
+                        continuation.resume(
+                            returning: Self.spawnAndWait(argv, outputPath: outputPath) { client.exchange($0) })
+                    }.start()
+                }
+            }
+        } catch let timeout as TestTimeout {
+            let pid = client.current
+            if pid > 0 { kill(pid, SIGKILL) }
+            throw HarnessError("\(timeout); killed the tmux client")
         }
         let text = String(decoding: FileManager.default.contents(atPath: outputPath) ?? Data(), as: UTF8.self)
         guard status == 0 else {
@@ -80,7 +95,7 @@ final class TmuxTerminal: Sendable {
     }
 
     /// Runs `argv` (found on PATH) with stdout and stderr to `outputPath`; returns its exit status (-1: no start).
-    private static func spawnAndWait(_ argv: [String], outputPath: String) -> Int32 {
+    private static func spawnAndWait(_ argv: [String], outputPath: String, started: (pid_t) -> Void) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -103,6 +118,7 @@ final class TmuxTerminal: Sendable {
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         guard posix_spawnp(&pid, argv[0], &actions, &attributes, cArguments, environ) == 0 else { return -1 }
+        started(pid)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         // WIFEXITED / WEXITSTATUS, spelled out (the C macros are not imported).

@@ -1,4 +1,5 @@
 import AgentModel
+import AgentProtocol
 import Foundation
 import Testing
 
@@ -41,7 +42,7 @@ struct ToolLoopEndToEndTests {
         #expect(replay.stdout == live.stdout)
 
         // The ledger has every frame both ways and every tool call; the key is nowhere.
-        let log = try await harness.agentctl(["log", String(runID)])
+        let log = try await harness.agentctl(["log", "--json", String(runID)])
         let events = try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
         #expect(events.map(\.seq) == Array(0..<Int64(events.count)))
         #expect(events.filter { $0.kind == .upstreamOut }.count == 31)
@@ -59,9 +60,9 @@ struct ToolLoopEndToEndTests {
         try (export.stdout.joined(separator: "\n") + "\n").write(toFile: exportPath, atomically: true, encoding: .utf8)
         let offline = try ChildProcess("agentd", ["--replay", exportPath])
         #expect(try await offline.waitForExit() == 0)
-        let replayed = try JSONCoding.decode(RunState.self, from: offline.stdout.joined())
-        #expect(replayed.status == .completed)
-        #expect(replayed.outputText == run.outputText)
+        // In the shape `show --json` prints: one mapping of a run to JSON for both.
+        let replayed = try JSONCoding.decode(RunInfo.self, from: offline.stdout.joined())
+        #expect(replayed == (try JSONCoding.decode(RunInfo.self, from: shown.stdout.joined())))
         #expect(replayed.toolCalls.count == 30)
         #expect(replayed.lastSeq == Int64(events.count - 1))
     }

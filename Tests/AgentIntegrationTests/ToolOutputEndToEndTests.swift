@@ -28,7 +28,7 @@ struct ToolOutputEndToEndTests {
         ])
         #expect(live.status == 0, "stderr: \(live.stderr)")
         let runID = try #require(live.stderr.first { $0.hasPrefix("run run_") }?.split(separator: " ")[1])
-        let log = try await harness.agentctl(["log", String(runID)])
+        let log = try await harness.agentctl(["log", "--json", String(runID)])
         let finished = try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
             .filter { $0.type == ToolEventType.finished }
             .map { try JSONCoding.decode(ToolFinished.self, from: $0.payload) }

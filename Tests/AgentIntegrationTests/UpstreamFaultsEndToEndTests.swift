@@ -37,7 +37,7 @@ struct UpstreamFaultsEndToEndTests {
             #expect(status == 0, "stderr: \(run.stderr)")
             #expect(run.stdout.contains("digest=\(digest)"))
             let id = try #require(run.runID)
-            let log = try await harness.agentctl(["log", id])
+            let log = try await harness.agentctl(["log", "--json", id])
             let types = try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0).type }
             // The run noticed the lost connection only as a restarted chain.
             #expect(types.contains(RunEventType.chainReset))
@@ -179,7 +179,7 @@ struct UpstreamFaultsEndToEndTests {
         #expect(run.stdout.contains("digest=\(digest)"))
 
         let id = try #require(run.runID)
-        let log = try await harness.agentctl(["log", id])
+        let log = try await harness.agentctl(["log", "--json", id])
         let events = try log.stdout.map { try JSONCoding.decode(LedgerEvent.self, from: $0) }
         let prewarmed = try #require(events.first { $0.type == "run.prewarmed" })
         let warmID = try #require(try JSONCoding.decode(JSONValue.self, from: prewarmed.payload)["response_id"]?.stringValue)

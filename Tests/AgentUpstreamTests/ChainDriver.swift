@@ -1,6 +1,7 @@
 import AgentModel
 import Foundation
 import ResponsesEmulator
+import TestSupport
 
 @testable import AgentUpstream
 

@@ -2,6 +2,7 @@ import AgentModel
 import Foundation
 import ResponsesEmulator
 import Testing
+import TestSupport
 
 @testable import AgentUpstream
 

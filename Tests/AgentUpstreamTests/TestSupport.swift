@@ -3,31 +3,9 @@ import Foundation
 import Logging
 import ResponsesEmulator
 import Testing
+import TestSupport
 
 @testable import AgentUpstream
-
-/// Thrown when a test's wait exceeds its bound (a bug must fail the test, not hang it).
-struct TestTimeout: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out: \(what)" }
-}
-
-/// Runs `body`, failing with ``TestTimeout`` after `limit`.
-func withTimeout<T: Sendable>(
-    _ limit: Duration,
-    _ what: String = "operation",
-    _ body: @escaping @Sendable () async throws -> T
-) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw TestTimeout(what: what)
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
-    }
-}
 
 /// Waits until `condition` holds, checking every 10 ms, for at most `limit`.
 func eventually(

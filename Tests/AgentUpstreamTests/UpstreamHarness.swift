@@ -2,6 +2,7 @@ import AgentModel
 import Foundation
 import Logging
 import ResponsesEmulator
+import TestSupport
 
 @testable import AgentUpstream
 

@@ -2,6 +2,7 @@ import AgentModel
 import Foundation
 import ResponsesEmulator
 import Testing
+import TestSupport
 
 @testable import AgentUpstream
 
@@ -389,6 +390,21 @@ import Testing
         }
         #expect(logs.all.contains { $0.contains("upstream connection open") })
         #expect(logs.all.allSatisfy { !$0.contains("SECRET") })
+    }
+
+    /// A clean stop is not an error: the close is logged without `upstream.error` (issue 13 item 10: it said
+    /// `CancellationError()`).
+    @Test func aCleanStopLogsTheCloseWithoutAnError() async throws {
+        let logs = LogCapture()
+        try await withEmulatorAndPool(logs: logs) { pool, _ in
+            let lane = try await pool.lease(for: run)
+            let stream = try await lane.send(createFrame(model: "emu-text", lane: "l0", input: #""hi""#))
+            #expect(try await collect(stream).types().last == "response.completed")
+        }
+        let closes = logs.all.filter { $0.contains("upstream connection closed") }
+        #expect(closes.count == 1)
+        #expect(closes.allSatisfy { !$0.contains("upstream.error") })
+        #expect(logs.all.allSatisfy { !$0.contains("CancellationError") })
     }
 
     @Test func stoppingThePoolFailsWaitersWithShutdown() async throws {

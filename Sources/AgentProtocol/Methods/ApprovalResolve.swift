@@ -65,10 +65,16 @@ public enum ApprovalResolve: ControlMethod {
         public var client: String?
         /// The peer's uid from the kernel.
         public var uid: UInt32?
+        /// The peer's pid from the kernel (absent for decisions recorded before agentd kept it).
+        public var pid: Int32?
+        /// The peer's controlling terminal (`pts/3`), when it had one.
+        public var tty: String?
 
-        public init(client: String?, uid: UInt32?) {
+        public init(client: String?, uid: UInt32?, pid: Int32? = nil, tty: String? = nil) {
             self.client = client
             self.uid = uid
+            self.pid = pid
+            self.tty = tty
         }
     }
 }

@@ -56,6 +56,9 @@ extension ToolCallInfo {
             durationMillis: record.durationMillis,
             approval: record.approval?.rawValue
         )
+        error = record.error
+        signal = record.signal
+        cancelled = record.cancelled
     }
 }
 

@@ -144,6 +144,12 @@ public struct ToolCallInfo: Codable, Sendable, Equatable, Hashable {
     public var durationMillis: Double?
     /// `pending`, `approved` or `denied` when the call needs (or got) a person's decision; absent otherwise.
     public var approval: String?
+    /// Why a finished call never ran (a missing program or working directory, refused arguments).
+    public var error: String?
+    /// The signal that killed a finished call's process (`SIGTERM`).
+    public var signal: String?
+    /// `true` when agentd killed the call because the run was cancelled.
+    public var cancelled: Bool?
 
     public init(
         callID: String, name: String, arguments: String, status: String, exitCode: Int32? = nil,
@@ -160,7 +166,7 @@ public struct ToolCallInfo: Codable, Sendable, Equatable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case callID = "call_id"
-        case name, arguments, status, approval
+        case name, arguments, status, approval, error, signal, cancelled
         case exitCode = "exit_code"
         case durationMillis = "duration_ms"
     }
