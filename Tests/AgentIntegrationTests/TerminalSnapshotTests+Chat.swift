@@ -43,15 +43,15 @@ extension TerminalSnapshotTests {
                     > call shell {"cmd":"echo chat-one"}
                     run RUN started (model emu-script)
                     ? approve shell: echo chat-one: yes
-                    [approval] CALL approved by agentctl, uid UID
+                    [approval] CALL approved by agentctl, uid UID, pid PID on pts/N
                     ✓ shell: echo chat-one  exit 0  DURATION
                     Done.
                     turn 1 completed: 1 tool call, TOKENS, DURATION
                     > call shell {"cmd":"sleep 60"}
                     ? approve shell: sleep 60: yes
-                    [approval] CALL approved by agentctl, uid UID
+                    [approval] CALL approved by agentctl, uid UID, pid PID on pts/N
                     agentctl: cancelling turn 2; the chat goes on (Ctrl-D leaves)
-                    ✗ shell: sleep 60  error  DURATION
+                    ✗ shell: sleep 60  cancelled, killed by SIGTERM  DURATION
                     turn 2 cancelled (Ctrl-C in agentctl chat): 1 tool call, TOKENS, DURATION
                     > say still here
                     (upstream: continuing with the full conversation: new upstream connection)
@@ -108,7 +108,7 @@ extension TerminalSnapshotTests {
                         run RUN (model emu-script): 1 turn, completed; last prompt: say one
                         Ctrl-C cancels a turn, Ctrl-D leaves
                         > call shell {"cmd":"echo from-one"}
-                        [approval] CALL approved by agentctl, uid UID
+                        [approval] CALL approved by agentctl, uid UID, pid PID on pts/N
                         ✓ shell: echo from-one  exit 0  DURATION
                         Done.
                         turn 2 completed: 1 tool call, TOKENS, DURATION
