@@ -19,6 +19,9 @@ parsing. Scenarios:
      compaction (`response.compaction.compacting`, a `compaction` item), `client.responses.compact` and a new chain
      from its output, `max_output_tokens` and `content_filter` incompletes and resuming a cut message, a 429 storm
      (WS `headers`, HTTP `retry-after-ms`), reasoning summary events and assistant `phase`.
+  5. built-in tool types: `emu-native-shell-2` and `emu-native-patch` chains (`shell_call`, `apply_patch_call`,
+     `response.shell_call_command.*` events, answered with `shell_call_output` / `apply_patch_call_output`), and a
+     `function_call_output` answering a `shell_call` refused.
 Prints "sdk-check: N events validated, F failures" and exits non-zero on any failure.
 """
 
@@ -437,6 +440,100 @@ def long_context(ws_base: str, http_base: str) -> None:
     print("[long-context] context_length_exceeded, compaction, compact, incomplete, 429, reasoning, phase ok")
 
 
+# --- 5. built-in tool types ---------------------------------------------------------------------------------
+
+NATIVE_TOOLS = [{"type": "shell", "environment": {"type": "local"}}, {"type": "apply_patch"}]
+
+
+def native_tools(ws_base: str) -> None:
+    """emu-native-shell-2 and emu-native-patch chains (shell_call / apply_patch_call items answered with their own
+    output types), and a function_call_output answering a shell_call refused."""
+    client = OpenAI(api_key="sk-test", websocket_base_url=ws_base)
+    with client.responses.connect() as conn:
+
+        def receive(where: str) -> list[Any]:
+            seq = SequenceChecker(where, None)
+            events = []
+            while True:
+                raw = conn.recv_bytes()
+                obj = json.loads(raw)
+                strict_validate(obj, where)
+                seq.see(obj)
+                ev = conn.parse_event(raw)
+                events.append(ev)
+                if ev.type in ("response.completed", "response.failed", "response.incomplete") or (
+                        ev.type == "error" and "sequence_number" not in obj):
+                    return events
+
+        def shell_output(call_id: str, stdout: str) -> dict:
+            return {"type": "shell_call_output", "call_id": call_id,
+                    "output": [{"stdout": stdout, "stderr": "", "outcome": {"type": "exit", "exit_code": 0}}]}
+
+        # emu-native-shell-2: the same commands and digest as emu-tools-2.
+        previous, new_input, stdouts = None, "go", []
+        for turn in range(3):
+            extra = {"previous_response_id": previous} if previous else {}
+            conn.response.create(model="emu-native-shell-2", store=False, input=new_input, tools=NATIVE_TOOLS, **extra)
+            events = receive(f"native shell turn {turn}")
+            final = events[-1]
+            if final.type != "response.completed":
+                fail(f"native shell turn {turn}: ended with {final.type}")
+                return
+            previous = final.response.id
+            calls = [i for i in final.response.output if i.type == "shell_call"]
+            if turn == 2:
+                check(not calls, "native shell: a third call")
+                check_final_digest("native shell", final.response.output_text,
+                                   [json.dumps({"stdout": out}) for out in stdouts])
+                break
+            if not calls:
+                fail(f"native shell turn {turn}: no shell_call")
+                return
+            command = f"echo step-{turn} $(({turn} * 7 + 3))"
+            check(calls[0].action.commands == [command], f"native shell turn {turn}: {calls[0].action.commands}")
+            streamed = "".join(e.delta for e in events if e.type == "response.shell_call_command.delta")
+            check(streamed == command, f"native shell turn {turn}: streamed command {streamed!r}")
+            stdouts.append(f"step-{turn} {turn * 7 + 3}\n")
+            new_input = [shell_output(calls[0].call_id, stdouts[-1])]
+
+        # emu-native-patch: create, update, a hunk that does not match (answered failed), its correction, cat.
+        previous, new_input, statuses = None, "edit notes", ["completed", "completed", "failed", "completed"]
+        for turn in range(6):
+            extra = {"previous_response_id": previous} if previous else {}
+            conn.response.create(model="emu-native-patch", store=False, input=new_input, tools=NATIVE_TOOLS, **extra)
+            final = receive(f"native patch turn {turn}")[-1]
+            if final.type != "response.completed":
+                fail(f"native patch turn {turn}: ended with {final.type}")
+                return
+            previous = final.response.id
+            item = final.response.output[-1]
+            if turn < 4:
+                check(item.type == "apply_patch_call" and item.operation.path == "notes.txt",
+                      f"native patch turn {turn}: {item.type}")
+                new_input = [{"type": "apply_patch_call_output", "call_id": item.call_id, "status": statuses[turn],
+                              "output": "hunk 1 does not apply" if statuses[turn] == "failed" else "M notes.txt"}]
+            elif turn == 4:
+                check(item.type == "shell_call" and item.action.commands == ["cat notes.txt"],
+                      f"native patch turn 4: {item.type}")
+                new_input = [shell_output(item.call_id, "alpha\nBETA\nGAMMA\n")]
+            else:
+                expected = hashlib.sha256(b"completed\ncompleted\nfailed\ncompleted\nalpha\nBETA\nGAMMA\n\n").hexdigest()
+                check(final.response.output_text == f"Patched notes.txt.\ndigest={expected}",
+                      f"native patch: final text {final.response.output_text!r}")
+
+        # A function_call_output cannot answer a shell_call.
+        conn.response.create(model="emu-native-shell-1", store=False, input="go", tools=NATIVE_TOOLS)
+        final = receive("native wrong output")[-1]
+        call = [i for i in final.response.output if i.type == "shell_call"][0]
+        conn.response.create(model="emu-native-shell-1", store=False, previous_response_id=final.response.id,
+                             input=[{"type": "function_call_output", "call_id": call.call_id, "output": "x"}],
+                             tools=NATIVE_TOOLS)
+        err = receive("native wrong output answer")[-1]
+        check(err.type == "error" and "shell_call_output" in err.error.message,
+              f"native: a function_call_output for a shell_call was not refused: {err}")
+    print("[native] shell_call and apply_patch_call chains, wrong output type refused ok")
+
+
 def main() -> int:
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -448,6 +545,7 @@ def main() -> int:
         ("async websocket", lambda: asyncio.run(async_websocket(ws_base))),
         ("sse", lambda: sse(http_base)),
         ("long context", lambda: long_context(ws_base, http_base)),
+        ("native tools", lambda: native_tools(ws_base)),
     ):
         try:
             scenario()

@@ -82,8 +82,11 @@ struct EventRenderer {
         case (.tool, ToolEventType.refused):
             guard let refused = try? ToolRefused(json: event.payload) else { break }
             let why =
-                refused.reason == .notOffered
-                ? "the run was not given this tool" : "its call id repeats an earlier call's"
+                switch refused.reason {
+                case .notOffered: "the run was not given this tool"
+                case .wrongItemType: "the run offers this tool as another item type"
+                case .duplicateCallID: "its call id repeats an earlier call's"
+                }
             rendered.diagnostics = "[tool] \(refused.name) call \(refused.callID) refused, not run: \(why)\n"
         case (.run, RunEventType.completed):
             rendered.output = lineBreak()
@@ -123,8 +126,19 @@ struct EventRenderer {
 
     /// `shell: echo hi` for shell calls, else the tool name and its raw arguments; on one line, with control
     /// characters (a newline too) shown visibly, so what a person approves is exactly what runs.
+    /// One line naming a call: `shell: CMD` (a `shell_call`'s commands joined by `; `), `apply_patch PATH: +A -R`,
+    /// else the tool and its arguments.
     static func summary(name: String, arguments: String) -> String {
-        let text = field("cmd", of: arguments).map { "\(name): \($0)" } ?? "\(name) \(arguments)"
+        let text: String
+        if let command = field("cmd", of: arguments) {
+            text = "\(name): \(command)"
+        } else if let commands = (try? JSONValue.parse(arguments))?["commands"]?.arrayValue?.compactMap(\.stringValue) {
+            text = "\(name): \(commands.joined(separator: "; "))"
+        } else if name == "apply_patch", let patch = PatchSummary.of(arguments: arguments) {
+            text = "\(name) \(patch)"
+        } else {
+            text = "\(name) \(arguments)"
+        }
         return VisibleText.escaped(text, keepingNewlines: false)
     }
 

@@ -4,7 +4,7 @@ import ArgumentParser
 import Foundation
 
 /// `agentctl output`: the whole output of one tool call as the ledger keeps it (the model may have seen only a
-/// head+tail excerpt).
+/// head+tail excerpt); for an `apply_patch` call, the patch first, then the result.
 struct OutputCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "output",
@@ -56,8 +56,19 @@ struct OutputCommand: AsyncParsableCommand {
             last.dataBase64 = Data(bytes).base64EncodedString()
             Console.out(try JSONCoding.encode(last) + "\n")
         } else {
+            if !stderr, let patch = try await patchCall(id, session) { Console.out(patch) }
             Console.out(bytes: bytes)
         }
+    }
+
+    /// For an `apply_patch` call: the patch it applied and the heading of its result, printed before its output.
+    private func patchCall(_ id: RunID, _ session: Session) async throws -> String? {
+        let run = try await session.perform { try await $0.call(RunGet.self, RunGet.Params(runID: id)).run }
+        guard let info = run.toolCalls.first(where: { $0.callID == call }), info.name == "apply_patch",
+            let patch = PatchSummary.patchText(arguments: info.arguments)
+        else { return nil }
+        let status = info.exitCode == 0 ? "completed" : "failed"
+        return "patch:\n" + patch + (patch.hasSuffix("\n") ? "" : "\n") + "result (\(status)):\n"
     }
 
     /// Why the call never ran, if it never did (a missing program or working directory, refused arguments).

@@ -1,3 +1,4 @@
+import AgentModel
 import AgentProtocol
 import ArgumentParser
 import Foundation
@@ -34,10 +35,24 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("max-output-tokens"), help: "max_output_tokens of each response (default: run.max_output_tokens).")
     var maxOutputTokens: Int?
 
+    @Option(
+        name: .customLong("tool-format"),
+        help: """
+            How shell and apply_patch are offered: native (the built-in tool types) or function \
+            (default: run.tool_format).
+            """)
+    var toolFormat: String?
+
+    func validate() throws {
+        if let toolFormat, ToolFormat(rawValue: toolFormat) == nil {
+            throw ValidationError("--tool-format must be native or function, got \"\(toolFormat)\"")
+        }
+    }
+
     /// Whether no option was given (the daemon's defaults apply).
     var isEmpty: Bool {
         model == nil && cwd == nil && instructions == nil && tools.isEmpty && noTools.isEmpty
-            && requireApproval.isEmpty && effort == nil && maxOutputTokens == nil
+            && requireApproval.isEmpty && effort == nil && maxOutputTokens == nil && toolFormat == nil
     }
 
     /// The `run/start` parameters of a run with these options and `prompt` (its first turn; none: an idle run).
@@ -50,6 +65,7 @@ struct RunOptions: ParsableArguments {
             addTools: tools.isEmpty ? nil : tools, removeTools: noTools.isEmpty ? nil : noTools)
         params.effort = effort
         params.maxOutputTokens = maxOutputTokens
+        params.toolFormat = toolFormat.flatMap(ToolFormat.init(rawValue:))
         return params
     }
 }

@@ -29,7 +29,7 @@ struct ShowCommand: AsyncParsableCommand {
         var lines = [
             "run       \(info.id)",
             "status    \(info.status.rawValue)" + (info.endReason.map { " (\(VisibleText.escaped($0)))" } ?? ""),
-            "model     \(info.model)",
+            "model     \(info.model)" + (info.toolFormat == .native ? " (native tools)" : ""),
             "cwd       \(info.cwd)",
             "prompt    \(VisibleText.escaped(info.prompt))",
             "responses \(info.responsesCompleted)   tokens in \(info.inputTokens) out \(info.outputTokens)",

@@ -34,7 +34,8 @@ struct StartCommand: AsyncParsableCommand {
             Console.out(json ? try JSONCoding.encode(["id": run.id.rawValue]) + "\n" : "\(run.id)\n")
             return
         }
-        Console.err("run \(run.id) started (model \(run.model))\n")
+        let native = run.toolFormat == .native ? ", native tools" : ""
+        Console.err("run \(run.id) started (model \(run.model)\(native))\n")
         throw try await session.followAndReport(run.id, fromSeq: 0, json: json, prompts: !noPrompt)
     }
 }

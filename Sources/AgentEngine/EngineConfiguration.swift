@@ -44,6 +44,10 @@ public struct EngineConfiguration: Sendable {
     public var safetyIdentifier: String? = nil
     /// `[run] service_tier` (`auto`, `default`, `flex`, `priority`); nil sends none.
     public var serviceTier: String? = nil
+    /// `[run] tool_format`: how runs that name no format offer `shell` and `apply_patch` (see ``ToolFormat``).
+    public var toolFormat = ToolFormatChoice.auto
+    /// `[run] native_tool_models`: the model-name prefixes `auto` offers the built-in tool types to.
+    public var nativeToolModels = ToolFormatChoice.defaultNativeModels
     /// Bounds on each upstream response (bytes, frames, wall time).
     public var responseLimits = ResponseLimits()
     /// Where the engine's measurements go (by default the process-wide swift-metrics backend).

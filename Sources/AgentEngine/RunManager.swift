@@ -90,10 +90,14 @@ public actor RunManager {
         let prompt = request.prompt
         let toolNames = ToolSelection.resolve(
             base: request.tools ?? configuration.defaultTools, adding: request.addTools, removing: request.removeTools)
+        let model = request.model ?? configuration.defaultModel
+        let format =
+            request.toolFormat
+            ?? configuration.toolFormat.resolve(model: model, nativeModels: configuration.nativeToolModels)
         let definitions: [JSONValue]
         do {
             _ = try tools.definitions(for: request.removeTools)
-            definitions = try tools.definitions(for: toolNames)
+            definitions = try offeredDefinitions(toolNames, format: format)
         } catch {
             throw EngineError(.invalidRequest, "\(error)")
         }
@@ -106,11 +110,13 @@ public actor RunManager {
         }
         let gated = Set(configuration.requireApproval + request.requireApproval).sorted()
         var started = RunStarted(
-            model: request.model ?? configuration.defaultModel, prompt: prompt,
+            model: model, prompt: prompt,
             instructions: request.instructions ?? configuration.defaultInstructions, cwd: request.cwd,
             tools: toolNames, client: request.client, requireApproval: gated.isEmpty ? nil : gated)
         started.effort = request.effort
         started.maxOutputTokens = request.maxOutputTokens
+        // Recorded resolved, so a resume or a restart under another configuration offers what this run was offered.
+        started.toolFormat = format
         let id = RunID.generate()
         let event = LedgerEvent(
             runID: id, seq: 0, timestampMillis: LedgerEvent.nowMillis(), kind: .run, type: RunEventType.started,
@@ -176,7 +182,7 @@ public actor RunManager {
             try await appendEvents(&state, [(.control, ControlEventType.inputAdded, try JSONCoding.encode(input))])
             return PromptOutcome(state: state, turn: turn, startedTurn: false)
         case .startTurn(let turn, let endingInterrupted):
-            let definitions = try tools.definitions(for: state.tools)
+            let definitions = try offeredDefinitions(state.tools, format: state.toolFormat)
             var events: [(EventKind, String, String)] = []
             if endingInterrupted {
                 // Ended first, so the interrupted turn is never resumed behind the new one.
@@ -214,6 +220,7 @@ public actor RunManager {
             tools: through.tools, client: client, requireApproval: through.requireApproval.isEmpty ? nil : through.requireApproval)
         started.effort = through.effort
         started.maxOutputTokens = through.maxOutputTokens
+        started.toolFormat = through.toolFormat
         let forkID = RunID.generate()
         let now = LedgerEvent.nowMillis()
         let events = [
@@ -247,7 +254,7 @@ public actor RunManager {
         guard !state.status.isTerminal || state.status == .failed else {
             throw EngineError(.invalidRequest, "run \(id) is \(state.status.rawValue) and cannot be resumed")
         }
-        let definitions = try tools.definitions(for: state.tools)
+        let definitions = try offeredDefinitions(state.tools, format: state.toolFormat)
         if paused[id] != nil {
             // Deltas queued before the pause were lost with the failed commit; the run goes on from the ledger.
             await store.forgetDeferredFailures(of: id)
@@ -274,7 +281,7 @@ public actor RunManager {
             guard drivers[id] == nil else { continue }
             var state = try await replay(id)
             guard state.status == .running || state.status == .awaitingApproval,
-                let definitions = try? tools.definitions(for: state.tools)
+                let definitions = try? offeredDefinitions(state.tools, format: state.toolFormat)
             else { continue }
             logger.info("recovering run after a crash", metadata: ["run.id": "\(id)"])
             if state.awaitingResponse || state.chainIntact {
@@ -392,6 +399,11 @@ public actor RunManager {
         }
         guard state.lastSeq >= 0 else { throw EngineError(.runNotFound, "no run \(id) in the ledger") }
         return state
+    }
+
+    /// The `tools` entries of a run with these tools and this format (see ``ToolSelection/offered(_:format:)``).
+    private func offeredDefinitions(_ names: [String], format: ToolFormat) throws -> [JSONValue] {
+        ToolSelection.offered(try tools.definitions(for: names), format: format)
     }
 
     /// Waits until no other command holds run `id`, then holds it until ``release(_:)``.

@@ -19,6 +19,8 @@ public struct StartRunRequest: Sendable, Hashable {
     public var effort: String? = nil
     /// `max_output_tokens` for this run (overrides `[run] max_output_tokens`).
     public var maxOutputTokens: Int? = nil
+    /// How this run offers `shell` and `apply_patch` (overrides `[run] tool_format`).
+    public var toolFormat: ToolFormat? = nil
 
     public init(
         prompt: String, model: String? = nil, cwd: String, instructions: String? = nil, tools: [String]? = nil,

@@ -7,7 +7,8 @@ extension Items {
         "additional_tools", "program", "program_output",
     ]
 
-    /// The item that answers `call`: a `function_call_output`, `shell_call_output` or `apply_patch_call_output`.
+    /// The item that answers `call`: a `function_call_output`, `shell_call_output`, `apply_patch_call_output` or
+    /// `custom_tool_call_output`.
     ///
     /// - Parameters:
     ///   - output: what the tool produced (``ToolFinished/output``) or a denial; for a shell call, the JSON array of
@@ -17,7 +18,7 @@ extension Items {
     public static func toolOutput(for call: ToolCallRecord, output: String, exitCode: Int32?) -> JSONValue {
         var item: [String: JSONValue] = ["type": .string(call.kind.outputType), "call_id": .string(call.callID)]
         switch call.kind {
-        case .function:
+        case .function, .custom:
             item["output"] = .string(output)
         case .shell:
             if let entries = try? JSONValue.parse(output), let list = entries.arrayValue,

@@ -14,6 +14,7 @@ extension RunStarted {
         var requireApproval: [String]?
         var effort: String?
         var maxOutputTokens: Int?
+        var toolFormat: ToolFormat?
         try JSONByteParser.readObject(text) { (key, parser: inout JSONByteParser) throws(JSONParseError) in
             switch key {
             case "model": model = try parser.readString()
@@ -25,6 +26,13 @@ extension RunStarted {
             case "require_approval": requireApproval = try parser.readOptionalStringArray()
             case "effort": effort = try parser.readOptionalString()
             case "max_output_tokens": maxOutputTokens = try parser.readOptionalInteger(Int.self)
+            case "tool_format":
+                let start = parser.position
+                guard let raw = try parser.readOptionalString() else { break }
+                guard let format = ToolFormat(rawValue: raw) else {
+                    throw JSONParseError(offset: start, reason: "unknown tool format \"\(raw)\"")
+                }
+                toolFormat = format
             default: try parser.skipValue()
             }
         }
@@ -37,6 +45,7 @@ extension RunStarted {
             requireApproval: requireApproval)
         self.effort = effort
         self.maxOutputTokens = maxOutputTokens
+        self.toolFormat = toolFormat
     }
 }
 

@@ -12,6 +12,9 @@ public struct RunStarted: Codable, Hashable, Sendable {
     public var effort: String? = nil
     /// The run's `max_output_tokens`, if it set one.
     public var maxOutputTokens: Int? = nil
+    /// How the run offers `shell` and `apply_patch` (resolved from `tool_format` when the run started); absent in
+    /// ledgers written before native tools, which offered function tools only.
+    public var toolFormat: ToolFormat? = nil
 
     public init(
         model: String, prompt: String, instructions: String?, cwd: String, tools: [String], client: String?,
@@ -31,6 +34,7 @@ public struct RunStarted: Codable, Hashable, Sendable {
         case requireApproval = "require_approval"
         case effort
         case maxOutputTokens = "max_output_tokens"
+        case toolFormat = "tool_format"
     }
 }
 

@@ -54,6 +54,7 @@ public enum RunReducer {
             state.requireApproval = started.requireApproval ?? []
             state.effort = started.effort
             state.maxOutputTokens = started.maxOutputTokens
+            state.toolFormat = started.toolFormat ?? .function
             state.createdAtMillis = event.timestampMillis
             if started.prompt.isEmpty {
                 // No prompt: a conversation with no turn yet, waiting for `run/prompt` (or a fork's history).
@@ -214,7 +215,8 @@ public enum RunReducer {
         }
     }
 
-    /// The call a `function_call`, `shell_call` or `apply_patch_call` item asks for; `nil` for other items.
+    /// The call a `function_call`, `shell_call`, `apply_patch_call` or `custom_tool_call` item asks for; `nil` for
+    /// other items.
     private static func toolCall(in item: JSONValue, type: String) -> ToolCallRecord? {
         guard let kind = ToolCallKind(rawValue: type), let callID = item["call_id"]?.stringValue else { return nil }
         var call: ToolCallRecord
@@ -223,8 +225,8 @@ public enum RunReducer {
             call = ToolCallRecord(callID: callID, name: tool, arguments: input, status: .requested)
         } else {
             call = ToolCallRecord(
-                callID: callID, name: item["name"]?.stringValue ?? "", arguments: item["arguments"]?.stringValue ?? "",
-                status: .requested)
+                callID: callID, name: item["name"]?.stringValue ?? "",
+                arguments: item[kind.inputMember]?.stringValue ?? "", status: .requested)
         }
         call.kind = kind
         call.caller = item["caller"].flatMap { $0 == .null ? nil : $0 }

@@ -50,6 +50,9 @@ public struct RunState: Codable, Hashable, Sendable {
     public var effort: String? = nil
     /// The run's `max_output_tokens`, overriding `[run] max_output_tokens`.
     public var maxOutputTokens: Int? = nil
+    /// How the run offers `shell` and `apply_patch` upstream (see ``ToolFormat``): which item type a call of them
+    /// must come as.
+    public var toolFormat: ToolFormat = .function
     /// The wait the engine is in before retrying a request (429, 5xx, …), until the next request goes out.
     public var retryWait: RetryScheduled? = nil
     /// Compaction items received (inline, or from `/responses/compact`).

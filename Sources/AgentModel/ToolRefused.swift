@@ -19,12 +19,35 @@ public struct ToolRefused: Codable, Hashable, Sendable {
         let output: String?
         switch reason {
         case .notOffered:
-            let message = "the tool '\(call.name)' is not available in this run; the call was not run"
-            output = (try? JSONCoding.encode(JSONValue.object(["error": .string(message)]))) ?? #"{"error":"refused"}"#
+            output = Self.errorOutput("the tool '\(call.name)' is not available in this run; the call was not run")
+        case .wrongItemType:
+            output = Self.errorOutput(Self.wrongItemTypeMessage(call))
         case .duplicateCallID:
             output = nil
         }
         self.init(callID: call.callID, name: call.name, reason: reason, output: output)
+    }
+
+    /// What the model is told about a call that came as another item type than its tool is offered as.
+    private static func wrongItemTypeMessage(_ call: ToolCallRecord) -> String {
+        let name = call.name
+        switch call.kind {
+        case .function:
+            let native = ToolCallKind.allCases.first { $0.toolName == name }?.rawValue ?? "built-in"
+            return "the tool '\(name)' is offered in this run as the built-in '\(name)' tool type: call it with a "
+                + "\(native) item, not a function_call; the call was not run"
+        case .custom:
+            return "agentd offers no custom tools: call '\(name)' as the request's tools offer it, not with a "
+                + "custom_tool_call; the call was not run"
+        case .shell, .applyPatch:
+            return "the built-in '\(name)' tool type is not offered in this run ('\(name)' is a function tool: call "
+                + "it with a function_call, not a \(call.kind.rawValue)); the call was not run"
+        }
+    }
+
+    /// The output text of a refused call: `{"error": message}`.
+    private static func errorOutput(_ message: String) -> String {
+        (try? JSONCoding.encode(JSONValue.object(["error": .string(message)]))) ?? #"{"error":"refused"}"#
     }
 
     enum CodingKeys: String, CodingKey {

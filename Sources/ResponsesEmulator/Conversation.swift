@@ -6,6 +6,21 @@ enum Conversation {
         return item["role"] != nil ? "message" : nil
     }
 
+    /// The item type that answers each tool-call item type the client runs.
+    static let outputTypeOfCall = [
+        "function_call": "function_call_output", "shell_call": "shell_call_output",
+        "apply_patch_call": "apply_patch_call_output", "custom_tool_call": "custom_tool_call_output",
+    ]
+
+    /// The item types that answer a tool call.
+    static let callOutputTypes = Set(outputTypeOfCall.values)
+
+    /// The items of the built-in types agentd-style clients run (`shell_call`, `apply_patch_call`) and their
+    /// outputs, in order.
+    static func nativeOutputs(_ items: [JSONValue]) -> [JSONValue] {
+        items.filter { ["shell_call_output", "apply_patch_call_output"].contains(type(of: $0)) }
+    }
+
     /// The `call_id`s of all `function_call` items, in order.
     static func functionCallIDs(_ items: [JSONValue]) -> [String] {
         items.compactMap { type(of: $0) == "function_call" ? $0["call_id"]?.stringValue : nil }

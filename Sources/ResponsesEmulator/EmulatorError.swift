@@ -140,6 +140,13 @@ extension EmulatorError {
         .invalidRequest("No tool output found for function call \(callID).", param: "input", code: nil)
     }
 
+    /// A tool output of another type than the call's (`function_call_output` for a `shell_call`).
+    static func wrongToolOutputType(callID: String, got: String, expected: String) -> EmulatorError {
+        .invalidRequest(
+            "The tool call \(callID) must be answered with a \(expected) item, not a \(got) item.",
+            param: "input", code: nil)
+    }
+
     static func noToolCall(callID: String) -> EmulatorError {
         .invalidRequest(
             "No tool call found for function call output with call_id \(callID).",

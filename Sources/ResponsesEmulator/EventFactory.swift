@@ -104,6 +104,12 @@ struct EventFactory {
 
         case .phasedMessage(let text, let phase):
             return emitMessage(text: text, phase: phase, status: "completed", outputIndex: outputIndex)
+
+        case .shellCall(let commands, let timeoutMillis):
+            return emitShellCall(commands: commands, timeoutMillis: timeoutMillis, outputIndex: outputIndex)
+
+        case .applyPatchCall(let operation):
+            return emitApplyPatchCall(operation: operation, outputIndex: outputIndex)
         }
     }
 

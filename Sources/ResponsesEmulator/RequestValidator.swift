@@ -44,7 +44,8 @@ enum RequestValidator {
                 guard item.objectMembers != nil, Conversation.type(of: item) != nil else {
                     throw .invalidType("input", expected: "a string or an array of input items with a 'type'")
                 }
-                if Conversation.type(of: item) == "function_call_output", item["call_id"]?.stringValue == nil {
+                let type = Conversation.type(of: item) ?? ""
+                if Conversation.callOutputTypes.contains(type), item["call_id"]?.stringValue == nil {
                     throw .missingParameter("input.call_id")
                 }
             }
@@ -72,29 +73,43 @@ enum RequestValidator {
         )
     }
 
-    /// Checks that every `function_call_output` answers a call of the chain exactly once and that no call of the
-    /// chain is left unanswered.
+    /// Checks that every tool output answers a call of the chain exactly once, with the output type of the call's
+    /// type (a `function_call_output` cannot answer a `shell_call`), and that no call of the chain is left
+    /// unanswered.
     /// - Parameters:
     ///   - history: the parent's conversation (empty for a fresh chain).
     ///   - input: the new input items.
     /// - Returns: the first violated invariant as the API error, or nil.
     static func checkToolPairing(history: [JSONValue], input: [JSONValue]) -> EmulatorError? {
-        var calls: [String] = Conversation.functionCallIDs(history)
-        var answered = Set(Conversation.functionCallOutputs(history).compactMap { $0["call_id"]?.stringValue })
-        for item in input {
-            switch Conversation.type(of: item) {
-            case "function_call":
-                if let id = item["call_id"]?.stringValue { calls.append(id) }
-            case "function_call_output":
+        // call_id → the output type that answers it, in call order.
+        var calls: [(id: String, answer: String)] = []
+        var answered: Set<String> = []
+        func see(_ item: JSONValue) -> EmulatorError? {
+            let type = Conversation.type(of: item) ?? ""
+            if let answer = Conversation.outputTypeOfCall[type] {
+                if let id = item["call_id"]?.stringValue { calls.append((id, answer)) }
+            } else if Conversation.callOutputTypes.contains(type) {
                 let id = item["call_id"]?.stringValue ?? ""
-                guard calls.contains(id) else { return .noToolCall(callID: id) }
+                guard let call = calls.first(where: { $0.id == id }) else { return .noToolCall(callID: id) }
+                guard call.answer == type else {
+                    return .wrongToolOutputType(callID: id, got: type, expected: call.answer)
+                }
                 guard answered.insert(id).inserted else { return .duplicateToolOutput(callID: id) }
-            default:
-                break
             }
+            return nil
         }
-        if let missing = calls.first(where: { !answered.contains($0) }) {
-            return .noToolOutput(callID: missing)
+        // The history was checked when it was sent: only its calls and answers are gathered.
+        for item in history {
+            let type = Conversation.type(of: item) ?? ""
+            guard let id = item["call_id"]?.stringValue else { continue }
+            if let answer = Conversation.outputTypeOfCall[type] { calls.append((id, answer)) }
+            if Conversation.callOutputTypes.contains(type) { answered.insert(id) }
+        }
+        for item in input {
+            if let violation = see(item) { return violation }
+        }
+        if let missing = calls.first(where: { !answered.contains($0.id) }) {
+            return .noToolOutput(callID: missing.id)
         }
         return nil
     }

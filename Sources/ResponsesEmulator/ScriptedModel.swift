@@ -9,6 +9,11 @@ enum PlannedItem: Sendable, Equatable {
     case message(text: String)
     /// An assistant message labelled `commentary` or `final_answer` (gpt-5.3-codex and later).
     case phasedMessage(text: String, phase: String)
+    /// A `shell_call` (the built-in `shell` tool type) whose action runs `commands` in order.
+    case shellCall(commands: [String], timeoutMillis: Int? = nil)
+    /// An `apply_patch_call` (the built-in `apply_patch` tool type) with this `operation`: `create_file` or
+    /// `update_file` with a V4A `diff`, or `delete_file`.
+    case applyPatchCall(operation: JSONValue)
 }
 
 /// What a scripted model does with a request.
@@ -37,8 +42,10 @@ extension ScriptedModel {
 ///
 /// Names: `emu-text` (and anything starting with `emu-text`), `emu-script` (steps from the last user message),
 /// `emu-tools-N` and `emu-tools-N-tool-NAME`, `emu-journal-N`, `emu-slow-N-MS`, `emu-text-deltas-N-RATE`, `emu-fail`,
-/// `emu-hostile-…` (see ``HostileModel``), `emu-shell-prompt` (runs the prompt as a shell command), `emu-chat` (reports the user messages of the chain, see
-/// ``ChatModel``). Anything else is unknown (`model_not_found`).
+/// `emu-hostile-…` (see ``HostileModel``), `emu-shell-prompt` (runs the prompt as a shell command),
+/// `emu-native-shell-N`, `emu-native-slow-N-MS` and `emu-native-patch` (built-in tool items, see ``NativeShellModel``
+/// and ``NativePatchModel``), `emu-chat` (reports the user messages of the chain, see ``ChatModel``). Anything else is
+/// unknown (`model_not_found`).
 /// Over WebSocket, a name containing `wait-steer` makes the first response of a chain hold its stream after the
 /// first text delta until a `response.steer` arrives (10 s at most), and a name ending in `-nosteer` refuses
 /// steering with `steering_not_supported`.
@@ -57,6 +64,15 @@ enum ModelCatalog {
         if name == "emu-shell-prompt" { return PromptCommandModel() }
         if name == "emu-chat" { return ChatModel() }
         if name.hasPrefix("emu-hostile-") { return HostileModel(name: name) }
+        if name == "emu-native-patch" { return NativePatchModel() }
+        if name.hasPrefix("emu-native-shell-"), let n = Int(name.dropFirst("emu-native-shell-".count)), n >= 0 {
+            return NativeShellModel(callCount: n)
+        }
+        if name.hasPrefix("emu-native-slow-") {
+            let parts = name.dropFirst("emu-native-slow-".count).split(separator: "-")
+            guard parts.count == 2, let n = Int(parts[0]), let ms = Int(parts[1]), n >= 0, ms >= 0 else { return nil }
+            return NativeShellModel(callCount: n, sleepMillis: ms)
+        }
         if name.hasPrefix("emu-journal-"), let n = Int(name.dropFirst("emu-journal-".count)), n >= 0 {
             return ToolLoopModel(callCount: n, toolName: "shell", style: .journal)
         }

@@ -20,14 +20,15 @@ struct ConfigChanges: Equatable {
         self.needRestart = needRestart
     }
 
-    /// Whether a reload applies `key`: the log level, every `[tools]` key, the run defaults, and the number of
+    /// Whether a reload applies `key`: the log level, every `[tools]` key, the run defaults (model, tools, tool
+    /// format), and the number of
     /// WebSocket connections. Removing
     /// `run.instructions` is the exception: new runs fall back to the start-up default until a restart. So are the
     /// `[[tools.command]]` tools: which of them need approval is fixed in the engine at start-up, and a tool added
     /// live could otherwise run without the approval its table asks for.
     static func isLive(_ key: String, in new: DaemonConfiguration) -> Bool {
         switch key {
-        case "daemon.log_level", "run.model", "run.tools": true
+        case "daemon.log_level", "run.model", "run.tools", "run.tool_format", "run.native_tool_models": true
         // The WebSocket pool resizes; over HTTP+SSE the count bounds requests in flight, fixed at start-up.
         case "upstream.connections": new.upstream.transport != "sse"
         case "run.instructions": new.run.instructions != nil

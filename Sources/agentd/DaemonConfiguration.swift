@@ -1,3 +1,4 @@
+import AgentEngine
 import AgentMCP
 import AgentTools
 import AgentUpstream
@@ -47,6 +48,9 @@ struct DaemonConfiguration: Equatable {
         var maxOutputTokens = 0
         var safetyIdentifier: String?
         var serviceTier: String?
+        /// `auto`, `native` or `function` (see ``ToolFormatChoice``).
+        var toolFormat = "auto"
+        var nativeToolModels = ToolFormatChoice.defaultNativeModels
         var maxResponseBytes = 64 << 20
         var maxResponseEvents = 250_000
         var maxResponseMillis = 1_800_000

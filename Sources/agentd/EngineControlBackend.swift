@@ -40,6 +40,13 @@ struct EngineControlBackend: ControlBackend {
         request.removeTools = params.removeTools ?? []
         request.effort = params.effort
         request.maxOutputTokens = params.maxOutputTokens
+        // Resolved here from the live defaults (a reload may have changed them); the engine's start-up ones otherwise.
+        request.toolFormat =
+            params.toolFormat
+            ?? defaults.flatMap { defaults in
+                ToolFormatChoice(rawValue: defaults.toolFormat)?.resolve(
+                    model: request.model ?? defaults.model, nativeModels: defaults.nativeToolModels)
+            }
         return request
     }
 

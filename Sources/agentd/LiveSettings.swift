@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 
 /// The parts of the configuration that a reload (SIGHUP) changes in a running daemon: the log level, the tool
-/// limits and environment, and the defaults of new runs (model, tools, instructions).
+/// limits and environment, and the defaults of new runs (model, tools, instructions, tool format).
 ///
 /// Readers take a snapshot per use: a tool call keeps the limits it started under, a run keeps the model it
 /// started with; only what starts after a reload sees the new values.

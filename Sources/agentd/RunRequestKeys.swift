@@ -1,7 +1,7 @@
 import AgentEngine
 
-/// The `[run]` keys that shape every request: compaction, prompt caching, reasoning, output limit and service
-/// options (documented in config/agentd.toml).
+/// The `[run]` keys that shape every request: compaction, prompt caching, reasoning, output limit, service
+/// options and the tool format (documented in config/agentd.toml).
 enum RunRequestKeys {
     /// Reasoning effort values agentd accepts.
     static let efforts = EngineConfiguration.reasoningEfforts
@@ -18,6 +18,13 @@ enum RunRequestKeys {
         run.safetyIdentifier = reader.optionalString("safety_identifier")
         run.serviceTier = reader.optionalChoice(
             "service_tier", allowed: ["auto", "default", "flex", "priority", "fast"])
+        run.toolFormat = reader.choice(
+            "tool_format", default: "auto", allowed: ToolFormatChoice.allCases.map(\.rawValue))
+        run.nativeToolModels = reader.strings("native_tool_models", default: ToolFormatChoice.defaultNativeModels)
+        if run.nativeToolModels.contains(where: \.isEmpty) {
+            // An empty prefix matches every model: say "native" instead.
+            reader.fail("native_tool_models", "must not contain an empty prefix (set tool_format = \"native\" instead)")
+        }
     }
 
     /// Puts the keys into the engine's configuration.
@@ -29,6 +36,8 @@ enum RunRequestKeys {
         engine.maxOutputTokens = run.maxOutputTokens > 0 ? run.maxOutputTokens : nil
         engine.safetyIdentifier = run.safetyIdentifier
         engine.serviceTier = run.serviceTier
+        engine.toolFormat = ToolFormatChoice(rawValue: run.toolFormat) ?? .auto
+        engine.nativeToolModels = run.nativeToolModels
     }
 }
 

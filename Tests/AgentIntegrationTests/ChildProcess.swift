@@ -57,14 +57,16 @@ final class ChildProcess: Sendable {
     var stdout: [String] { stdoutLines.withLock { $0 } }
     var stderr: [String] { stderrLines.withLock { $0 } }
 
-    /// Waits until a line of stdout or stderr satisfies `match`, failing after `timeout` or when the process exits.
+    /// Waits until a line of stdout or stderr satisfies `match`, failing after `timeout` or when its output ended.
     func waitForLine(timeout: Duration = .seconds(60), _ match: @escaping @Sendable (String) -> Bool) async throws
         -> String
     {
         var found: String?
         try await waitUntil(timeout: timeout, "the expected line") {
+            // Ended only once both pipes reached end of file: at exit the last lines may still be in the pipes.
+            let ended = self.streamsEnded.withLock { $0 } >= 2
             found = (self.stdout + self.stderr).first(where: match)
-            if found == nil && !self.process.isRunning {
+            if found == nil && ended {
                 throw HarnessError("\(self.name) exited before the expected line; last stderr:\n" + self.lastStderr)
             }
             return found != nil

@@ -5,7 +5,9 @@ import Testing
 /// output item agentd cannot handle fails the turn instead of ending the run as completed.
 struct NativeToolItemsTests {
     /// `run.started`, one request, and a completed response whose output is `items` (JSON texts).
-    static func responded(with items: [String], requireApproval: String = "") -> [LedgerEvent] {
+    static func responded(with items: [String], requireApproval: String = "", format: String = "native")
+        -> [LedgerEvent]
+    {
         var events: [LedgerEvent] = []
         func add(_ kind: EventKind, _ type: String, _ payload: String) {
             events.append(
@@ -15,7 +17,7 @@ struct NativeToolItemsTests {
         }
         add(
             .run, RunEventType.started,
-            #"{"cwd":"/w","model":"m","prompt":"go","tools":["shell","apply_patch"]\#(requireApproval)}"#)
+            #"{"cwd":"/w","model":"m","prompt":"go","tools":["shell","apply_patch"],"tool_format":"\#(format)"\#(requireApproval)}"#)
         add(.upstreamOut, "response.create", #"{"type":"response.create","model":"m","input":"go"}"#)
         add(
             .upstreamIn, "response.completed",
@@ -117,7 +119,7 @@ struct NativeToolItemsTests {
             ])
     }
 
-    @Test(arguments: ["custom_tool_call", "computer_call", "local_shell_call", "mcp_approval_request", "brand_new_call"])
+    @Test(arguments: ["computer_call", "local_shell_call", "mcp_approval_request", "brand_new_call"])
     func anOutputItemAgentdCannotHandleFailsTheTurnNamingIt(_ type: String) {
         let item = #"{"type":"\#(type)","id":"x_1","call_id":"call_x","name":"t","input":"{}"}"#
         let message = #"{"type":"message","role":"assistant","content":[{"type":"output_text","text":"done?"}]}"#

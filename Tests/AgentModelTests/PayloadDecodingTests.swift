@@ -73,6 +73,9 @@ struct PayloadDecodingTests {
         #"{"cwd":"/","model":"m","prompt":"p","tools":[1]}"#,
         #"{"cwd":"/","model":"m","prompt":"p"}"#,
         #"{"cwd":"/","model":"m","prompt":"p","tools":["a"],"max_tool_calls":3}"#,
+        #"{"cwd":"/","model":"m","prompt":"p","tools":["shell"],"tool_format":"native"}"#,
+        #"{"cwd":"/","model":"m","prompt":"p","tools":["shell"],"tool_format":null}"#,
+        #"{"cwd":"/","model":"m","prompt":"p","tools":["shell"],"tool_format":"custom"}"#,
     ]
 
     @Test(arguments: runStarted) func runStartedDecodesLikeJSONDecoder(_ text: String) {

@@ -117,6 +117,7 @@ struct HeaderParsingTests {
             endReason: "upstream_failed")
         expected.contextTokens = 0
         expected.compactions = 0
+        expected.toolFormat = .function
         #expect(RunInfo(state) == expected)
     }
 }

@@ -1,5 +1,6 @@
 import AgentModel
 import AgentProtocol
+import Foundation
 import Testing
 import TestSupport
 
@@ -43,6 +44,20 @@ struct MethodGoldenTests {
         params.effort = "high"
         params.maxOutputTokens = 4096
         try checkCoding(params, json: #"{"effort":"high","max_output_tokens":4096,"prompt":"hi"}"#)
+    }
+
+    @Test func runStartParamsWithAToolFormat() throws {
+        var params = RunStart.Params(prompt: "hi")
+        params.toolFormat = .native
+        try checkCoding(params, json: #"{"prompt":"hi","tool_format":"native"}"#)
+    }
+
+    @Test func runInfoNamesItsToolFormat() throws {
+        var info = Fixtures.minimalRunInfo
+        info.toolFormat = .native
+        let json = Fixtures.minimalRunInfoJSON.replacingOccurrences(
+            of: #""tool_calls":[],"#, with: #""tool_calls":[],"tool_format":"native","#)
+        try checkCoding(info, json: json)
     }
 
     @Test func runStartParamsMinimal() throws {

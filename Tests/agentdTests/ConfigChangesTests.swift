@@ -42,6 +42,15 @@ struct ConfigChangesTests {
                     needRestart: ["control.max_connections", "upstream.lanes_per_connection"]))
     }
 
+    @Test func theToolFormatOfNewRunsIsLive() throws {
+        let started = DaemonConfiguration()
+        var new = started
+        new.run.toolFormat = "native"
+        new.run.nativeToolModels = ["o9"]
+        let changes = ConfigChanges(started: started, applied: started, new: new)
+        #expect(changes == ConfigChanges(live: ["run.native_tool_models", "run.tool_format"], needRestart: []))
+    }
+
     @Test func theConnectionCountIsLiveExceptOverSSE() throws {
         var started = DaemonConfiguration()
         started.upstream.transport = "sse"

@@ -54,4 +54,35 @@ struct RunRequestSettingsTests {
                 #"agentd.toml:4: run.reasoning_effort: must be one of "none", "minimal", "low", "medium", "high", "xhigh", got "extreme""#,
             ])
     }
+
+    @Test func theToolFormatReachesTheEngineAndDefaultsToAutoForGPT5() throws {
+        var engine = EngineConfiguration()
+        RunRequestKeys.apply(try DaemonConfiguration.parse("", file: "agentd.toml").run, to: &engine)
+        #expect(engine.toolFormat == .auto && engine.nativeToolModels == ["gpt-5"])
+        let config = try DaemonConfiguration.parse(
+            """
+            [run]
+            tool_format = "function"
+            native_tool_models = ["gpt-5", "o4"]
+            """, file: "agentd.toml")
+        RunRequestKeys.apply(config.run, to: &engine)
+        #expect(engine.toolFormat == .function && engine.nativeToolModels == ["gpt-5", "o4"])
+    }
+
+    @Test func aBadToolFormatIsRefusedWithItsLine() {
+        let source = """
+            [run]
+            model = "gpt-5.2"
+            tool_format = "builtin"
+            native_tool_models = ["gpt-5", ""]
+            """
+        let error = #expect(throws: ConfigErrors.self) {
+            try DaemonConfiguration.parse(source, file: "agentd.toml")
+        }
+        #expect(
+            error?.errors.map(\.description) == [
+                #"agentd.toml:3: run.tool_format: must be one of "auto", "native", "function", got "builtin""#,
+                #"agentd.toml:4: run.native_tool_models: must not contain an empty prefix (set tool_format = "native" instead)"#,
+            ])
+    }
 }

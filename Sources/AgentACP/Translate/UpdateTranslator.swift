@@ -140,7 +140,8 @@ public struct UpdateTranslator: Sendable {
             let input = item[kind.inputMember].flatMap { try? JSONCoding.encode($0) } ?? "{}"
             return announce(id: id, name: tool, arguments: input)
         }
-        return announce(id: id, name: item["name"]?.stringValue ?? "", arguments: item["arguments"]?.stringValue ?? "")
+        return announce(
+            id: id, name: item["name"]?.stringValue ?? "", arguments: item[kind.inputMember]?.stringValue ?? "")
     }
 
     private mutating func announce(id: String, name: String, arguments: String) -> [TranslatorOutput] {

@@ -1,3 +1,5 @@
+import AgentModel
+
 /// `run/start`: starts a run and answers once `run.started` is committed.
 ///
 /// Without a prompt (absent or empty) the run has no turn: it is `idle`, nothing is sent upstream, and
@@ -30,6 +32,9 @@ public enum RunStart: ControlMethod {
         /// `max_output_tokens` of every response of this run (> 0); the daemon's `[run] max_output_tokens` when
         /// absent.
         public var maxOutputTokens: Int? = nil
+        /// How the run offers `shell` and `apply_patch`: `native` (the built-in Responses tool types) or `function`;
+        /// the daemon's `[run] tool_format` (by default chosen from the model) when absent.
+        public var toolFormat: ToolFormat? = nil
 
         public init(
             prompt: String?, model: String? = nil, cwd: String? = nil, instructions: String? = nil,
@@ -55,6 +60,7 @@ public enum RunStart: ControlMethod {
             case removeTools = "remove_tools"
             case effort
             case maxOutputTokens = "max_output_tokens"
+            case toolFormat = "tool_format"
         }
     }
 

@@ -27,6 +27,7 @@ extension RunInfo {
         turns = state.turns.count
         lastPrompt = state.turns.last?.prompt
         turnList = state.turns.isEmpty ? nil : state.turns.map(TurnInfo.init)
+        toolFormat = state.toolFormat
         retry = state.retryWait.map {
             RunRetryInfo(
                 code: $0.code, message: $0.message, delayMillis: $0.delayMillis, sinceMillis: $0.sinceMillis,

@@ -30,6 +30,8 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
     public var lastPrompt: String? = nil
     /// Every turn, in order.
     public var turnList: [TurnInfo]? = nil
+    /// How the run offers `shell` and `apply_patch`: `native` (the built-in tool types) or `function`.
+    public var toolFormat: ToolFormat? = nil
 
     public init(
         id: RunID, status: RunStatus, model: String, prompt: String, cwd: String, outputText: String,
@@ -69,6 +71,7 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
         case endReason = "end_reason"
         case contextTokens = "context_tokens"
         case compactions, retry, turns
+        case toolFormat = "tool_format"
         case lastPrompt = "last_prompt"
         case turnList = "turn_list"
     }
