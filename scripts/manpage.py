@@ -10,7 +10,7 @@ import sys
 DATE = "November 26, 2026"
 
 EXIT_CODES = [
-    ("0", "The command succeeded; for start, attach and resume: the run completed."),
+    ("0", "The command succeeded; for start, attach and resume: the run completed; for chat: you left it (Ctrl-D)."),
     ("1", "The run failed."),
     ("2", "The run was cancelled or interrupted (resume it with agentctl resume RUN); also when agentd stops "
      "(SIGTERM) while start, attach or resume follows a run: the run is recorded as interrupted."),
@@ -19,7 +19,8 @@ EXIT_CODES = [
     ("4", "The daemon refused the request, or another decision on an approval came first."),
     ("64", "Usage error."),
     ("130", "Ctrl-C while start, attach or resume follows a run: agentctl detached and the run continues "
-     "(agentctl attach RUN). A second Ctrl-C within a second asks whether to cancel the run."),
+     "(agentctl attach RUN). A second Ctrl-C within a second asks whether to cancel the run. In chat, Ctrl-C "
+     "cancels the running turn instead, and the chat goes on."),
 ]
 ENVIRONMENT = [
     ("AGENTD_SOCKET", "The control socket when --socket is not given."),

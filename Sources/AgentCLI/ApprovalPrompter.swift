@@ -36,6 +36,12 @@ actor ApprovalPrompter {
         if current?.callID == callID { current?.reader.cancel() }
     }
 
+    /// The turn ended: drop the questions about its calls (later turns may ask again).
+    func dismiss() {
+        queue = []
+        current?.reader.cancel()
+    }
+
     /// The follow ended: no more prompts.
     func stop() {
         stopped = true

@@ -18,16 +18,21 @@ final class InterruptWatcher: Sendable {
     private nonisolated(unsafe) let source: any DispatchSourceSignal
 
     /// - Parameter onFirst: called (on a dispatch queue) at the first Ctrl-C.
-    init(onFirst: @escaping @Sendable () -> Void) {
+    convenience init(onFirst: @escaping @Sendable () -> Void) {
+        self.init(onEach: { count in if count == 1 { onFirst() } })
+    }
+
+    /// - Parameter onEach: called (on a dispatch queue) at every Ctrl-C, with how many there were so far.
+    init(onEach: @escaping @Sendable (Int) -> Void) {
         // The signal's default action must not run: the dispatch source sees it instead.
         signal(SIGINT, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         // The handler holds the watcher until ``stop()`` cancels the source.
-        source.setEventHandler { [self] in pressed(onFirst) }
+        source.setEventHandler { [self] in pressed(onEach) }
         source.resume()
     }
 
-    private func pressed(_ onFirst: @Sendable () -> Void) {
+    private func pressed(_ onEach: @Sendable (Int) -> Void) {
         let (count, ready) = state.withLock { state in
             state.count += 1
             let count = state.count
@@ -36,7 +41,7 @@ final class InterruptWatcher: Sendable {
             return (count, ready)
         }
         for continuation in ready { continuation.resume(returning: true) }
-        if count == 1 { onFirst() }
+        onEach(count)
     }
 
     /// How many times Ctrl-C was pressed.

@@ -26,13 +26,24 @@ struct ListCommand: AsyncParsableCommand {
             Console.err("no runs yet\n")
             return
         }
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        var table = TextTable([("RUN", .left), ("STATUS", .left), ("AGE", .right), ("MODEL", .left), ("PROMPT", .left)])
-        for run in result.runs {
-            let prompt = VisibleText.escaped(String(run.prompt.prefix(60)), keepingNewlines: false)
-            table.add([run.id.rawValue, run.status.rawValue, Self.age(now - run.createdAtMillis), run.model, prompt])
+        Console.out(Self.table(result.runs, nowMillis: Int64(Date().timeIntervalSince1970 * 1000)))
+    }
+
+    /// The runs as a table: id, status, turns (`-` from a daemon before conversations), age, model, and the
+    /// prompt of the last turn.
+    static func table(_ runs: [RunListEntry], nowMillis: Int64) -> String {
+        var table = TextTable([
+            ("RUN", .left), ("STATUS", .left), ("TURNS", .right), ("AGE", .right), ("MODEL", .left),
+            ("LAST PROMPT", .left),
+        ])
+        for run in runs {
+            let prompt = VisibleText.escaped(String((run.lastPrompt ?? run.prompt).prefix(60)), keepingNewlines: false)
+            table.add([
+                run.id.rawValue, run.status.rawValue, run.turns.map(String.init) ?? "-",
+                age(nowMillis - run.createdAtMillis), run.model, prompt,
+            ])
         }
-        Console.out(table.render())
+        return table.render()
     }
 
     /// `42s`, `5m`, `3h`, `2d`.

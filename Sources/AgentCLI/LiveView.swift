@@ -56,6 +56,12 @@ final class LiveView: Sendable {
         }
     }
 
+    /// A turn of a conversation ended: no prompt or spinner of it stays; the view goes on for the next turn.
+    func endTurn() async {
+        await prompter?.dismiss()
+        screen.finish()
+    }
+
     /// The follow ended: stop prompting and drawing.
     func finish() async {
         ticker.cancel()

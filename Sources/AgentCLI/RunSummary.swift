@@ -4,6 +4,8 @@ import AgentProtocol
 /// The one line printed when a followed run ends: status, calls, tokens, duration, and what to do next.
 struct RunSummary: Equatable {
     var id: RunID
+    /// The turn of a conversation this line is about (`agentctl chat`), or `nil` for the whole run.
+    var turn: Int?
     var status: RunStatus
     var reason: String?
     var toolCalls: Int
@@ -39,7 +41,11 @@ struct RunSummary: Equatable {
         }
         if let durationMillis { facts.append(EventRenderer.duration(durationMillis)) }
         let why = status == .completed ? "" : " (\(reason.map { VisibleText.escaped($0) } ?? "no reason given"))"
-        var text = "run \(id) \(status.rawValue)\(why): " + facts.joined(separator: ", ")
+        // A chat named the run already, and the line must fit a terminal's width.
+        let subject = turn.map { "turn \($0)" } ?? "run \(id)"
+        var text = "\(subject) \(status.rawValue)\(why): " + facts.joined(separator: ", ")
+        // In a chat the next step is the next line.
+        if turn != nil { return text + "\n" }
         switch status {
         case .interrupted: text += "; resume it with: agentctl resume \(id)"
         case .failed: text += "; retry it with: agentctl resume \(id)"

@@ -86,44 +86,47 @@ extension Session {
     private func follow(
         _ runID: RunID, fromSeq: Int64, json: Bool, logLines: Bool, live: LiveView?
     ) async throws -> (FollowEnd, RunTally) {
-        var renderer = EventRenderer()
+        var printer = EventPrinter(json: json, logLines: logLines, live: live)
         var tally = RunTally()
+        let end = try await feed(runID, fromSeq: fromSeq) { event in
+            tally.add(event)
+            try await printer.print(event)
+        }
+        if Task.isCancelled { return (.interruptedByUser, tally) }
+        switch end.reason {
+        case .detached?:
+            return (.detached, tally)
+        case .daemonShutdown?:
+            return (.daemonStopping, tally)
+        case nil:
+            return (.connectionLost, tally)
+        default:
+            // run_ended, run_not_active, or a reason this agentctl does not know: the run's state says.
+            return (.run(tally.endStatus ?? .interrupted), tally)
+        }
+    }
+
+    /// Hands the run's events from `fromSeq` to `body` until the feed ends (reattaching where it stopped when cut
+    /// off as a slow client) or the task is cancelled; returns why it ended (`nil`: the connection closed without
+    /// an end marker) and the first seq not delivered.
+    ///
+    /// - Parameter acrossTurns: follow the conversation's next turns too (`agentctl chat`), rather than end with
+    ///   the turn.
+    func feed(
+        _ runID: RunID, fromSeq: Int64, acrossTurns: Bool = false, _ body: (LedgerEvent) async throws -> Void
+    ) async throws -> (reason: AttachEndReason?, nextSeq: Int64) {
         var next = fromSeq
-        // The line a run-ending event rendered: shown only if the run goes on (a later `run.resumed`); at the end
-        // the summary line says it instead.
-        var heldEnding: String?
         while true {
-            let subscription = try await perform { try await $0.attach(RunAttach.Params(runID: runID, fromSeq: next)) }
+            var params = RunAttach.Params(runID: runID, fromSeq: next)
+            params.acrossTurns = acrossTurns ? true : nil
+            let subscription = try await perform { [params] in try await $0.attach(params) }
             var endReason: AttachEndReason?
             do {
                 for try await item in subscription.events {
                     switch item {
                     case .event(let event):
                         next = event.seq + 1
-                        tally.add(event)
-                        if json {
-                            Console.out(try JSONCoding.encode(event) + "\n")
-                            continue
-                        }
-                        if logLines {
-                            Console.out(LogLine.render(event) + "\n")
-                            continue
-                        }
-                        var rendered = renderer.render(event)
-                        if let held = heldEnding {
-                            live?.screen.diagnostic(held) ?? Console.err(held)
-                            heldEnding = nil
-                        }
-                        if let ending = rendered.ending {
-                            heldEnding = ending
-                            rendered.ending = nil
-                        }
-                        if let live {
-                            await live.show(event, rendered)
-                        } else {
-                            Console.out(rendered.output)
-                            Console.err(rendered.diagnostics)
-                        }
+                        try await body(event)
                     case .ended(let reason, let nextSeq):
                         endReason = reason
                         next = nextSeq
@@ -132,7 +135,7 @@ extension Session {
             } catch is ControlClientError {
                 endReason = nil
             }
-            if Task.isCancelled { return (.interruptedByUser, tally) }
+            if Task.isCancelled { return (endReason, next) }
             switch endReason {
             case .slowConsumer?:
                 continue
@@ -141,15 +144,8 @@ extension Session {
                     "agentctl: agentd could not read \(runID)'s events from seq \(next) (see its log); "
                         + "continue with `agentctl attach \(runID) --from \(next)`\n")
                 throw ExitCodes.failed
-            case .detached?:
-                return (.detached, tally)
-            case .daemonShutdown?:
-                return (.daemonStopping, tally)
-            case nil:
-                return (.connectionLost, tally)
             default:
-                // run_ended, run_not_active, or a reason this agentctl does not know: the run's state says.
-                return (.run(tally.endStatus ?? .interrupted), tally)
+                return (endReason, next)
             }
         }
     }

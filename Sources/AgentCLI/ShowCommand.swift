@@ -21,6 +21,11 @@ struct ShowCommand: AsyncParsableCommand {
             Console.out(try JSONCoding.encode(info) + "\n")
             return
         }
+        Console.out(Self.text(info))
+    }
+
+    /// The run as `agentctl show` prints it: its fields, its turns, its tool calls, its output.
+    static func text(_ info: RunInfo) -> String {
         var lines = [
             "run       \(info.id)",
             "status    \(info.status.rawValue)" + (info.endReason.map { " (\(VisibleText.escaped($0)))" } ?? ""),
@@ -52,11 +57,30 @@ struct ShowCommand: AsyncParsableCommand {
                 : (waiting ? "waiting for approval" : call.status)
             lines.append("  - \(EventRenderer.summary(name: call.name, arguments: call.arguments)) -> \(outcome)")
         }
+        if let turns = info.turnList, !turns.isEmpty {
+            lines.append("turns     \(turns.count)")
+            lines.append(turnTable(turns).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        }
         // No header over nothing: a run without text yet shows no output section.
         if !info.outputText.isEmpty {
             lines.append("output")
             lines.append(VisibleText.escaped(info.outputText))
         }
-        Console.out(lines.joined(separator: "\n") + "\n")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One row per turn: number, status, tool calls, tokens in and out, prompt.
+    static func turnTable(_ turns: [TurnInfo]) -> String {
+        var table = TextTable([
+            ("TURN", .right), ("STATUS", .left), ("CALLS", .right), ("IN", .right), ("OUT", .right), ("PROMPT", .left),
+        ])
+        for turn in turns {
+            let prompt = VisibleText.escaped(String(turn.prompt.prefix(60)), keepingNewlines: false)
+            table.add([
+                "\(turn.turn)", turn.status.rawValue, "\(turn.toolCalls)", "\(turn.inputTokens)",
+                "\(turn.outputTokens)", prompt,
+            ])
+        }
+        return table.render()
     }
 }

@@ -29,3 +29,20 @@ struct EntryPointTests {
         #expect(results[1].stderr.contains("--last must be 0 or more"))
     }
 }
+
+/// Usage errors of the conversation commands, refused before anything is sent.
+struct ConversationUsageTests {
+    @Test func chatWithARunRefusesNewRunOptions() async {
+        let result = await CLIResult.run([
+            "chat", "run_0123abcd", "--model", "m", "--socket", "/nonexistent/agentd.sock",
+        ])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("the run options (--model, --tool, …) are for a new run"))
+    }
+
+    @Test func forkRefusesTurnZero() async {
+        let result = await CLIResult.run(["fork", "run_0123abcd", "--at", "0", "--socket", "/nonexistent/agentd.sock"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--at takes a turn number, 1 or more"))
+    }
+}

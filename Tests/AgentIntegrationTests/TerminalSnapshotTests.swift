@@ -9,12 +9,7 @@ struct TerminalSnapshotTests {
     func withTerminal(_ body: (DaemonHarness, TmuxTerminal) async throws -> Void) async throws {
         let harness = try await DaemonHarness()
         do {
-            let terminal = try await TmuxTerminal(
-                cwd: harness.workDirectory,
-                environment: [
-                    "PATH": ChildProcess.binDirectory.path + ":/usr/bin:/bin", "AGENTD_SOCKET": harness.socket,
-                    "LANG": "C.UTF-8", "HOME": harness.directory,
-                ])
+            let terminal = try await TmuxTerminal(cwd: harness.workDirectory, environment: Self.environment(harness))
             do {
                 try await body(harness, terminal)
             } catch {
@@ -27,6 +22,14 @@ struct TerminalSnapshotTests {
             throw error
         }
         await harness.stop()
+    }
+
+    /// The environment of a terminal's shell: agentctl on the PATH, talking to `harness`'s agentd.
+    static func environment(_ harness: DaemonHarness) -> [String: String] {
+        [
+            "PATH": ChildProcess.binDirectory.path + ":/usr/bin:/bin", "AGENTD_SOCKET": harness.socket,
+            "LANG": "C.UTF-8", "HOME": harness.directory,
+        ]
     }
 
     @Test func startStreamsToolLinesAndAsksForApproval() async throws {
