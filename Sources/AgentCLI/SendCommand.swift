@@ -19,6 +19,11 @@ struct SendCommand: AsyncParsableCommand {
     var effort: String?
 
     @Option(
+        name: .customLong("tool-format"),
+        help: "How shell and apply_patch are offered from this turn on: native (built-in tool types) or function.")
+    var toolFormat: String?
+
+    @Option(
         name: .customLong("request-id"),
         help: "An idempotency key: sending again with the same key and text starts the turn once.")
     var requestID: String?
@@ -40,6 +45,9 @@ struct SendCommand: AsyncParsableCommand {
 
     func validate() throws {
         try RunReference.checkShape(run)
+        if let toolFormat, ToolFormat(rawValue: toolFormat) == nil {
+            throw ValidationError("--tool-format must be native or function, got \"\(toolFormat)\"")
+        }
     }
 
     func run() async throws {
@@ -47,7 +55,9 @@ struct SendCommand: AsyncParsableCommand {
         guard !message.isEmpty else { throw ValidationError("the prompt is empty") }
         let session = try await Session.open(global)
         let id = try await RunReference.resolve(run, session)
-        let params = RunPrompt.Params(runID: id, text: message, requestID: requestID, effort: effort)
+        let params = RunPrompt.Params(
+            runID: id, text: message, requestID: requestID, effort: effort,
+            toolFormat: toolFormat.flatMap(ToolFormat.init(rawValue:)))
         let result = try await session.perform { try await $0.call(RunPrompt.self, params) }
         if detach {
             Console.out(

@@ -138,8 +138,8 @@ public actor RunManager {
     /// - Parameter recording: builds the idempotency record from the run's state; when the prompt opens a turn it
     ///   commits in the same transaction as `turn.started` (a queued input is recorded by the caller afterwards).
     public func prompt(
-        _ id: RunID, text: String, inputID: String, effort: String? = nil, client: String? = nil,
-        recording: (@Sendable (RunState) throws -> ControlRequestRecord)? = nil
+        _ id: RunID, text: String, inputID: String, effort: String? = nil, toolFormat: ToolFormat? = nil,
+        client: String? = nil, recording: (@Sendable (RunState) throws -> ControlRequestRecord)? = nil
     ) async throws -> PromptOutcome {
         guard accepting.withLock({ $0 }) else {
             throw EngineError(.shuttingDown, "agentd is shutting down; send the prompt later")
@@ -182,14 +182,14 @@ public actor RunManager {
             try await appendEvents(&state, [(.control, ControlEventType.inputAdded, try JSONCoding.encode(input))])
             return PromptOutcome(state: state, turn: turn, startedTurn: false)
         case .startTurn(let turn, let endingInterrupted):
-            let definitions = try offeredDefinitions(state.tools, format: state.toolFormat)
+            let definitions = try offeredDefinitions(state.tools, format: toolFormat ?? state.toolFormat)
             var events: [(EventKind, String, String)] = []
             if endingInterrupted {
                 // Ended first, so the interrupted turn is never resumed behind the new one.
                 let ended = RunEnded(reason: "a new turn started", code: "superseded")
                 events.append((.run, RunEventType.cancelled, try JSONCoding.encode(ended)))
             }
-            let started = TurnStarted(turn: turn, prompt: text, inputID: inputID, effort: effort)
+            let started = TurnStarted(turn: turn, prompt: text, inputID: inputID, effort: effort, toolFormat: toolFormat)
             events.append((.run, RunEventType.turnStarted, try JSONCoding.encode(started)))
             try await appendEvents(&state, events, recording: recording)
             if paused.removeValue(forKey: id) != nil { await store.forgetDeferredFailures(of: id) }

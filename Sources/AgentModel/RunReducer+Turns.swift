@@ -11,6 +11,7 @@ extension RunReducer {
         }
         if let inputID = turn.inputID { state.inputIDs.insert(inputID) }
         if let effort = turn.effort { state.effort = effort }
+        if let toolFormat = turn.toolFormat { state.toolFormat = toolFormat }
         state.pendingInput.append(Items.userMessage(turn.prompt))
         state.turns.append(TurnRecord(turn: turn.turn, prompt: turn.prompt, status: .running))
         state.turnFirstCall = state.toolCalls.count

@@ -8,17 +8,23 @@ public struct TurnStarted: Codable, Hashable, Sendable {
     public var inputID: String?
     /// The reasoning effort of this turn and the ones after it, when the prompt set one.
     public var effort: String? = nil
+    /// How this turn and the ones after it offer `shell` and `apply_patch`, when the prompt set it.
+    public var toolFormat: ToolFormat? = nil
 
-    public init(turn: Int, prompt: String, inputID: String? = nil, effort: String? = nil) {
+    public init(
+        turn: Int, prompt: String, inputID: String? = nil, effort: String? = nil, toolFormat: ToolFormat? = nil
+    ) {
         self.turn = turn
         self.prompt = prompt
         self.inputID = inputID
         self.effort = effort
+        self.toolFormat = toolFormat
     }
 
     enum CodingKeys: String, CodingKey {
         case turn, prompt, effort
         case inputID = "input_id"
+        case toolFormat = "tool_format"
     }
 }
 

@@ -26,7 +26,7 @@ extension EngineControlBackend {
     ) async throws -> PromptResultState {
         let recording = Self.recording(recorder)
         let outcome = try await manager.prompt(
-            params.runID, text: params.text, inputID: inputID, effort: params.effort,
+            params.runID, text: params.text, inputID: inputID, effort: params.effort, toolFormat: params.toolFormat,
             client: "\(client.name) (uid \(client.uid))", recording: recording)
         return PromptResultState(state: outcome.state, turn: outcome.turn)
     }

@@ -169,4 +169,26 @@ struct NativeToolsEndToEndTests {
         }
         #expect(try await harness.emulatorRecording().violations == [])
     }
+
+    @Test func sendChangesTheToolFormatFromItsTurnOn() async throws {
+        let harness = try await DaemonHarness()
+        defer { Task { await harness.stop() } }
+        let first = try await harness.agentctl(["start", "--model", "emu-chat", "--tool-format", "function", "hello"])
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        let run = try #require(first.stderr.first { $0.hasPrefix("run run_") }?.split(separator: " ")[1]).description
+        let second = try await harness.agentctl(["send", "--tool-format", "native", run, "again"])
+        #expect(second.status == 0, "stderr: \(second.stderr)")
+
+        let creates = try await harness.emulatorRecording().connections.flatMap(\.inbound)
+            .compactMap { try? JSONValue.parse($0) }.filter { $0["type"] == "response.create" }
+        #expect(creates.count == 2)
+        let offered = creates.map { create in
+            (create["tools"]?.arrayValue ?? []).filter { $0["type"] == "shell" || $0["name"] == "shell" }
+        }
+        #expect(offered.first?.first?["type"] == "function")
+        #expect(offered.last == [["type": "shell", "environment": ["type": "local"]]])
+        let shown = try JSONValue.parse(try await harness.agentctl(["show", run, "--json"]).stdout.joined())
+        #expect(shown["tool_format"] == "native")
+        #expect(shown["turns"] == 2)
+    }
 }

@@ -17,18 +17,24 @@ public enum RunPrompt: ControlMethod {
         public var requestID: String?
         /// Reasoning effort from this turn on (as `run/start`'s); the run's when absent.
         public var effort: String? = nil
+        /// How `shell` and `apply_patch` are offered from this turn on (as `run/start`'s); the run's when absent.
+        public var toolFormat: ToolFormat? = nil
 
-        public init(runID: RunID, text: String, requestID: String? = nil, effort: String? = nil) {
+        public init(
+            runID: RunID, text: String, requestID: String? = nil, effort: String? = nil, toolFormat: ToolFormat? = nil
+        ) {
             self.runID = runID
             self.text = text
             self.requestID = requestID
             self.effort = effort
+            self.toolFormat = toolFormat
         }
 
         enum CodingKeys: String, CodingKey {
             case runID = "run_id"
             case text, effort
             case requestID = "request_id"
+            case toolFormat = "tool_format"
         }
     }
 
