@@ -1,4 +1,5 @@
 import AgentModel
+import Foundation
 import Logging
 
 /// Drives one run: sends requests, records every frame, runs tools, until the run ends.
@@ -17,12 +18,12 @@ actor RunDriver {
     let toolDefinitions: [JSONValue]
     var lane: (any UpstreamLane)?
     /// Attempts at the current turn (reset when a response completes).
-    var turnAttempts = 0
+    private var turnAttempts = 0
     /// Events recorded but not yet handed to the ledger: they commit in one transaction with the next durable
     /// event, which always precedes the next side effect (so a turn costs two commits, not four).
-    var held: [LedgerEvent] = []
+    private var held: [LedgerEvent] = []
     /// Set by ``requestCancel(_:reason:)``; the loop ends the run as cancelled.
-    var cancellation: (mode: CancelMode, reason: String)?
+    private var cancellation: (mode: CancelMode, reason: String)?
     /// Set when the ledger refused a write for lack of space: the run stops and waits (in memory only — the
     /// pause cannot be written to a full disk) for `run/resume`.
     var pauseReason: String?
@@ -235,4 +236,460 @@ actor RunDriver {
             logger.error("could not record the end of the run", metadata: ["error": "\(error)"])
         }
     }
+}
+
+// MARK: - Compaction
+
+extension RunDriver {
+    /// Compacts the conversation after a `context_length_exceeded`: records the `/responses/compact` request,
+    /// sends it, and records the answer; the reducer then starts a new chain from the compacted output.
+    func performCompaction() async throws {
+        let body = RequestBuilder.compactBody(
+            state: state, settings: RequestSettings(configuration: configuration, state: state))
+        let text = body.serialized
+        // Append, then act, like any request.
+        try await record(.upstreamOut, CompactionEventType.request, rawPayload: text, parsed: body, commit: .durable)
+        let answer: String
+        do {
+            answer = try await upstream.compact(text)
+        } catch let failure as UpstreamFailure {
+            if failure.code == .shutdown { throw CancellationError() }
+            try await recordCompactionFailure("/responses/compact failed: \(failure.message)")
+            return
+        }
+        let parsed = try? JSONValue.parse(answer)
+        if parsed?["object"]?.stringValue == CompactionEventType.answer {
+            try await record(
+                .upstreamIn, CompactionEventType.answer, rawPayload: answer, parsed: parsed, commit: .withNext)
+            logger.info("conversation compacted", metadata: ["run.compactions": "\(state.compactions)"])
+        } else if parsed?["type"]?.stringValue == UpstreamEventType.error {
+            try await record(.upstreamIn, UpstreamEventType.error, rawPayload: answer, parsed: parsed, commit: .withNext)
+        } else {
+            try await recordCompactionFailure("/responses/compact answered neither a compaction nor an error: \(answer.prefix(200))")
+        }
+    }
+
+    /// Records a failed compaction as a code-less `server_error` frame: retryable, so the policy waits and the
+    /// request (and its compaction) is tried again within `max_turn_attempts`.
+    private func recordCompactionFailure(_ message: String) async throws {
+        let frame = JSONValue.object([
+            "type": .string(UpstreamEventType.error),
+            "error": ["type": "server_error", "code": .null, "message": .string(message)],
+        ])
+        try await record(
+            .upstreamIn, UpstreamEventType.error, rawPayload: frame.serialized, parsed: frame, commit: .withNext)
+    }
+}
+
+// MARK: - Prewarm
+
+/// What the ledger keeps of a warm-up (`run.prewarmed`): the reducer ignores it, people and benchmarks read it.
+struct Prewarmed: Codable, Sendable {
+    /// The warm-up response the first real request continues from, or `nil` when the warm-up did not complete.
+    var responseID: String?
+    /// Frames the warm-up received.
+    var frames: Int
+
+    enum CodingKeys: String, CodingKey {
+        case responseID = "response_id"
+        case frames
+    }
+}
+
+extension RunDriver {
+    /// Ledger type of the warm-up record.
+    static let prewarmedEventType = "run.prewarmed"
+
+    /// With `prewarm` on, before a new run's first request: sends `response.create` with `generate: false`
+    /// carrying the run's model, tools and instructions (no input) on `lane`, and returns the warm-up response's
+    /// id for the first real request to continue from.
+    ///
+    /// A warm-up produces no output (the server only prepares request state), so the reducer never sees it: it is
+    /// recorded as one `run.prewarmed` event. Not tried again after a failed first turn (that turn resends the
+    /// whole conversation without a parent). Returns `nil` when off, not a new run, or the warm-up did not complete.
+    /// - Throws: ``UpstreamFailure`` when the connection fails (the turn's usual recovery applies).
+    func prewarmIfNeeded(on lane: any UpstreamLane) async throws -> String? {
+        guard configuration.prewarm, turnAttempts == 0, state.responsesCompleted == 0, state.lastResponseID == nil,
+            state.lastError == nil, !state.awaitingResponse
+        else { return nil }
+        var frame: [String: JSONValue] = [
+            "type": .string(UpstreamEventType.create),
+            "model": .string(state.model),
+            "store": false,
+            "generate": false,
+            "input": .array([]),
+        ]
+        if let instructions = state.instructions { frame["instructions"] = .string(instructions) }
+        if !toolDefinitions.isEmpty { frame["tools"] = .array(toolDefinitions) }
+        if let streamID = lane.streamID { frame["stream_id"] = .string(streamID) }
+        var responseID: String?
+        var completed = false
+        var frames = 0
+        for try await text in try await lane.send(JSONValue.object(frame).serialized) {
+            frames += 1
+            let parsed = try? JSONValue.parse(text)
+            if let id = parsed?["response"]?["id"]?.stringValue { responseID = id }
+            let type = parsed?["type"]?.stringValue ?? ""
+            if type == UpstreamEventType.completed || type == UpstreamEventType.done { completed = true }
+        }
+        let usable = completed ? responseID : nil
+        try await record(.run, Self.prewarmedEventType, Prewarmed(responseID: usable, frames: frames), commit: .withNext)
+        return usable
+    }
+}
+
+extension JSONValue {
+    /// This `response.create` frame continuing from `parent` (same input: a warm-up carries none).
+    func continuing(from parent: String) -> JSONValue {
+        guard case .object(var fields) = self else { return self }
+        fields["previous_response_id"] = .string(parent)
+        return .object(fields)
+    }
+}
+
+// MARK: - Recording
+
+extension RunDriver {
+    /// How an event reaches the ledger.
+    enum Commit {
+        /// Commit now and wait: the next step acts on it.
+        case durable
+        /// Queue now for the next group commit (streamed deltas: clients see them as soon as they commit).
+        case streamed
+        /// Keep until the next durable event and commit both in one transaction (terminal frames, tool results).
+        case withNext
+    }
+
+    /// Appends one event: folds it into the state, then commits it as `commit` says.
+    ///
+    /// `blobs` (content the payload references by hash) are committed in the same transaction as the event.
+    func record<Payload: Encodable>(
+        _ kind: EventKind, _ type: String, _ payload: Payload, blobs: [LedgerBlob] = [], commit: Commit = .durable
+    ) async throws {
+        try await record(kind, type, rawPayload: JSONCoding.encode(payload), blobs: blobs, commit: commit)
+    }
+
+    /// Appends one event whose payload is already JSON text (upstream frames, byte for byte).
+    ///
+    /// The event is queued before this returns or suspends (``EventStore/append(_:)`` is nonsending), so
+    /// events reach the ledger in seq order even when calls on this actor interleave.
+    func record(
+        _ kind: EventKind, _ type: String, rawPayload: String, parsed: JSONValue? = nil, blobs: [LedgerBlob] = [],
+        commit: Commit
+    ) async throws {
+        var event = LedgerEvent(
+            runID: id, seq: state.lastSeq + 1, timestampMillis: LedgerEvent.nowMillis(), kind: kind, type: type,
+            payload: rawPayload)
+        event.blobs = blobs
+        RunReducer.reduce(&state, event, parsed: parsed)
+        switch commit {
+        case .durable:
+            let batch = held + [event]
+            held = []
+            let start = ContinuousClock.now
+            try await store.append(batch)
+            configuration.metrics.committed(in: ContinuousClock.now - start)
+        case .streamed:
+            let batch = held + [event]
+            held = []
+            store.enqueue(batch)
+        case .withNext:
+            held.append(event)
+        }
+    }
+}
+
+// MARK: - Steering
+
+extension RunDriver {
+    /// Hands freshly queued input to the response that is streaming, as `response.steer`, when the upstream can
+    /// steer; otherwise (tools running, nothing streaming, HTTP+SSE, `steering_not_supported`) it stays queued for
+    /// the next `response.create`.
+    ///
+    /// Append, then act: the steer frame is committed before it is written; if the lane refuses it (the response
+    /// ended meanwhile), `input.requeued` puts the input back in the queue. Every server answer is an upstream
+    /// frame of the response's stream, recorded by the turn loop, so replay reaches the same state.
+    func steerIfStreaming(_ input: InputAdded) async throws {
+        let item = Items.userMessage(input.text)
+        guard !state.steeringUnsupported, let lane, lane.isUsable, state.awaitingResponse,
+            let responseID = state.currentResponseID, state.pendingInput.contains(item)
+        else { return }
+        let frame: JSONValue = [
+            "type": .string(SteerEventType.steer),
+            "previous_response_id": .string(responseID),
+            "input": [item],
+        ]
+        try await record(.upstreamOut, SteerEventType.steer, rawPayload: frame.serialized, parsed: frame, commit: .durable)
+        // Re-check after the await: the response may have ended while the steer was committed.
+        let submission: SteerSubmission
+        if state.currentResponseID == responseID, let current = self.lane, current.isUsable {
+            submission = await current.steer(frame.serialized)
+        } else {
+            submission = .notStreaming
+        }
+        guard submission != .sent else { return }
+        logger.debug("steer not sent; input queued for the next request", metadata: ["steer.outcome": "\(submission)"])
+        try await record(.control, ControlEventType.inputRequeued, SteerRequeued(reason: "\(submission)"))
+    }
+}
+
+/// Payload of `input.requeued`.
+struct SteerRequeued: Codable, Sendable {
+    var reason: String
+}
+
+// MARK: - ToolCallLimit
+
+extension RunDriver {
+    /// Runs `calls` in order, unless the run reached `run.max_tool_calls`: then the next call waits for a person
+    /// (`approval.requested` with reason `tool_call_limit`) and the run pauses in `awaiting_approval`.
+    ///
+    /// Approving that call lets the run make `max_tool_calls` more; denying it ends the run as cancelled (see
+    /// ``endIfContinuationDenied()``). Calls already approved for the limit run without asking again.
+    func runToolsWithinLimit(_ calls: [ToolCallRecord]) async throws {
+        for call in calls {
+            if needsContinuationApproval(before: call) {
+                let request = ApprovalRequested(
+                    callID: call.callID, name: call.name, arguments: call.arguments, reason: .toolCallLimit)
+                try await record(.control, ControlEventType.approvalRequested, request)
+                logger.info(
+                    "run reached run.max_tool_calls; waiting for approval to continue",
+                    metadata: ["tool.call": "\(call.callID)"])
+                return
+            }
+            try await runTool(call)
+        }
+    }
+
+    /// Whether `call` would exceed the calls this run may make without asking.
+    func needsContinuationApproval(before call: ToolCallRecord) -> Bool {
+        guard let limit = configuration.maxToolCalls, limit > 0 else { return false }
+        if call.approvalReason == .toolCallLimit && call.approval == .approved { return false }
+        return Self.callsMade(state) >= limit * (Self.continuationsGranted(state) + 1)
+    }
+
+    /// Ends the run when a person denied going on past the limit; returns whether it did.
+    func endIfContinuationDenied() async throws -> Bool {
+        guard !state.status.isTerminal,
+            let denied = state.toolCalls[state.turnFirstCall...].last(where: { $0.approvalReason == .toolCallLimit && $0.approval == .denied })
+        else { return false }
+        let made = Self.callsMade(state)
+        let reason = "the run reached run.max_tool_calls after \(made) tool calls and going on was denied (call \(denied.callID))"
+        try await record(.run, RunEventType.cancelled, RunEnded(reason: reason, code: "max_tool_calls"))
+        return true
+    }
+
+    /// Calls that started (running or finished), not counting denied or refused ones (which never ran).
+    static func callsMade(_ state: RunState) -> Int {
+        state.toolCalls[state.turnFirstCall...].filter {
+            $0.status != .requested && $0.approval != .denied && $0.refusal == nil
+        }.count
+    }
+
+    /// How many times a person let the run go on past the limit.
+    static func continuationsGranted(_ state: RunState) -> Int {
+        state.toolCalls[state.turnFirstCall...].filter {
+            $0.approvalReason == .toolCallLimit && $0.approval == .approved
+        }.count
+    }
+}
+
+// MARK: - Turn
+
+extension RunDriver {
+    /// Sends the next `response.create` and records every frame of the response.
+    func performTurn() async throws {
+        do {
+            let clock = ContinuousClock()
+            let turnStart = clock.now
+            let lane = try await usableLane()
+            // Time spent waiting on the upstream (a lane, then each frame) is not agentd's overhead.
+            var upstreamWait = clock.now - turnStart
+            configuration.metrics.leaseWaited(upstreamWait)
+            var request = RequestBuilder.createFrame(
+                state: state, tools: toolDefinitions, streamID: lane.streamID,
+                includeEncryptedReasoning: configuration.includeEncryptedReasoning,
+                settings: RequestSettings(configuration: configuration, state: state))
+            if let warmUp = try await prewarmIfNeeded(on: lane) { request = request.continuing(from: warmUp) }
+            let frame = request.serialized
+            // Append, then act: the request is durable before it leaves.
+            try await record(.upstreamOut, UpstreamEventType.create, rawPayload: frame, parsed: request, commit: .durable)
+            var received = 0
+            let sendStart = clock.now
+            var frames = try await lane.send(frame).makeAsyncIterator()
+            let sentAt = clock.now
+            // `send` waits for one of the connection's active slots when it has its maximum of responses in flight.
+            upstreamWait += sentAt - sendStart
+            var budget = ResponseBudget(limits: configuration.responseLimits)
+            while true {
+                let waitStart = clock.now
+                guard let text = try await frames.next() else { break }
+                let arrived = clock.now
+                upstreamWait += arrived - waitStart
+                // A cancel stops recording at once; dropping `frames` tells the upstream the response is abandoned.
+                if cancellation != nil { return }
+                if let exceeded = budget.admit(frameBytes: text.utf8.count, elapsed: arrived - sentAt) {
+                    logger.warning(
+                        "upstream response over its limit; the run fails",
+                        metadata: ["upstream.limit": "\(exceeded.code)", "upstream.frames": "\(received)"])
+                    try await record(.run, RunEventType.failed, RunEnded(reason: exceeded.reason, code: exceeded.code))
+                    return
+                }
+                if received == 0 { configuration.metrics.firstEventArrived(after: arrived - sentAt) }
+                received += 1
+                // Parsed once, here; the reducer reads the same value.
+                let parsed = try? JSONValue.parse(text)
+                let type = parsed?["type"]?.stringValue ?? "unparsable"
+                // The terminal frame commits with whatever the engine does next (a tool intent, the next request,
+                // the end of the run): one transaction instead of two on the critical path.
+                let commit: Commit = UpstreamEventType.terminal.contains(type) ? .withNext : .streamed
+                try await record(.upstreamIn, type, rawPayload: text, parsed: parsed, commit: commit)
+            }
+            try Task.checkCancellation()
+            if state.awaitingResponse {
+                throw UpstreamFailure(
+                    code: .connectionLost, message: "the response stream ended before its terminal event",
+                    framesReceived: received)
+            }
+            if state.lastError == nil { turnAttempts = 0 }
+            configuration.metrics.turnFinished(overhead: clock.now - turnStart - upstreamWait)
+        } catch let failure as UpstreamFailure {
+            try await recover(from: failure)
+        }
+    }
+
+    /// A lane whose connection still holds this run's chain, or a new one (which restarts the chain).
+    private func usableLane() async throws -> any UpstreamLane {
+        // `reserve` also keeps the pool from giving the lane to another run before this turn's request is sent.
+        if let lane, await lane.reserve() { return lane }
+        if let stale = lane {
+            lane = nil
+            await stale.release()
+        }
+        let fresh = try await leaseSayingWhyItWaits()
+        lane = fresh
+        if state.chainIntact {
+            // The server's continuation cache lives in the old connection's memory.
+            try await record(
+                .run, RunEventType.chainReset, ChainReset(reason: "new upstream connection"), commit: .withNext)
+        }
+        return fresh
+    }
+
+    /// Leases a lane; while the lease waits because the upstream has no connection, records once what the run waits
+    /// for (`run.retry_scheduled`, code `no_connection`: the last connect error, the next attempt), so clients say so
+    /// instead of going silent until the connect timeout.
+    private func leaseSayingWhyItWaits() async throws -> any UpstreamLane {
+        let upstream = self.upstream
+        let id = self.id
+        let notice = configuration.upstreamWaitNotice
+        return try await withThrowingTaskGroup(of: (any UpstreamLane)?.self) { group in
+            group.addTask { try await upstream.lease(for: id) }
+            group.addTask {
+                try await Task.sleep(for: notice)
+                return nil
+            }
+            while let leased = try await group.next() {
+                if let leased {
+                    group.cancelAll()
+                    return leased
+                }
+                guard let trouble = await upstream.connectionTrouble() else {
+                    group.addTask {
+                        try await Task.sleep(for: notice)
+                        return nil
+                    }
+                    continue
+                }
+                let wait = RetryScheduled(
+                    code: "no_connection", message: trouble.message, delayMillis: trouble.nextAttemptMillis,
+                    attempt: turnAttempts + 1, serverAsked: false)
+                try await record(.run, RunEventType.retryScheduled, wait)
+            }
+            // The lease task either returns a lane or throws; the group cannot run dry without one.
+            throw CancellationError()
+        }
+    }
+
+    /// After a dropped connection: never replay the request as is; rebuild it from the ledger.
+    private func recover(from failure: UpstreamFailure) async throws {
+        if failure.code == .shutdown { throw CancellationError() }
+        turnAttempts += 1
+        configuration.metrics.turnRetried()
+        logger.warning(
+            "upstream turn failed", metadata: ["error": "\(failure)", "attempt": "\(turnAttempts)"])
+        if let stale = lane {
+            lane = nil
+            await stale.release()
+        }
+        guard turnAttempts < configuration.maxTurnAttempts else {
+            try await record(.run, RunEventType.failed, RunEnded(reason: failure.message, code: failure.code.rawValue))
+            return
+        }
+        let delay = UpstreamRetryPolicy.backoffMillis(attempt: turnAttempts)
+        // Recorded before the wait, as for an upstream error: clients say the run waits for the upstream, why, and
+        // when it tries again, instead of going silent while the upstream is unreachable.
+        let wait = RetryScheduled(
+            code: failure.code.rawValue, message: failure.message, delayMillis: delay, attempt: turnAttempts,
+            serverAsked: false)
+        try await record(.run, RunEventType.retryScheduled, wait)
+        try await Task.sleep(for: .milliseconds(delay))
+        try await record(.run, RunEventType.chainReset, ChainReset(reason: failure.description), commit: .withNext)
+    }
+
+    /// Reacts to an `error` frame or a failed response, as ``UpstreamRetryPolicy`` decides.
+    func handleUpstreamError(_ error: UpstreamError) async throws {
+        turnAttempts += 1
+        let reason = error.message ?? error.code ?? "upstream error"
+        let decision = UpstreamRetryPolicy.decide(
+            error, attempt: turnAttempts, maxAttempts: configuration.maxTurnAttempts, jitter: Double.random(in: 0..<1))
+        switch decision {
+        case .restartChain:
+            try await record(.run, RunEventType.chainReset, ChainReset(reason: reason), commit: .withNext)
+        case .retryAfter(let milliseconds):
+            // Recorded before the wait, so `agentctl status`/`show` can say what the run waits for and until when.
+            let wait = RetryScheduled(
+                code: error.code, message: reason, delayMillis: milliseconds, attempt: turnAttempts,
+                serverAsked: error.retryAfterMillis != nil)
+            try await record(.run, RunEventType.retryScheduled, wait)
+            try await Task.sleep(for: .milliseconds(milliseconds))
+            try await record(.run, RunEventType.chainReset, ChainReset(reason: reason), commit: .withNext)
+        case .fail:
+            try await record(.run, RunEventType.failed, RunEnded(reason: reason, code: error.code))
+        }
+    }
+
+    /// Runs one tool call between its two journal entries.
+    func runTool(_ call: ToolCallRecord) async throws {
+        if cancellation != nil { return }
+        let started = ToolStarted(
+            callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd,
+            kind: call.kind == .function ? nil : call.kind)
+        try await record(.tool, ToolEventType.started, started)
+        let toolStart = ContinuousClock.now
+        let outcome = await tools.execute(
+            ToolInvocation(
+                callID: call.callID, name: call.name, arguments: call.arguments, cwd: state.cwd, kind: call.kind))
+        configuration.metrics.toolCall(call.name, ContinuousClock.now - toolStart)
+        if Task.isCancelled && cancellation == nil {
+            // The daemon is stopping, not the user. Killed before it finished is not the same as never started: a
+            // call that may have had its effect stays `running` in the ledger, exactly as after a crash, so the
+            // resumed run asks a person (reason `uncertain`). Only an idempotent call is handed back to run again.
+            if tools.isIdempotent(call.name) {
+                let reason = "agentd stopped and killed the call before it finished; the tool is idempotent, so it runs again"
+                try await record(
+                    .tool, ToolEventType.abandoned, ToolAbandoned(callID: call.callID, reason: reason), commit: .withNext)
+            }
+            throw CancellationError()
+        }
+        var finished = ToolFinished(
+            callID: call.callID, exitCode: outcome.exitCode, durationMillis: outcome.durationMillis,
+            output: outcome.output, timedOut: outcome.timedOut, truncatedBytes: outcome.truncatedBytes)
+        // A `cancel --now` ends the call by cancelling this task: killed by us, which `show` says.
+        if Task.isCancelled && cancellation != nil { finished.cancelled = true }
+        let fullOutput = finished.attachFullOutput(of: outcome)
+        // Committed together with the next request (which is appended durably before it is sent).
+        try await record(.tool, ToolEventType.finished, finished, blobs: fullOutput, commit: .withNext)
+    }
+
 }
