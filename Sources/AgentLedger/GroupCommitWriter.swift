@@ -72,7 +72,7 @@ final class GroupCommitWriter: @unchecked Sendable {
         condition.withLock { isClosed }
     }
 
-    /// Events submitted and not yet committed or failed.
+    /// Events submitted and not yet taken into a commit (a batch's events stop counting before its waiters resume).
     var queuedEventCount: Int {
         condition.withLock { queuedEvents }
     }
@@ -127,13 +127,15 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// Runs on `queue` until nothing is pending.
     private func drain() {
         while let batch = nextBatch() {
+            // Counted out before any waiter of the batch resumes, so a returned `append` never sees its events
+            // still counted as queued.
+            let taken = batch.reduce(0) { $0 + $1.eventCount }
+            condition.withLock { queuedEvents -= taken }
             if let stop = stopFailure {
                 for write in batch { write.fail(stop) }
             } else {
                 process(batch)
             }
-            let done = batch.reduce(0) { $0 + $1.eventCount }
-            condition.withLock { queuedEvents -= done }
         }
     }
 

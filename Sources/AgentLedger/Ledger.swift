@@ -88,7 +88,8 @@ public final class Ledger: EventStore, Sendable {
     /// The I/O error that stopped the ledger taking writes, or nil while it is healthy.
     public var failure: LedgerFailure? { writer.failure }
 
-    /// Events handed to ``append(_:)`` or ``enqueue(_:)`` that are not yet committed or failed.
+    /// Events handed to ``append(_:)`` or ``enqueue(_:)`` and not yet taken into a commit (they stop counting before
+    /// the `append` that carried them returns).
     public var queuedEventCount: Int { writer.queuedEventCount }
 
     /// Commits `events` after everything queued before, and returns once they are durable.

@@ -87,7 +87,7 @@ extension Ledger {
         try await events(of: run, fromSeq: 0, limit: .max)
     }
 
-    /// Returns once `count` events are queued (submitted and not yet committed).
+    /// Returns once `count` events are queued (submitted and not yet taken into a commit).
     func waitUntilQueued(_ count: Int) async {
         while queuedEventCount < count { await Task.yield() }
     }
