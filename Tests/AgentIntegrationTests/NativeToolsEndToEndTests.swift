@@ -13,7 +13,7 @@ struct NativeToolsEndToEndTests {
         let live = try await harness.agentctl([
             "start", "--model", "emu-native-patch", "--tool-format", "native", "--tool", "apply_patch", "edit notes",
         ])
-        #expect(live.status == 0, "stderr: \(live.stderr)")
+        #expect(live.status == 0, "stderr: \(live.stderr); agentd: \(harness.daemon.stderr.suffix(12))")
         let content = try String(contentsOfFile: harness.workDirectory + "/notes.txt", encoding: .utf8)
         #expect(content == "alpha\nBETA\nGAMMA\n")
         // Shown as compact diff summaries.
@@ -60,7 +60,7 @@ struct NativeToolsEndToEndTests {
         let harness = try await DaemonHarness()
         defer { Task { await harness.stop() } }
         let live = try await harness.agentctl(["start", "--model", "emu-native-shell-5", "--tool-format", "native", "go"])
-        #expect(live.status == 0, "stderr: \(live.stderr)")
+        #expect(live.status == 0, "stderr: \(live.stderr); agentd: \(harness.daemon.stderr.suffix(12))")
         let run = try #require(live.stderr.first { $0.hasPrefix("run run_") }?.split(separator: " ")[1]).description
         let ledger = try await harness.ledger(run)
         let started = try ledger.filter { $0.type == ToolEventType.started }.map {
@@ -153,7 +153,7 @@ struct NativeToolsEndToEndTests {
             ("emu-native-shell-1", "function", "shell_call_output"), ("emu-tools-1", "native", "function_call_output"),
         ] {
             let live = try await harness.agentctl(["start", "--model", model, "--tool-format", format, "go"])
-            #expect(live.status == 0, "stderr: \(live.stderr)")
+            #expect(live.status == 0, "stderr: \(live.stderr); agentd: \(harness.daemon.stderr.suffix(12))")
             #expect(live.stderr.contains { $0.contains("refused, not run: the run offers this tool as another item type") })
             let run = try #require(live.stderr.first { $0.hasPrefix("run run_") }?.split(separator: " ")[1]).description
             let ledger = try await harness.ledger(run)
