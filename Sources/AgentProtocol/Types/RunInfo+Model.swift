@@ -26,7 +26,7 @@ extension RunInfo {
         compactions = state.compactions
         turns = state.turns.count
         lastPrompt = state.turns.last?.prompt
-        turnList = state.turns.isEmpty ? nil : state.turns.map(TurnInfo.init)
+        turnList = state.turns.isEmpty ? nil : state.turns
         if !state.approvalRules.isEmpty {
             approvalRules = state.approvalRules.values.sorted { $0.tool < $1.tool }.map(ApprovalRuleInfo.init)
         }
@@ -36,15 +36,6 @@ extension RunInfo {
                 code: $0.code, message: $0.message, delayMillis: $0.delayMillis, sinceMillis: $0.sinceMillis,
                 serverAsked: $0.serverAsked, attempt: $0.attempt)
         }
-    }
-}
-
-extension TurnInfo {
-    /// The wire view of `record`.
-    public init(_ record: TurnRecord) {
-        self.init(
-            turn: record.turn, prompt: record.prompt, status: record.status, toolCalls: record.toolCalls,
-            inputTokens: record.inputTokens, outputTokens: record.outputTokens)
     }
 }
 

@@ -80,34 +80,9 @@ public struct RunInfo: Codable, Sendable, Equatable, Hashable {
     }
 }
 
-/// One turn of a run, as shown to clients.
-public struct TurnInfo: Codable, Sendable, Equatable, Hashable {
-    /// The turn's number, 1 for the first.
-    public var turn: Int
-    public var prompt: String
-    /// The status the turn ended with, or the run's while it is the current turn.
-    public var status: RunStatus
-    /// Tool calls the model asked for in the turn.
-    public var toolCalls: Int
-    public var inputTokens: Int
-    public var outputTokens: Int
-
-    public init(turn: Int, prompt: String, status: RunStatus, toolCalls: Int, inputTokens: Int, outputTokens: Int) {
-        self.turn = turn
-        self.prompt = prompt
-        self.status = status
-        self.toolCalls = toolCalls
-        self.inputTokens = inputTokens
-        self.outputTokens = outputTokens
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case turn, prompt, status
-        case toolCalls = "tool_calls"
-        case inputTokens = "input_tokens"
-        case outputTokens = "output_tokens"
-    }
-}
+/// One turn of a run, as shown to clients: the model's own summary of it (one definition for the ledger's fork
+/// history and the wire).
+public typealias TurnInfo = TurnRecord
 
 /// Why a run waits before trying a request again, and until when.
 public struct RunRetryInfo: Codable, Sendable, Equatable, Hashable {
